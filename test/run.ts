@@ -1,0 +1,64 @@
+/**
+ * `npm test`: brings up a throw-away test cluster (`.data/pg-test`, fsync off) or uses DATABASE_URL's
+ * server, re-creates the test database, runs vitest, and closes with the plain line
+ * `N passed, N failed, N skipped` that CI reads. Exit code is non-zero on any failure.
+ *
+ * Environment: TEST_DB_NAME (default citycheck_test) lets parallel runs use separate databases;
+ * extra arguments are passed to vitest (e.g. `npm test -- test/geodata`).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, loadConfig } from '../server/config.ts';
+import { bootstrapDatabase } from '../server/db/bootstrap.ts';
+import { ensureDatabase, migrate } from '../server/db/migrate.ts';
+import { BROWSER_PACKAGES, ensurePackages } from '../server/db/system-packages.ts';
+
+const config = loadConfig();
+const dbName = process.env.TEST_DB_NAME || 'citycheck_test';
+ensurePackages(BROWSER_PACKAGES);
+
+const t0 = performance.now();
+const url = config.databaseUrl ? await testDatabaseOn(config.databaseUrl) : await bootstrapDatabase({
+  pgData: path.join(REPO_ROOT, '.data/pg-test'),
+  pgPort: Number(process.env.CITYCHECK_TEST_PGPORT || 54330),
+  dbName,
+  unsafeFast: true,
+  recreate: true,
+  log: () => {},
+});
+
+/** With DATABASE_URL the test database is created beside the app's, on the same server. */
+async function testDatabaseOn(databaseUrl: string): Promise<string> {
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const testUrl = await ensureDatabase(admin.toString(), dbName, { recreate: true });
+  await migrate(testUrl);
+  return testUrl;
+}
+console.log(`test database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+const resultsDir = path.join(REPO_ROOT, 'test-results');
+fs.mkdirSync(resultsDir, { recursive: true });
+const jsonFile = path.join(resultsDir, `vitest-${dbName}.json`);
+fs.rmSync(jsonFile, { force: true });
+const vitest = spawnSync(
+  process.execPath,
+  [path.join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', env: { ...process.env, NO_COLOR: '1', TEST_DATABASE_URL: url, CITYCHECK_TEST_DB: dbName } },
+);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (fs.existsSync(jsonFile)) {
+  const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+  passed = report.numPassedTests ?? 0;
+  failed = (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? 0);
+  skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+} else {
+  failed = 1; // vitest crashed before writing a report
+}
+if (vitest.status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,141 @@
+/**
+ * Import runs: every import is recorded in app.import_run, its data lands in one transaction
+ * (all rows or none), and its row-level report goes to app.import_error after the data
+ * transaction has committed or rolled back, so a rejected run still leaves its report.
+ *
+ * Shared by the OSM and ledger importers. No HTTP here: the server and CLI compose it.
+ */
+import type pg from 'pg';
+
+export interface ImportIssue {
+  /** 1-based data row (header excluded); undefined for file-level problems. */
+  row?: number;
+  field?: string;
+  message: string;
+  severity: 'error' | 'warning';
+  raw?: unknown;
+}
+
+/** A rejected import: nothing was written; `issues` is the row-level report. */
+export class ImportRejectedError extends Error {
+  readonly code = 'IMPORT_REJECTED';
+  constructor(
+    message: string,
+    readonly issues: ImportIssue[] = [],
+    readonly runId?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface DatasetRef {
+  id: string;
+  name: string;
+  source?: string;
+  licence?: string;
+  attribution?: string;
+  isSample?: boolean;
+}
+
+export interface RunStart {
+  dataset: DatasetRef;
+  kind: 'osm' | 'ledger' | 'sample' | 'synthetic';
+  layer?: string;
+  source: string;
+  fileSha256?: string;
+  params?: Record<string, unknown>;
+  checkYear: number;
+}
+
+export interface RunResult {
+  runId: number;
+  rowsIn: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  counts: Record<string, number>;
+  issues: ImportIssue[];
+  seconds: number;
+}
+
+/** Registers (or refreshes) the dataset and opens a run; committed at once so failures can be reported. */
+export async function startRun(pool: pg.Pool, run: RunStart): Promise<number> {
+  const d = run.dataset;
+  await pool.query(
+    `INSERT INTO app.dataset (id, name, source, licence, attribution, is_sample) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, source = EXCLUDED.source, licence = EXCLUDED.licence,
+       attribution = EXCLUDED.attribution, is_sample = EXCLUDED.is_sample`,
+    [d.id, d.name, d.source ?? run.source, d.licence ?? null, d.attribution ?? null, d.isSample ?? false],
+  );
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO app.import_run (dataset_id, kind, layer, source, file_sha256, params, check_year)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [d.id, run.kind, run.layer ?? null, run.source, run.fileSha256 ?? null, JSON.stringify(run.params ?? {}), run.checkYear],
+  );
+  return Number(rows[0].id);
+}
+
+/** Closes a run with its outcome and writes its row-level report. */
+export async function finishRun(
+  pool: pg.Pool,
+  runId: number,
+  outcome: { status: 'succeeded' | 'failed' | 'rejected'; rowsIn?: number; rowsLoaded?: number; rowsRejected?: number; counts?: Record<string, number>; message?: string; issues?: ImportIssue[] },
+): Promise<void> {
+  const issues = outcome.issues ?? [];
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `UPDATE app.import_run SET status = $2, rows_in = $3, rows_loaded = $4, rows_rejected = $5, counts = $6,
+         message = $7, finished_at = clock_timestamp() WHERE id = $1`,
+      [runId, outcome.status, outcome.rowsIn ?? 0, outcome.rowsLoaded ?? 0, outcome.rowsRejected ?? 0,
+        JSON.stringify(outcome.counts ?? {}), outcome.message ?? null],
+    );
+    // Batched insert of the report (at most 10,000 issues are kept per run).
+    const kept = issues.slice(0, 10_000);
+    for (let i = 0; i < kept.length; i += 1000) {
+      const batch = kept.slice(i, i + 1000);
+      await client.query(
+        `INSERT INTO app.import_error (run_id, row_number, field, message, severity, raw)
+         SELECT $1, r.row_number, r.field, r.message, r.severity, r.raw
+         FROM jsonb_to_recordset($2::jsonb) AS r(row_number integer, field text, message text, severity text, raw jsonb)`,
+        [runId, JSON.stringify(batch.map((x) => ({ row_number: x.row ?? null, field: x.field ?? null, message: x.message, severity: x.severity, raw: x.raw ?? null })))],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Runs `fn` in one transaction marked as import run `runId` (row audit and per-row change
+ * notifications are skipped; one `citycheck_change` notification with the run's tables is sent
+ * on commit, so caches can drop what the import touched).
+ */
+export async function inImportTransaction<T>(
+  pool: pg.Pool,
+  runId: number,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  changed: () => { tables: string[]; bbox?: [number, number, number, number] | null } = () => ({ tables: [] }),
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('citycheck.import_run', $1, true)`, [String(runId)]);
+    const result = await fn(client);
+    const { tables, bbox } = changed();
+    if (tables.length) {
+      await client.query(`SELECT pg_notify('citycheck_change', $1)`, [JSON.stringify({ run: runId, tables, bbox: bbox ?? null })]);
+    }
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The CityCheck application as a Fastify plugin tree. `server.ts` only listens and shuts down;
+ * tests build this app and call `app.inject()`.
+ *
+ * Order: external plugins (compress, swagger) → services (db) → error handling → routes → client.
+ */
+import path from 'node:path';
+import compress from '@fastify/compress';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { REPO_ROOT } from './config.ts';
+import dbPlugin from './plugins/db.ts';
+import errorHandler from './plugins/error-handler.ts';
+import clientStatic from './routes/client-static.ts';
+import healthRoutes from './routes/health.ts';
+
+export interface AppOptions {
+  databaseUrl: string;
+  statementTimeoutMs?: number;
+  logLevel?: string;
+  /** Built client folder; defaults to client/dist. */
+  clientDir?: string;
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'info' },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  });
+  await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 512 });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'CityCheck 城检 API', version: '0.1.0', description: 'Urban health check (城市体检) and renewal (城市更新) web GIS' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(dbPlugin, { databaseUrl: opts.databaseUrl, statementTimeoutMs: opts.statementTimeoutMs ?? 8000 });
+  await app.register(errorHandler);
+
+  await app.register(healthRoutes);
+
+  await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });
+  return app;
+}

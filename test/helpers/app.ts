@@ -1,0 +1,8 @@
+/** Builds the real app against the test database, for app.inject() tests. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { testDatabaseUrl } from './db.ts';
+
+export function testApp(): Promise<FastifyInstance> {
+  return buildApp({ databaseUrl: testDatabaseUrl(), logLevel: 'silent', statementTimeoutMs: 20_000 });
+}

@@ -88,15 +88,20 @@ COMMENT ON FUNCTION internal.audit_row() IS 'AFTER ROW trigger writing app.audit
 -- Change feed for caches (tile cache invalidation): every change notifies with table and bbox.
 CREATE FUNCTION internal.notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  box text;
+  boxes jsonb := '[]';
 BEGIN
   IF coalesce(current_setting('citycheck.import_run', true), '') <> '' THEN
     RETURN NULL;  -- imports send one notification for the whole run
   END IF;
-  box := concat_ws(',',
-    CASE WHEN TG_OP <> 'INSERT' THEN ST_AsText(ST_Envelope(OLD.geom)) END,
-    CASE WHEN TG_OP <> 'DELETE' THEN ST_AsText(ST_Envelope(NEW.geom)) END);
-  PERFORM pg_notify('citycheck_change', json_build_object('table', TG_TABLE_NAME, 'op', TG_OP, 'boxes', box)::text);
+  -- Old and new extents as [minLon, minLat, maxLon, maxLat] (EPSG:4326).
+  IF TG_OP <> 'INSERT' THEN
+    boxes := boxes || jsonb_build_array(jsonb_build_array(ST_XMin(OLD.geom), ST_YMin(OLD.geom), ST_XMax(OLD.geom), ST_YMax(OLD.geom)));
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    boxes := boxes || jsonb_build_array(jsonb_build_array(ST_XMin(NEW.geom), ST_YMin(NEW.geom), ST_XMax(NEW.geom), ST_YMax(NEW.geom)));
+  END IF;
+  PERFORM pg_notify('citycheck_change', jsonb_build_object('table', TG_TABLE_NAME, 'op', TG_OP, 'boxes', boxes)::text);
   RETURN NULL;
 END $$;
-COMMENT ON FUNCTION internal.notify_change() IS 'AFTER ROW trigger sending the changed extents on channel citycheck_change';
+COMMENT ON FUNCTION internal.notify_change() IS
+  'AFTER ROW trigger sending {table, op, boxes: [[minLon,minLat,maxLon,maxLat], …]} on channel citycheck_change';

@@ -14,6 +14,9 @@ import dbPlugin from './plugins/db.ts';
 import errorHandler from './plugins/error-handler.ts';
 import clientStatic from './routes/client-static.ts';
 import healthRoutes from './routes/health.ts';
+import searchRoutes from './routes/search.ts';
+import adminUnitRoutes from './routes/admin-units.ts';
+import labelRoutes from './routes/labels.ts';
 
 export interface AppOptions {
   databaseUrl: string;
@@ -39,6 +42,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(errorHandler);
 
   await app.register(healthRoutes);
+  await app.register(searchRoutes);
+  await app.register(adminUnitRoutes);
+  await app.register(labelRoutes);
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });
   return app;

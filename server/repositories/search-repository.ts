@@ -1,0 +1,92 @@
+/**
+ * Name search and the reference lists the map client needs: admin units for the zoom-to list,
+ * code labels (zh/en), facility types and datasets. SQL only here, values always bound parameters.
+ */
+import { sql, type Kysely } from 'kysely';
+
+/** [west, south, east, north] in lon/lat (EPSG:4326). */
+export type Bbox = [number, number, number, number];
+
+/** Tile/collection layer ids that search covers (see the tile catalog). */
+export type SearchLayer = 'estates' | 'green_spaces' | 'facilities' | 'admin_units';
+
+export interface SearchHit {
+  layer: SearchLayer;
+  id: number;
+  name: string;
+  /** Sub-type code: facility type_code, green_space kind, admin_unit level, 'estate'. */
+  kind: string;
+  bbox: Bbox;
+}
+
+/** Escapes LIKE wildcards so user text matches literally. */
+export function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Case-insensitive substring search over estate, green-space, facility and admin-unit names (and the
+ * English admin-unit name). Exact matches first, then prefixes, then shorter names.
+ */
+export async function searchByName(db: Kysely<unknown>, q: string, limit: number): Promise<SearchHit[]> {
+  const pattern = likePattern(q);
+  const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const r = await sql<{ layer: SearchLayer; id: number; name: string; kind: string; w: number; s: number; e: number; n: number }>`
+    WITH hits AS (
+      SELECT 'estates' AS layer, id, name, 'estate' AS kind, geom FROM app.estate WHERE name ILIKE ${pattern}
+      UNION ALL
+      SELECT 'green_spaces', id, name, kind, geom FROM app.green_space WHERE name ILIKE ${pattern}
+      UNION ALL
+      SELECT 'facilities', id, name, type_code, geom FROM app.facility WHERE name ILIKE ${pattern}
+      UNION ALL
+      SELECT 'admin_units', id, name, level, geom FROM app.admin_unit WHERE name ILIKE ${pattern} OR name_en ILIKE ${pattern}
+    )
+    SELECT layer, id, name, kind,
+           ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
+    FROM hits
+    ORDER BY (lower(name) = lower(${q})) DESC, (name ILIKE ${prefix}) DESC, length(name), name, layer, id
+    LIMIT ${limit}`.execute(db);
+  return r.rows.map(({ w, s, e, n, ...hit }) => ({ ...hit, bbox: [w, s, e, n] }));
+}
+
+export interface AdminUnitEntry {
+  id: number;
+  parentId: number | null;
+  level: 'city' | 'district' | 'subdistrict' | 'community';
+  name: string;
+  nameEn: string | null;
+  population: number | null;
+  bbox: Bbox;
+}
+
+/** All admin units, coarse levels first, for the zoom-to list. */
+export async function listAdminUnits(db: Kysely<unknown>): Promise<AdminUnitEntry[]> {
+  const r = await sql<Omit<AdminUnitEntry, 'bbox'> & { w: number; s: number; e: number; n: number }>`
+    SELECT id, parent_id AS "parentId", level, name, name_en AS "nameEn", population,
+           ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
+    FROM app.admin_unit
+    ORDER BY array_position(ARRAY['city', 'district', 'subdistrict', 'community'], level), name, id`.execute(db);
+  return r.rows.map(({ w, s, e, n, ...u }) => ({ ...u, bbox: [w, s, e, n] }));
+}
+
+export interface LabelSet {
+  /** domain → code → labels, e.g. codes.severity.high = { zh: '较重', en: 'High' }. */
+  codes: Record<string, Record<string, { zh: string; en: string; sort: number }>>;
+  facilityTypes: Record<string, { zh: string; en: string; category: string; tier: string | null; sort: number }>;
+  datasets: Record<string, { name: string; attribution: string | null; licence: string | null; isSample: boolean }>;
+}
+
+/** Code labels, facility types and datasets in one object for the client's feature panel and legends. */
+export async function readLabels(db: Kysely<unknown>): Promise<LabelSet> {
+  const codes = await sql<{ domain: string; code: string; zh: string; en: string; sort: number }>`
+    SELECT domain, code, label_zh AS zh, label_en AS en, sort FROM app.code_label ORDER BY domain, sort, code`.execute(db);
+  const types = await sql<{ code: string; zh: string; en: string; category: string; tier: string | null; sort: number }>`
+    SELECT code, name_zh AS zh, name_en AS en, category, life_circle_tier AS tier, sort FROM app.facility_type ORDER BY sort, code`.execute(db);
+  const ds = await sql<{ id: string; name: string; attribution: string | null; licence: string | null; isSample: boolean }>`
+    SELECT id, name, attribution, licence, is_sample AS "isSample" FROM app.dataset ORDER BY id`.execute(db);
+  const out: LabelSet = { codes: {}, facilityTypes: {}, datasets: {} };
+  for (const { domain, code, ...l } of codes.rows) (out.codes[domain] ??= {})[code] = l;
+  for (const { code, ...t } of types.rows) out.facilityTypes[code] = t;
+  for (const { id, ...d } of ds.rows) out.datasets[id] = d;
+  return out;
+}

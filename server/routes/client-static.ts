@@ -19,9 +19,9 @@ export default async function clientStatic(app: FastifyInstance, opts: { clientD
     root: opts.clientDir,
     wildcard: false,
     maxAge: '1h',
-    setHeaders(res, file) {
-      if (file.endsWith('index.html')) res.setHeader('cache-control', 'no-cache');
-      else if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    setHeaders(reply, file) {
+      if (file.endsWith('index.html')) reply.header('cache-control', 'no-cache');
+      else if (file.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
     },
   });
   app.get('/*', async (req, reply) => {

@@ -1,0 +1,35 @@
+/** The promote step: every OSM layer upserted in dependency order, stale rows removed, links set. */
+import type pg from 'pg';
+import { type AdminLevelMap, adminUnitQuery, linkAdminParents } from './admin-boundaries.ts';
+import { landuseQuery, parkEntranceQuery, placeQuery, roadQuery, waterQuery } from './basemap-queries.ts';
+import { buildingQuery, estateQuery, facilityQuery, greenSpaceQuery, heritageQuery } from './layer-queries.ts';
+import type { StagingTables } from './run-osm2pgsql.ts';
+import { deleteStale, type LayerUpsert, type OsmTable, upsertLayer } from './upsert-layer.ts';
+import { walkEdgeQuery, walkVertexQuery } from './walk-network.ts';
+
+type Ref = { datasetId: string; checkYear: number; runId: number };
+
+/** Runs inside the import transaction; returns rows written per app table. */
+export async function promoteAll(client: pg.PoolClient, ref: Ref, s: StagingTables, levels: AdminLevelMap, log: (l: string) => void): Promise<Record<string, number>> {
+  const steps: LayerUpsert[] = [
+    adminUnitQuery(s, levels), estateQuery(s), buildingQuery(s), greenSpaceQuery(s), parkEntranceQuery(s),
+    heritageQuery(s), facilityQuery(s), walkVertexQuery(s), walkEdgeQuery(s),
+    roadQuery(s), waterQuery(s), landuseQuery(s), placeQuery(s),
+  ];
+  const counts: Record<string, number> = {};
+  for (const step of steps) {
+    counts[step.table] = await upsertLayer(client, ref, step);
+    log(`  ${step.table}: ${counts[step.table]}`);
+  }
+  // Children before parents, so cascades do not remove rows this run just wrote.
+  const order: OsmTable[] = ['walk_edge', 'walk_vertex', 'green_space_access', 'green_space', 'building', 'estate', 'heritage_site',
+    'facility', 'admin_unit', 'base_road', 'base_water', 'base_landuse', 'base_place'];
+  for (const t of order) await deleteStale(client, ref, t);
+  await linkAdminParents(client, ref.datasetId, ref.checkYear);
+  await client.query(`
+    UPDATE app.building b SET estate_id = (
+      SELECT e.id FROM app.estate e WHERE e.dataset_id = b.dataset_id AND e.check_year = b.check_year
+        AND ST_Contains(e.geom, ST_PointOnSurface(b.geom)) ORDER BY ST_Area(e.geom) LIMIT 1)
+    WHERE b.dataset_id = $1 AND b.check_year = $2`, [ref.datasetId, ref.checkYear]);
+  return counts;
+}

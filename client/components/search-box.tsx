@@ -1,0 +1,49 @@
+/** Search by name (estates, parks, facilities, admin units); picking a result zooms the map to it. */
+import { useEffect, useId, useState } from 'react';
+import { searchByName, type SearchHit } from '../api/map-api.ts';
+import { useI18n } from '../i18n/i18n-context.tsx';
+import { isMessageKey } from '../i18n/dictionaries.ts';
+
+export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
+  const { t } = useI18n();
+  const inputId = useId();
+  const [q, setQ] = useState('');
+  const [hits, setHits] = useState<SearchHit[] | null>(null);
+  useEffect(() => {
+    const text = q.trim();
+    if (!text) return setHits(null);
+    const ac = new AbortController();
+    const timer = setTimeout(() => {
+      searchByName(text, ac.signal).then(setHits, (err: Error) => err.name !== 'AbortError' && setHits([]));
+    }, 200);
+    return () => {
+      clearTimeout(timer);
+      ac.abort();
+    };
+  }, [q]);
+  const layerName = (layer: string) => {
+    const key = `layer.${layer}`;
+    return isMessageKey(key) ? t(key) : layer;
+  };
+  return (
+    <form className="search-box" role="search" onSubmit={(e) => { e.preventDefault(); if (hits?.[0]) onPick(hits[0]); }}>
+      <label htmlFor={inputId}>{t('search.label')}</label>
+      <div className="search-row">
+        <input id={inputId} type="search" value={q} placeholder={t('search.placeholder')} onChange={(e) => setQ(e.target.value)} data-testid="search-input" />
+        <button type="submit">{t('search.button')}</button>
+      </div>
+      {hits && (
+        <ul className="search-results" data-testid="search-results">
+          {hits.length === 0 && <li className="muted">{t('search.none')}</li>}
+          {hits.map((h) => (
+            <li key={`${h.layer}-${h.id}`}>
+              <button type="button" onClick={() => onPick(h)}>
+                {h.name} <span className="muted">· {layerName(h.layer)}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * The map: MapLibre on the offline basemap style with deck.gl mounted through MapLibreOverlay
+ * (interleaved, so basemap labels stay above the data). Owns the imperative map; everything it shows
+ * comes from props, and every effect is idempotent with cleanup.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+import { MapLibreOverlay } from '@deck.gl/maplibre';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { tileUrl, type Bbox, type CatalogEntry } from '../api/map-api.ts';
+import { defIdOfStyleLayer, checkLayerIds } from '../layers/create-maplibre-layers.ts';
+import { createPointTileLayer, deckLayerId } from '../layers/create-point-tile-layer.ts';
+import { LAYER_DEFS, type LayerSettings } from '../layers/layer-defs.ts';
+import { readiness } from './readiness.ts';
+import { DECK_SLOT, syncCheckLayers } from './sync-check-layers.ts';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+export interface SelectedFeature {
+  layerId: string;
+  id: number | null;
+  properties: Record<string, unknown>;
+}
+
+export interface ViewState {
+  center: [number, number];
+  zoom: number;
+  bearing: number;
+  pitch: number;
+}
+
+export interface MapViewProps {
+  style: maplibregl.StyleSpecification;
+  catalog: CatalogEntry[];
+  settings: Record<string, LayerSettings>;
+  threeD: boolean;
+  initialView: Partial<ViewState>;
+  selected: SelectedFeature | null;
+  /** Bbox to fit; a new array object triggers a new fit. */
+  fitTo: Bbox | null;
+  onSelect: (f: SelectedFeature | null) => void;
+  onViewChange: (v: ViewState) => void;
+  onLoadingChange: (loading: boolean) => void;
+  onTileError: (message: string) => void;
+}
+
+export function MapView(props: MapViewProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<maplibregl.Map | null>(null);
+  const [overlay, setOverlay] = useState<MapLibreOverlay | null>(null);
+  const cb = useRef(props);
+  cb.current = props;
+
+  // Create the map and the deck.gl overlay once per style.
+  useEffect(() => {
+    const r = readiness();
+    const m = new maplibregl.Map({
+      container: container.current!,
+      style: props.style,
+      center: props.initialView.center ?? (props.style.center as [number, number]) ?? [118.78, 32.043],
+      zoom: props.initialView.zoom ?? props.style.zoom ?? 14,
+      bearing: props.initialView.bearing ?? 0,
+      pitch: props.initialView.pitch ?? 0,
+      maxPitch: 70,
+      attributionControl: { compact: false },
+      canvasContextAttributes: { antialias: true },
+    });
+    m.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'bottom-right');
+    m.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    const ov = new MapLibreOverlay({
+      interleaved: true,
+      layers: [],
+      onAfterRender: () => {
+        r.deckFrames += 1;
+      },
+    });
+    m.addControl(ov);
+    r.map = m;
+    const onIdle = () => {
+      r.mapIdle = true;
+      r.idleCount += 1;
+      r.firstIdleAt ??= performance.now();
+      cb.current.onLoadingChange(false);
+    };
+    const onLoading = () => {
+      r.mapIdle = false;
+      cb.current.onLoadingChange(true);
+    };
+    const onMoveEnd = () => {
+      const c = m.getCenter();
+      cb.current.onViewChange({ center: [c.lng, c.lat], zoom: m.getZoom(), bearing: m.getBearing(), pitch: m.getPitch() });
+    };
+    const onError = (e: { error?: { message?: string; status?: number } }) => {
+      const msg = e.error?.message ?? 'map error';
+      r.errors.push(msg);
+      if (/fetch|network|status|Failed/i.test(msg)) cb.current.onTileError(msg);
+    };
+    m.on('idle', onIdle);
+    m.on('dataloading', onLoading);
+    m.on('moveend', onMoveEnd);
+    m.on('error', onError);
+    m.once('load', () => setMap(m));
+    setOverlay(ov);
+    return () => {
+      m.off('idle', onIdle);
+      m.off('dataloading', onLoading);
+      m.off('moveend', onMoveEnd);
+      m.off('error', onError);
+      m.removeControl(ov);
+      m.remove();
+      r.map = null;
+      setMap(null);
+      setOverlay(null);
+    };
+    // The map is created once per style; later view changes go through the map itself.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.style]);
+
+  // MapLibre check layers follow the settings and 3D mode.
+  useEffect(() => {
+    if (map) syncCheckLayers(map, props.catalog, props.settings, props.threeD);
+  }, [map, props.catalog, props.settings, props.threeD]);
+
+  // 3D: tilt on, back to flat when off (bearing kept).
+  useEffect(() => {
+    if (!map) return;
+    const target = props.threeD ? Math.max(map.getPitch(), 55) : 0;
+    if (Math.abs(map.getPitch() - target) > 0.5) map.easeTo({ pitch: target, duration: 500 });
+  }, [map, props.threeD]);
+
+  // deck.gl point layers.
+  const catalogById = useMemo(() => new Map(props.catalog.map((c) => [c.id, c])), [props.catalog]);
+  const selectedId = props.selected?.id ?? null;
+  const selectedLayer = props.selected?.layerId;
+  useEffect(() => {
+    if (!overlay || !map) return;
+    const r = readiness();
+    const pending = new Set<string>();
+    const layers = LAYER_DEFS.filter((d) => d.renderer === 'deck' && catalogById.has(d.source)).map((d) => {
+      const entry = catalogById.get(d.source)!;
+      if (props.settings[d.id].visible) pending.add(deckLayerId(d));
+      return createPointTileLayer(d, { tileUrl: tileUrl(d.source), minZoom: entry.minzoom, maxZoom: entry.maxzoom }, props.settings[d.id], selectedLayer === d.id ? selectedId : null, {
+        beforeId: DECK_SLOT,
+        onViewportLoad: (id) => {
+          pending.delete(id);
+          r.deckLoaded = pending.size === 0;
+        },
+        onTileError: (err) => cb.current.onTileError(String((err as Error)?.message ?? err)),
+      });
+    });
+    r.deckLoaded = pending.size === 0;
+    overlay.setProps({ layers });
+  }, [overlay, map, catalogById, props.settings, selectedId, selectedLayer]);
+
+  // Click: deck.gl points first (they are on top), then MapLibre check layers.
+  useEffect(() => {
+    if (!map || !overlay) return;
+    const onClick = (e: maplibregl.MapMouseEvent) => {
+      const picked = overlay.pickObject({ x: e.point.x, y: e.point.y, radius: 4 });
+      const deckDef = picked?.layer && LAYER_DEFS.find((d) => picked.layer!.id.startsWith(deckLayerId(d)));
+      if (picked?.object && deckDef) {
+        const f = picked.object as { id?: number; properties?: Record<string, unknown> };
+        return cb.current.onSelect({ layerId: deckDef.id, id: f.id ?? null, properties: f.properties ?? {} });
+      }
+      const ids = LAYER_DEFS.filter((d) => d.renderer === 'maplibre').flatMap(checkLayerIds).filter((id) => map.getLayer(id));
+      const hit = map.queryRenderedFeatures(e.point, { layers: ids })[0];
+      const defId = hit && defIdOfStyleLayer(hit.layer.id);
+      cb.current.onSelect(defId ? { layerId: defId, id: typeof hit.id === 'number' ? hit.id : null, properties: hit.properties } : null);
+    };
+    map.on('click', onClick);
+    return () => {
+      map.off('click', onClick);
+    };
+  }, [map, overlay]);
+
+  // Zoom to a bbox (search hit or admin unit).
+  useEffect(() => {
+    if (map && props.fitTo) map.fitBounds(props.fitTo, { padding: 60, maxZoom: 17.5, duration: 600 });
+  }, [map, props.fitTo]);
+
+  return <div ref={container} className="map-canvas" role="region" aria-label="map" data-testid="map" />;
+}

@@ -1,0 +1,62 @@
+-- analysis.green_coverage_estate_distance: walking distance (m) from each estate to its nearest
+-- eligible park, and which park, searched up to rules.distance_cap_m.
+-- Method: walk vertices get their distance from analysis.green_coverage_reach (all parks); for each
+-- walk edge passing within rules.access_width_m of the estate, the walker leaves the edge where it first
+-- comes within that width (from whichever reached end, or from an access point on the edge itself) and
+-- walks straight to the estate boundary. Estates with no edge within the width get NULL.
+-- Inputs: rules, dataset_id (NULL = all), extra_parks (EPSG:4326 what-if), srid (metric CRS),
+--   estate_ids (NULL = all estates of the dataset).
+-- Output: estate_id, walk_distance_m, park_id (negative = what-if park).
+-- STABLE: reads estates, the graph and the parks.
+-- Bodies reference sibling functions applied later in file order: validate at call time.
+SET LOCAL check_function_bodies = off;
+CREATE OR REPLACE FUNCTION analysis.green_coverage_estate_distance(
+  rules jsonb, dataset_id text, extra_parks geometry, srid integer, estate_ids bigint[] DEFAULT NULL
+) RETURNS TABLE (estate_id bigint, walk_distance_m double precision, park_id bigint)
+LANGUAGE sql STABLE AS $$
+  WITH reach AS (
+    SELECT * FROM analysis.green_coverage_reach(rules, dataset_id, extra_parks, srid, NULL)
+  ),
+  access AS (
+    SELECT * FROM analysis.green_coverage_access(rules, dataset_id, extra_parks, srid)
+  ),
+  est AS (
+    SELECT e.id, ST_Transform(e.geom, srid) AS g, e.geom AS g4326
+    FROM app.estate e
+    WHERE (green_coverage_estate_distance.dataset_id IS NULL OR e.dataset_id = green_coverage_estate_distance.dataset_id)
+      AND (estate_ids IS NULL OR e.id = ANY (estate_ids))
+  ),
+  near AS (
+    -- edge portion within the access width of the estate → fractions g1..g2 along the edge
+    SELECT es.id AS estate_id, es.g AS eg, we.id AS edge_id, we.source, we.target, we.cost, we.reverse_cost, x.lg,
+           (SELECT min(ST_LineLocatePoint(x.lg, dp.geom)) FROM ST_DumpPoints(x.part) dp) AS g1,
+           (SELECT max(ST_LineLocatePoint(x.lg, dp.geom)) FROM ST_DumpPoints(x.part) dp) AS g2
+    FROM est es
+    JOIN app.walk_edge we ON ST_DWithin(we.geom, es.g4326, 0.01)
+      AND (green_coverage_estate_distance.dataset_id IS NULL OR we.dataset_id = green_coverage_estate_distance.dataset_id)
+    CROSS JOIN LATERAL (SELECT ST_Transform(we.geom, srid) AS lg) l
+    CROSS JOIN LATERAL (SELECT l.lg, ST_Intersection(l.lg, ST_Buffer(es.g, (rules->>'access_width_m')::float8)) AS part) x
+    WHERE NOT ST_IsEmpty(x.part)
+  ),
+  cand AS (
+    SELECT n.estate_id, rs.agg_cost + n.g1 * n.cost + ST_Distance(ST_LineInterpolatePoint(n.lg, n.g1), n.eg) AS d, rs.park_id
+    FROM near n JOIN reach rs ON rs.node = n.source WHERE n.cost >= 0
+    UNION ALL
+    SELECT n.estate_id, rt.agg_cost + (1 - n.g2) * n.reverse_cost + ST_Distance(ST_LineInterpolatePoint(n.lg, n.g2), n.eg), rt.park_id
+    FROM near n JOIN reach rt ON rt.node = n.target WHERE n.reverse_cost >= 0
+    UNION ALL
+    SELECT n.estate_id,
+           a.offset_m + abs(c.f - a.fraction) * CASE WHEN c.f >= a.fraction THEN n.cost ELSE n.reverse_cost END
+             + ST_Distance(ST_LineInterpolatePoint(n.lg, c.f), n.eg),
+           a.park_id
+    FROM near n JOIN access a ON a.edge_id = n.edge_id
+    CROSS JOIN LATERAL (SELECT least(greatest(a.fraction, n.g1), n.g2) AS f) c
+    WHERE CASE WHEN c.f >= a.fraction THEN n.cost ELSE n.reverse_cost END >= 0
+  )
+  SELECT DISTINCT ON (c.estate_id) c.estate_id, c.d, c.park_id
+  FROM cand c
+  WHERE c.d <= (rules->>'distance_cap_m')::float8
+  ORDER BY c.estate_id, c.d
+$$;
+COMMENT ON FUNCTION analysis.green_coverage_estate_distance IS
+  'Walking distance from each estate to the nearest eligible park (and which park), capped at distance_cap_m';

@@ -1,0 +1,147 @@
+-- analysis.green_coverage_run: computes park service-radius coverage (公园绿地服务半径覆盖率) for a
+-- dataset and stores it as one app.coverage_run with its rule version: per city / admin unit
+-- (app.coverage_unit), per estate (app.coverage_estate) and the shortfall / detour layers
+-- (app.coverage_shortfall). Returns the run id.
+-- Inputs: mode 'official' | 'walking' | 'both' (walking also needs the official area: it is clipped to it,
+--   so both are always stored when walking is asked for); target 'residential_land' | 'estate';
+--   dataset_id (NULL = all datasets); rules (jsonb from analysis.green_coverage_rules; NULL = defaults).
+-- Areas are m² in the local UTM zone of the targets (analysis.coverage_metric_srid).
+-- VOLATILE: writes the result tables (and session temp tables).
+CREATE OR REPLACE FUNCTION analysis.green_coverage_run(
+  mode text DEFAULT 'both',
+  target text DEFAULT 'residential_land',
+  dataset_id text DEFAULT NULL,
+  rules jsonb DEFAULT NULL
+) RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
+DECLARE
+  t0 timestamptz := clock_timestamp();
+  v_rules jsonb := coalesce(rules, analysis.green_coverage_rules());
+  v_srid integer;
+  v_run bigint;
+  v_walk boolean := mode IN ('walking', 'both');
+  v_official geometry;
+  v_walking geometry;
+  v_min_share double precision := (v_rules->>'estate_covered_min_share')::float8;
+BEGIN
+  IF mode IS NULL OR mode NOT IN ('official', 'walking', 'both') THEN
+    RAISE EXCEPTION 'green coverage: mode must be official, walking or both, got %', coalesce(mode, 'NULL') USING ERRCODE = '22023';
+  END IF;
+  IF target IS NULL OR target NOT IN ('residential_land', 'estate') THEN
+    RAISE EXCEPTION 'green coverage: unknown target "%" (residential_land | estate)', coalesce(target, 'NULL') USING ERRCODE = '22023';
+  END IF;
+  IF dataset_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM app.dataset d WHERE d.id = green_coverage_run.dataset_id) THEN
+    RAISE EXCEPTION 'green coverage: unknown dataset "%"', dataset_id USING ERRCODE = '22023';
+  END IF;
+
+  SELECT CASE WHEN target = 'estate' THEN (SELECT ST_Extent(e.geom)::geometry FROM app.estate e WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id = green_coverage_run.dataset_id)
+              ELSE (SELECT ST_Extent(l.geom)::geometry FROM app.base_landuse l WHERE l.kind = 'residential' AND (green_coverage_run.dataset_id IS NULL OR l.dataset_id = green_coverage_run.dataset_id)) END
+    INTO v_official;
+  IF v_official IS NULL THEN
+    RAISE EXCEPTION 'green coverage: no % in dataset %', replace(target, '_', ' '), coalesce(dataset_id, '(all)') USING ERRCODE = '22023';
+  END IF;
+  v_srid := analysis.coverage_metric_srid(ST_SetSRID(v_official, 4326));
+
+  DROP TABLE IF EXISTS pg_temp.cov_target, pg_temp.cov_area;
+  CREATE TEMP TABLE cov_target AS SELECT * FROM analysis.green_coverage_targets(target, dataset_id, v_srid);
+  CREATE INDEX ON cov_target USING gist (geom);
+
+  SELECT ST_Union(o.geom) INTO v_official FROM analysis.green_coverage_official_area(v_rules, dataset_id, NULL, v_srid) o;
+  IF v_walk THEN
+    SELECT ST_Union(w.geom) INTO v_walking FROM analysis.green_coverage_walking_area(v_rules, dataset_id, NULL, v_srid) w;
+  END IF;
+  v_official := coalesce(v_official, ST_GeomFromText('POLYGON EMPTY', v_srid));
+  IF v_walk THEN v_walking := coalesce(v_walking, ST_GeomFromText('POLYGON EMPTY', v_srid)); END IF;
+
+  INSERT INTO app.coverage_run (mode, target, dataset_id, rule_version, metric_srid, official_area, walking_area)
+  VALUES (mode, target, dataset_id, v_rules || jsonb_build_object('metric_crs', 'EPSG:' || v_srid, 'mode', mode, 'target', target),
+          v_srid, v_official, v_walking)
+  RETURNING id INTO v_run;
+
+  -- Covered part of each target (service areas subdivided so each intersection stays small).
+  CREATE TEMP TABLE cov_area AS
+    SELECT 'o'::text AS m, d.geom FROM ST_Subdivide(v_official, 255) AS d(geom)
+    UNION ALL SELECT 'w', d.geom FROM ST_Subdivide(v_walking, 255) AS d(geom) WHERE v_walk;
+  CREATE INDEX ON cov_area USING gist (geom);
+  ALTER TABLE cov_target ADD COLUMN cov_o geometry, ADD COLUMN cov_w geometry;
+  UPDATE cov_target t SET
+    cov_o = (SELECT ST_UnaryUnion(ST_Collect(ST_CollectionExtract(ST_Intersection(t.geom, a.geom), 3))) FROM cov_area a WHERE a.m = 'o' AND ST_Intersects(t.geom, a.geom)),
+    cov_w = CASE WHEN v_walk THEN (SELECT ST_UnaryUnion(ST_Collect(ST_CollectionExtract(ST_Intersection(t.geom, a.geom), 3))) FROM cov_area a WHERE a.m = 'w' AND ST_Intersects(t.geom, a.geom)) END;
+
+  -- City and admin units.
+  INSERT INTO app.coverage_unit (run_id, unit_kind, unit_id, name, target_m2, official_m2, walking_m2, residents, official_residents, walking_residents)
+  SELECT v_run, 'city', 0, NULL, coalesce(sum(ST_Area(geom)), 0), coalesce(sum(ST_Area(cov_o)), 0),
+         CASE WHEN v_walk THEN coalesce(sum(ST_Area(cov_w)), 0) END,
+         sum(residents), sum(residents * coalesce(ST_Area(cov_o), 0) / nullif(ST_Area(geom), 0)),
+         CASE WHEN v_walk THEN sum(residents * coalesce(ST_Area(cov_w), 0) / nullif(ST_Area(geom), 0)) END
+  FROM cov_target;
+  INSERT INTO app.coverage_unit (run_id, unit_kind, unit_id, name, target_m2, official_m2, walking_m2, residents, official_residents, walking_residents)
+  SELECT v_run, u.level, u.id, u.name, sum(x.a), sum(x.ao), CASE WHEN v_walk THEN sum(x.aw) END,
+         sum(x.res), sum(x.res * x.ao / nullif(x.a, 0)), CASE WHEN v_walk THEN sum(x.res * x.aw / nullif(x.a, 0)) END
+  FROM app.admin_unit u
+  CROSS JOIN LATERAL (SELECT ST_Transform(u.geom, v_srid) AS ug) ug
+  JOIN cov_target t ON ST_Intersects(t.geom, ug.ug)
+  CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(t.geom, ug.ug)) AS a,
+                             coalesce(ST_Area(ST_Intersection(t.cov_o, ug.ug)), 0) AS ao,
+                             coalesce(ST_Area(ST_Intersection(t.cov_w, ug.ug)), 0) AS aw,
+                             t.residents * ST_Area(ST_Intersection(t.geom, ug.ug)) / nullif(ST_Area(t.geom), 0) AS res) x
+  WHERE u.level IN ('district', 'subdistrict', 'community')
+    AND (green_coverage_run.dataset_id IS NULL OR u.dataset_id = green_coverage_run.dataset_id)
+  GROUP BY u.level, u.id, u.name;
+
+  -- Estates (always, whatever the target): covered shares, straight and walking distance.
+  INSERT INTO app.coverage_estate (run_id, estate_id, name, residents, area_m2, official_share, walking_share,
+                                   covered_official, covered_walking, straight_distance_m, straight_park_id)
+  SELECT v_run, e.id, e.name, e.residents, ST_Area(g.g), s.so, s.sw, s.so >= v_min_share, s.sw >= v_min_share,
+         np.d, np.park_id
+  FROM app.estate e
+  CROSS JOIN LATERAL (SELECT ST_Transform(e.geom, v_srid) AS g) g
+  CROSS JOIN LATERAL (
+    SELECT coalesce((SELECT sum(ST_Area(ST_Intersection(g.g, a.geom))) FROM cov_area a WHERE a.m = 'o' AND ST_Intersects(g.g, a.geom)), 0) / ST_Area(g.g) AS so,
+           CASE WHEN v_walk THEN coalesce((SELECT sum(ST_Area(ST_Intersection(g.g, a.geom))) FROM cov_area a WHERE a.m = 'w' AND ST_Intersects(g.g, a.geom)), 0) / ST_Area(g.g) END AS sw
+  ) s
+  LEFT JOIN LATERAL (
+    SELECT sv.park_id, ST_Distance(g.g, ST_Transform(sv.geom, v_srid)) AS d
+    FROM analysis.green_coverage_services(v_rules, green_coverage_run.dataset_id, NULL) sv
+    ORDER BY ST_Distance(g.g, ST_Transform(sv.geom, v_srid)) LIMIT 1
+  ) np ON true
+  WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id = green_coverage_run.dataset_id;
+  IF v_walk THEN
+    UPDATE app.coverage_estate ce SET walk_distance_m = d.walk_distance_m, nearest_park_id = d.park_id,
+           nearest_park_name = (SELECT g.name FROM app.green_space g WHERE g.id = d.park_id)
+    FROM analysis.green_coverage_estate_distance(v_rules, dataset_id, NULL, v_srid) d
+    WHERE ce.run_id = v_run AND ce.estate_id = d.estate_id;
+  END IF;
+
+  -- Shortfall (盲区) and detour layers, EPSG:4326.
+  INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
+  SELECT v_run, l.layer, ST_Multi(ST_CollectionExtract(ST_Transform(l.g, 4326), 3)), coalesce(ST_Area(l.g), 0)
+  FROM (
+    SELECT 'uncovered_official' AS layer, ST_UnaryUnion(ST_Collect(ST_CollectionExtract(CASE WHEN cov_o IS NULL THEN geom ELSE ST_Difference(geom, cov_o) END, 3))) AS g FROM cov_target
+    UNION ALL
+    SELECT 'uncovered_walking', ST_UnaryUnion(ST_Collect(ST_CollectionExtract(CASE WHEN cov_w IS NULL THEN geom ELSE ST_Difference(geom, cov_w) END, 3))) FROM cov_target WHERE v_walk
+    UNION ALL
+    SELECT 'detour', ST_UnaryUnion(ST_Collect(ST_CollectionExtract(CASE WHEN cov_w IS NULL THEN cov_o ELSE ST_Difference(cov_o, cov_w) END, 3))) FROM cov_target WHERE v_walk AND cov_o IS NOT NULL
+  ) l
+  WHERE v_walk OR l.layer = 'uncovered_official';
+
+  UPDATE app.coverage_run r SET
+    duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000,
+    summary = (SELECT jsonb_build_object(
+      'target_m2', u.target_m2, 'official_m2', u.official_m2, 'walking_m2', u.walking_m2,
+      'official_pct', round((100 * u.official_m2 / nullif(u.target_m2, 0))::numeric, 3),
+      'walking_pct', round((100 * u.walking_m2 / nullif(u.target_m2, 0))::numeric, 3),
+      'detour_m2', (SELECT s.area_m2 FROM app.coverage_shortfall s WHERE s.run_id = v_run AND s.layer = 'detour'),
+      'residents', u.residents,
+      'official_residents_pct', round((100 * u.official_residents / nullif(u.residents, 0))::numeric, 3),
+      'walking_residents_pct', round((100 * u.walking_residents / nullif(u.residents, 0))::numeric, 3),
+      'eligible_parks', (SELECT count(*) FROM analysis.green_coverage_services(v_rules, green_coverage_run.dataset_id, NULL)),
+      'estates', (SELECT count(*) FROM app.coverage_estate ce WHERE ce.run_id = v_run))
+      FROM app.coverage_unit u WHERE u.run_id = v_run AND u.unit_kind = 'city')
+  WHERE r.id = v_run;
+  DROP TABLE IF EXISTS pg_temp.cov_target, pg_temp.cov_area;
+  RETURN v_run;
+END $$;
+COMMENT ON FUNCTION analysis.green_coverage_run IS
+  'Computes and stores park service-radius coverage (official buffer and/or walking network) with its rule version; returns the run id';

@@ -14,6 +14,11 @@ import dbPlugin from './plugins/db.ts';
 import errorHandler from './plugins/error-handler.ts';
 import clientStatic from './routes/client-static.ts';
 import healthRoutes from './routes/health.ts';
+import changeListener from './plugins/change-listener.ts';
+import tileCatalog, { type TilePluginOptions } from './plugins/tile-catalog.ts';
+import featureRoutes from './routes/features.ts';
+import styleRoutes from './routes/styles.ts';
+import tileRoutes, { type TileRouteOptions } from './routes/tiles.ts';
 import searchRoutes from './routes/search.ts';
 import adminUnitRoutes from './routes/admin-units.ts';
 import labelRoutes from './routes/labels.ts';
@@ -24,6 +29,8 @@ export interface AppOptions {
   logLevel?: string;
   /** Built client folder; defaults to client/dist. */
   clientDir?: string;
+  /** Tile services (cache size, tile statement timeout, extra sources); see server/plugins/tile-catalog.ts. */
+  tiles?: TilePluginOptions & TileRouteOptions;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -39,9 +46,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(dbPlugin, { databaseUrl: opts.databaseUrl, statementTimeoutMs: opts.statementTimeoutMs ?? 8000 });
+  await app.register(tileCatalog, { databaseUrl: opts.databaseUrl, ...opts.tiles });
+  if (opts.tiles?.listen !== false) await app.register(changeListener, { databaseUrl: opts.databaseUrl });
   await app.register(errorHandler);
 
   await app.register(healthRoutes);
+  await app.register(tileRoutes, { cacheControl: opts.tiles?.cacheControl });
+  await app.register(styleRoutes);
+  await app.register(featureRoutes);
   await app.register(searchRoutes);
   await app.register(adminUnitRoutes);
   await app.register(labelRoutes);

@@ -1,0 +1,70 @@
+/**
+ * Tile services plugin: the immutable tile catalog, the tile cache, a tile query pool whose
+ * connections carry the tile statement timeout, and the feature service. Decorates `app.tiles`
+ * (TileService) and `app.features` (FeatureService).
+ *
+ * Why a separate pool rather than `BEGIN; SET LOCAL statement_timeout …; COMMIT` per tile: the
+ * timeout is the same for every tile query, and setting it once per connection keeps a tile at one
+ * round trip (three fewer per tile), which matters at 0.1–0.6 ms per z16 tile.
+ */
+import fp from 'fastify-plugin';
+import pg from 'pg';
+import { createCatalog, type TileCatalog } from '../../tiles/catalog.ts';
+import { FeatureService } from '../../tiles/feature-service.ts';
+import { createTableSource } from '../../tiles/table-source.ts';
+import { LAYERS } from '../../tiles/layers.ts';
+import { TileCache } from '../../tiles/tile-cache.ts';
+import { TileService } from '../../tiles/tile-service.ts';
+import type { TileSource } from '../../tiles/tile-source.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tiles: TileService;
+    features: FeatureService;
+    tileCatalog: TileCatalog;
+  }
+}
+
+/** Options of the tile services (all optional; defaults documented per field). */
+export interface TilePluginOptions {
+  /** Statement timeout of one tile query in ms (default 5000; env TILE_STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs?: number;
+  /** Tile cache bound in bytes (default 128 MiB; env TILE_CACHE_MB); 0 disables the cache. */
+  cacheBytes?: number;
+  /** Connections of the tile pool (default 16). */
+  maxConnections?: number;
+  /** Extra sources added to the catalog (tests: e.g. a deliberately slow source). */
+  extraSources?: TileSource[];
+  /** Listen for citycheck_change notifications (default true). */
+  listen?: boolean;
+}
+
+export default fp<TilePluginOptions & { databaseUrl: string }>(
+  async (app, opts) => {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.maxConnections ?? 16,
+      statement_timeout: opts.statementTimeoutMs ?? 5000,
+      application_name: 'citycheck-tiles',
+    });
+    pool.on('error', (err) => app.log.error({ err }, 'idle tile connection failed'));
+    const catalog = createCatalog([...LAYERS.map((d) => createTableSource(d)), ...(opts.extraSources ?? [])]);
+    const cacheBytes = opts.cacheBytes ?? 128 * 1024 * 1024;
+    const tiles = new TileService({
+      catalog,
+      cache: cacheBytes > 0 ? new TileCache(cacheBytes) : null,
+      run: async (q) => {
+        const r = await pool.query<{ mvt: Buffer | null }>({ text: q.text, values: q.values as unknown[] });
+        return r.rows[0]?.mvt ?? Buffer.alloc(0);
+      },
+    });
+    const features = new FeatureService(catalog, async (q) => (await app.pg.query({ text: q.text, values: q.values as unknown[] })).rows);
+    app.decorate('tileCatalog', catalog);
+    app.decorate('tiles', tiles);
+    app.decorate('features', features);
+    app.addHook('onClose', async () => {
+      await pool.end();
+    });
+  },
+  { name: 'tile-catalog', dependencies: ['db'] },
+);

@@ -1,0 +1,98 @@
+/**
+ * Compiles parsed filter clauses (tiles/filter-parser.ts) against a layer's declared fields into a
+ * kysely `sql` boolean expression. Field names are checked against the whitelist and quoted with
+ * `sql.ref`; every value is a bound parameter with an explicit cast; operators and casts come from
+ * fixed tables here, never from the request.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import { FilterError } from './errors.ts';
+import type { FieldType } from './layer-def.ts';
+import { parseFilter, type FilterClause } from './filter-parser.ts';
+
+/** A compiled filter: the SQL predicate and a canonical text (for cache keys). */
+export interface CompiledFilter {
+  where: RawBuilder<boolean>;
+  canonical: string;
+}
+
+const OP_SQL = { '=': sql.raw('='), '!=': sql.raw('<>'), '<': sql.raw('<'), '<=': sql.raw('<='), '>': sql.raw('>'), '>=': sql.raw('>=') } as const;
+const CAST: Record<FieldType, RawBuilder<unknown>> = {
+  string: sql.raw('text'), integer: sql.raw('integer'), number: sql.raw('double precision'),
+  boolean: sql.raw('boolean'), date: sql.raw('date'),
+};
+const CAST_ARRAY: Record<FieldType, RawBuilder<unknown>> = {
+  string: sql.raw('text[]'), integer: sql.raw('integer[]'), number: sql.raw('double precision[]'),
+  boolean: sql.raw('boolean[]'), date: sql.raw('date[]'),
+};
+const TRUE = new Set(['true', 't', '1', 'yes', '是']);
+const FALSE = new Set(['false', 'f', '0', 'no', '否']);
+
+/** Converts one textual value to the field's type; throws FilterError naming field and value. */
+export function convertValue(field: string, type: FieldType, raw: string): string | number | boolean {
+  const bad = () => new FilterError(`value "${raw.slice(0, 40)}" is not a valid ${type} for field "${field}"`);
+  switch (type) {
+    case 'string':
+      if (raw.length > 200) throw new FilterError(`value for "${field}" is longer than 200 characters`);
+      return raw;
+    case 'integer': {
+      if (!/^-?\d{1,10}$/.test(raw)) throw bad();
+      const n = Number(raw);
+      if (n > 2147483647 || n < -2147483648) throw bad();
+      return n;
+    }
+    case 'number': {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) throw bad();
+      return n;
+    }
+    case 'boolean': {
+      const v = raw.toLowerCase();
+      if (TRUE.has(v)) return true;
+      if (FALSE.has(v)) return false;
+      throw bad();
+    }
+    case 'date': {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) throw bad();
+      return raw;
+    }
+  }
+}
+
+/** Compiles one clause; `column` is the qualifier used for field references (default `t`). */
+export function compileClause(c: FilterClause, fields: Record<string, FieldType>, table = 't'): RawBuilder<boolean> {
+  const type = Object.hasOwn(fields, c.field) ? fields[c.field] : undefined;
+  if (!type) throw new FilterError(`unknown field "${c.field}"; fields: ${Object.keys(fields).join(', ')}`);
+  const col = sql.ref(`${table}.${c.field}`);
+  if (c.values.length === 1 && c.values[0] === null) {
+    if (c.op === '=') return sql<boolean>`${col} IS NULL`;
+    if (c.op === '!=') return sql<boolean>`${col} IS NOT NULL`;
+    throw new FilterError(`null can only be compared with = or != (field "${c.field}")`);
+  }
+  if (c.values.includes(null)) throw new FilterError(`null cannot be part of a list (field "${c.field}")`);
+  const values = (c.values as string[]).map((v) => convertValue(c.field, type, v));
+  if (c.op === '~') {
+    if (type !== 'string') throw new FilterError(`~ (contains) needs a text field; "${c.field}" is ${type}`);
+    return sql<boolean>`strpos(${col}, ${values[0]}::text) > 0`;
+  }
+  if ((type === 'boolean') && c.op !== '=' && c.op !== '!=') {
+    throw new FilterError(`boolean field "${c.field}" can only be compared with = or !=`);
+  }
+  if (values.length > 1) {
+    return c.op === '='
+      ? sql<boolean>`${col} = ANY(${values}::${CAST_ARRAY[type]})`
+      : sql<boolean>`${col} <> ALL(${values}::${CAST_ARRAY[type]})`;
+  }
+  return sql<boolean>`${col} ${OP_SQL[c.op]} ${values[0]}::${CAST[type]}`;
+}
+
+/**
+ * Parses and compiles a filter for a layer's fields; returns null for an empty filter.
+ * @example compileFilter('build_year<2000;is_old=true', { build_year: 'integer', is_old: 'boolean' })
+ */
+export function compileFilter(text: string | undefined, fields: Record<string, FieldType>, table = 't'): CompiledFilter | null {
+  if (text === undefined || text.trim() === '') return null;
+  const clauses = parseFilter(text);
+  if (clauses.length === 0) return null;
+  const parts = clauses.map((c) => compileClause(c, fields, table));
+  return { where: sql<boolean>`(${sql.join(parts, sql` AND `)})`, canonical: JSON.stringify(clauses) };
+}

@@ -13,7 +13,9 @@ export interface DumpFeature {
 const TYPES = ['Unknown', 'Point', 'LineString', 'Polygon'] as const;
 
 export function dumpTile(buf: Buffer): Record<string, DumpFeature[]> {
-  const tile = new VectorTile(new Pbf(buf));
+  // A fresh Uint8Array: pbf 4 reads doubles through a DataView over `.buffer`, which for a pooled
+  // Node Buffer (non-zero byteOffset) would read the wrong bytes.
+  const tile = new VectorTile(new Pbf(new Uint8Array(buf)));
   const out: Record<string, DumpFeature[]> = {};
   for (const [name, layer] of Object.entries(tile.layers)) {
     const feats: DumpFeature[] = [];

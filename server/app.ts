@@ -22,6 +22,8 @@ import tileRoutes, { type TileRouteOptions } from './routes/tiles.ts';
 import searchRoutes from './routes/search.ts';
 import adminUnitRoutes from './routes/admin-units.ts';
 import labelRoutes from './routes/labels.ts';
+import walkGraph from './plugins/walk-graph.ts';
+import lifeCircleRoutes from './routes/life-circle.ts';
 
 export interface AppOptions {
   databaseUrl: string;
@@ -48,6 +50,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(dbPlugin, { databaseUrl: opts.databaseUrl, statementTimeoutMs: opts.statementTimeoutMs ?? 8000 });
   await app.register(tileCatalog, { databaseUrl: opts.databaseUrl, ...opts.tiles });
   if (opts.tiles?.listen !== false) await app.register(changeListener, { databaseUrl: opts.databaseUrl });
+  await app.register(walkGraph, { databaseUrl: opts.databaseUrl });
   await app.register(errorHandler);
 
   await app.register(healthRoutes);
@@ -57,6 +60,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes);
   await app.register(adminUnitRoutes);
   await app.register(labelRoutes);
+  await app.register(lifeCircleRoutes);
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });
   return app;

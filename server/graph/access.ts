@@ -12,6 +12,12 @@ import { multiSourceDijkstra, MinHeap, type SearchResult, type Seed } from './di
 import type { Snap } from './snap-index.ts';
 import type { WalkGraph } from './walk-graph.ts';
 
+/**
+ * Tolerance (m) for comparing distances with limits: snapping works in floating point, so a
+ * facility exactly 300 m away may come out at 300.0000001 m; 1 mm is far below any map accuracy.
+ */
+export const EPS_M = 1e-3;
+
 /** Vertex entries for walking away from a snapped point. */
 export function leave(g: WalkGraph, s: Snap): { vertex: number; distance: number }[] {
   const out: { vertex: number; distance: number }[] = [];
@@ -74,7 +80,7 @@ export class NearestTargets {
   static search(g: WalkGraph, targets: readonly Target[], cutoffM: number, reuse?: { result?: SearchResult; heap?: MinHeap }): NearestTargets {
     const seeds: Seed[] = [];
     for (const t of targets) for (const a of arrive(g, t.snap)) seeds.push({ vertex: a.vertex, distance: a.distance, label: t.label });
-    const result = multiSourceDijkstra(g.reverse, g.vertexCount, seeds, cutoffM, reuse?.result, reuse?.heap ?? new MinHeap());
+    const result = multiSourceDijkstra(g.reverse, g.vertexCount, seeds, cutoffM + EPS_M, reuse?.result, reuse?.heap ?? new MinHeap());
     return new NearestTargets(g, result, cutoffM, targets);
   }
 
@@ -96,6 +102,6 @@ export class NearestTargets {
         label = t.label;
       }
     }
-    return best <= this.cutoffM ? { distanceM: best, label } : null;
+    return best <= this.cutoffM + EPS_M ? { distanceM: best, label } : null;
   }
 }

@@ -11,7 +11,7 @@
  * Edges are accurate to one cell. Facility counts use network distance (same rule as the bands),
  * not point-in-polygon.
  */
-import { alongEdge, arrive, leave } from './access.ts';
+import { EPS_M, alongEdge, arrive, leave } from './access.ts';
 import { multiSourceDijkstra, type SearchResult } from './dijkstra.ts';
 import { localFrame, toLat, toLon, toX, toY, type LocalFrame } from './geo.ts';
 import type { Snap } from './snap-index.ts';
@@ -55,7 +55,7 @@ export function isochrone(g: WalkGraph, origin: Snap, clickLon: number, clickLat
   const limits = [...opts.limitsM].sort((a, b) => a - b);
   const maxT = limits[limits.length - 1];
   const seeds = leave(g, origin).map((l) => ({ ...l, label: 0 }));
-  const search = multiSourceDijkstra(g.forward, g.vertexCount, seeds, maxT);
+  const search = multiSourceDijkstra(g.forward, g.vertexCount, seeds, maxT + EPS_M);
   const f = localFrame(clickLon, clickLat);
   const p: Pieces = { x0: [], y0: [], d0: [], x1: [], y1: [], d1: [] };
 

@@ -1,0 +1,182 @@
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp } from '../helpers/app.ts';
+import { testPool } from '../helpers/db.ts';
+import { ESTATES, EXPECTED, VERTICES, latOf, lonOf } from '../fixtures/network/river-town.ts';
+import { DATASET, loadRiverTown, unloadRiverTown } from '../fixtures/network/load-river-town.ts';
+
+let app: FastifyInstance;
+let pool: pg.Pool;
+let ids: Awaited<ReturnType<typeof loadRiverTown>>;
+
+beforeAll(async () => {
+  pool = testPool();
+  ids = await loadRiverTown(pool);
+  app = await testApp();
+  await app.ready();
+});
+afterAll(async () => {
+  await app?.close();
+  await unloadRiverTown(pool);
+  await pool.end();
+});
+
+const TYPES = 'kindergarten,pharmacy,health_station,supermarket';
+const get = (url: string) => app.inject(url);
+
+describe('GET /api/analysis/life-circle', () => {
+  it('gives each estate its hand-worked walking distance to the nearest facility of each type', async () => {
+    const res = await get(`/api/analysis/life-circle?types=${TYPES}&speed=100`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.estates).toHaveLength(4);
+    for (const e of body.estates) {
+      for (const c of e.checklist) {
+        const want = EXPECTED[e.name][c.type];
+        if (want === null) expect(c.distanceM, `${e.name} ${c.type}`).toBeNull();
+        else {
+          expect(c.distanceM, `${e.name} ${c.type}`).toBeCloseTo(want, 0);
+          expect(c.minutes).toBeCloseTo(want / 100, 1);
+        }
+      }
+    }
+  });
+
+  it('reports a type with no facility as "none" with a reason, never as zero', async () => {
+    const body = (await get(`/api/analysis/life-circle?types=supermarket`)).json();
+    for (const e of body.estates) {
+      expect(e.checklist[0]).toMatchObject({ type: 'supermarket', status: 'none', distanceM: null, reason: 'no_facility' });
+    }
+  });
+
+  it('reports facilities beyond the cut-off as "none within X m"', async () => {
+    const body = (await get(`/api/analysis/life-circle?types=pharmacy&maxDistance=400`)).json();
+    const e4 = body.estates.find((e: { name: string }) => e.name === 'E4');
+    expect(e4.checklist[0]).toMatchObject({ status: 'none', reason: 'none_within', note: 'none within 400 m', distanceM: null });
+    const e2 = body.estates.find((e: { name: string }) => e.name === 'E2');
+    expect(e2.checklist[0]).toMatchObject({ status: 'met', distanceM: 70 });
+  });
+
+  it('marks met against each type’s standard distance and scores the complete-community checklist', async () => {
+    const body = (await get(`/api/analysis/life-circle?types=kindergarten,pharmacy`)).json();
+    const e1 = body.estates.find((e: { name: string }) => e.name === 'E1');
+    expect(e1.checklist.map((c: { status: string }) => c.status)).toEqual(['met', 'not_met']); // 170 ≤ 300; 370 > 300
+    expect(e1.completeCommunity.required).toBe(body.completeCommunityTypes.length);
+    expect(e1.completeCommunity.missing).toContain('supermarket');
+    expect(e1.completeCommunity.missing).not.toContain('kindergarten');
+    expect(e1.completeCommunity.present).toBe(1); // only the kindergarten among required items
+  });
+
+  it('summarises shares of estates and of residents by district', async () => {
+    const body = (await get(`/api/analysis/life-circle?types=pharmacy`)).json();
+    const south = body.summary.find((a: { level: string; name: string }) => a.level === 'district' && a.name === 'South');
+    // South: E1 370 (not met), E2 70 (met), E3 370 (not met); residents 1000, 2000, unknown
+    expect(south.byType[0]).toMatchObject({ estates: 3, met: 1, share: 0.333, estatesWithResidents: 2, residents: 3000, residentsMet: 2000, residentShare: 0.667 });
+    const city = body.summary.find((a: { level: string }) => a.level === 'city');
+    expect(city.byType[0]).toMatchObject({ estates: 4, met: 1 });
+  });
+
+  it('filters types by life-circle tier', async () => {
+    const body = (await get(`/api/analysis/life-circle?tier=15min`)).json();
+    expect(body.catalog.every((c: { tier: string }) => c.tier === '15min')).toBe(true);
+    expect(body.catalog.map((c: { code: string }) => c.code)).toContain('middle_school');
+  });
+
+  it('answers 400 for an unknown type or tier', async () => {
+    expect((await get(`/api/analysis/life-circle?types=spaceport`)).statusCode).toBe(400);
+    expect((await get(`/api/analysis/life-circle?tier=20min`)).statusCode).toBe(400);
+  });
+});
+
+describe('POST /api/analysis/life-circle', () => {
+  it('stores a run with the catalog and parameters it used', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/analysis/life-circle', payload: { types: ['kindergarten'], speed: 60, save: true } });
+    expect(res.statusCode).toBe(200);
+    const { runId } = res.json();
+    const run = (await pool.query('SELECT params, catalog FROM app.life_circle_run WHERE id = $1', [runId])).rows[0];
+    expect(run.params.speedMPerMin).toBe(60);
+    expect(run.catalog[0]).toMatchObject({ code: 'kindergarten', standardDistanceM: 300, confidence: 'UNCONFIRMED' });
+    const rows = (await pool.query('SELECT estate_id, distance_m, met FROM app.life_circle_result WHERE run_id = $1 ORDER BY estate_id', [runId])).rows;
+    expect(rows).toHaveLength(4);
+    expect(rows.find((r) => r.estate_id === ids.estate.E3).distance_m).toBeCloseTo(70, 0);
+  });
+});
+
+describe('GET /api/analysis/life-circle/estates.csv', () => {
+  it('exports one row per estate with distance, minutes and status per type', async () => {
+    const res = await get(`/api/analysis/life-circle/estates.csv?types=kindergarten,supermarket&speed=100`);
+    expect(res.headers['content-type']).toMatch(/text\/csv/);
+    const lines = res.body.replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('estate_id,name,district,subdistrict,residents,is_old,kindergarten_distance_m,kindergarten_minutes,kindergarten_status,supermarket_distance_m,supermarket_minutes,supermarket_status,complete_community_present,complete_community_required,complete_community_missing');
+    expect(lines).toHaveLength(5);
+    expect(lines.find((l) => l.includes(',E3,'))).toMatch(/,70,0\.7,met,,,no supermarket on the walking network,/);
+  });
+});
+
+describe('GET /api/analysis/life-circle/shortfall/:type', () => {
+  it('returns the estates outside the standard as GeoJSON with their gap', async () => {
+    const res = await get(`/api/analysis/life-circle/shortfall/pharmacy`);
+    const fc = res.json();
+    expect(fc.type).toBe('FeatureCollection');
+    const byName = Object.fromEntries(fc.features.map((f: { properties: { name: string } }) => [f.properties.name, f]));
+    expect(Object.keys(byName).sort()).toEqual(['E1', 'E3', 'E4']);
+    expect(byName.E4.properties.gapM).toBeCloseTo(270, 0);
+    expect(byName.E4.geometry.type).toBe('MultiPolygon');
+  });
+});
+
+describe('GET /api/analysis/isochrone', () => {
+  it('returns nested bands with facility counts by network distance', async () => {
+    const res = await get(`/api/analysis/isochrone?lon=${lonOf(200)}&lat=${latOf(0)}&minutes=1,2,3&speed=100`);
+    expect(res.statusCode).toBe(200);
+    const fc = res.json();
+    expect(fc.features.map((f: { properties: { minutes: number } }) => f.properties.minutes)).toEqual([3, 2, 1]);
+    const counts = Object.fromEntries(fc.features.map((f: { properties: { minutes: number; facilityCounts: object } }) => [f.properties.minutes, f.properties.facilityCounts]));
+    expect(counts[1]).toEqual({ kindergarten: 1 }); // K-D at 100 m
+    expect(counts[2]).toEqual({ kindergarten: 1 });
+    expect(counts[3]).toEqual({ health_station: 1, kindergarten: 1, pharmacy: 1 }); // P-B and H-N3 at 300 m; K-DE 500 m
+    expect(fc.features[0].geometry.type).toBe('MultiPolygon');
+  });
+
+  it('answers 400 for a point far from the network', async () => {
+    expect((await get(`/api/analysis/isochrone?lon=${lonOf(0)}&lat=${latOf(5000)}`)).statusCode).toBe(400);
+  });
+});
+
+describe('POST /api/analysis/life-circle/what-if', () => {
+  it('lists the estates a proposed pharmacy would newly cover, without saving it', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/analysis/life-circle/what-if', payload: { type: 'pharmacy', lon: lonOf(VERTICES.D[0]), lat: latOf(VERTICES.D[1]) } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    // at D: E3 50+20 = 70 m, E1 50+100+20 = 170 m; E4 is north of the river (550+ m)
+    expect(body.newlyCovered.map((e: { name: string }) => e.name).sort()).toEqual(['E1', 'E3']);
+    expect(body.newlyCovered.find((e: { name: string }) => e.name === 'E1')).toMatchObject({ beforeM: 370, afterM: 170 });
+    expect(body).toMatchObject({ metBefore: 1, metAfter: 3, residentsBefore: 2000, residentsAfter: 3000 });
+    const n = (await pool.query(`SELECT count(*)::int AS n FROM app.facility WHERE dataset_id = $1`, [DATASET])).rows[0].n;
+    expect(n).toBe(4);
+  });
+});
+
+describe('walk-graph plugin', () => {
+  it('rebuilds the graph after a walk_edge change is notified', async () => {
+    const before = await app.walkGraph.get();
+    const version = app.walkGraph.version;
+    // a new footbridge N1–B1 shortens E4 → pharmacy P-B from 570 to 50 + 100 + 100 + 100 + 20 = 370
+    await pool.query(
+      `INSERT INTO app.walk_edge (source, target, length_m, cost, reverse_cost, highway, geom, dataset_id, source_id, check_year)
+       VALUES ($1, $2, 100, 100, 100, 'footway', ST_MakeLine((SELECT geom FROM app.walk_vertex WHERE id = $1), (SELECT geom FROM app.walk_vertex WHERE id = $2)), $3, 'N1-B1', 2025)`,
+      [ids.vertex.N1, ids.vertex.B1, DATASET],
+    );
+    for (let i = 0; i < 100 && app.walkGraph.version === version; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(app.walkGraph.version).toBeGreaterThan(version);
+    const after = await app.walkGraph.get();
+    expect(after).not.toBe(before);
+    expect(after.edgeCount).toBe(before.edgeCount + 1);
+    const body = (await get(`/api/analysis/life-circle?types=pharmacy`)).json();
+    expect(body.estates.find((e: { name: string }) => e.name === 'E4').checklist[0].distanceM).toBeCloseTo(370, 0);
+    await pool.query(`DELETE FROM app.walk_edge WHERE dataset_id = $1 AND source_id = 'N1-B1'`, [DATASET]);
+  });
+});
+
+void ESTATES;

@@ -123,3 +123,67 @@ describe('analysis.green_coverage_run on the fixture', () => {
     await expect(pool.query(`SELECT analysis.green_coverage_run(dataset_id => 'nope')`)).rejects.toMatchObject({ code: '22023' });
   });
 });
+
+const rect = (x1: number, y1: number, x2: number, y2: number) =>
+  `ST_Transform(ST_MakeEnvelope(668000 + ${x1}, 3546000 + ${y1}, 668000 + ${x2}, 3546000 + ${y2}, 32650), 4326)`;
+
+describe('analysis.green_coverage_whatif', () => {
+  it('adds a drawn park: official gains R4, walking unchanged where no path reaches the park', async () => {
+    const id = await run('both');
+    const { rows } = await pool.query(`SELECT analysis.green_coverage_whatif(run_id => $1, parks => ${rect(0, 700, 50, 760)}) AS w`, [id]);
+    const w = rows[0].w;
+    expect(w.parks).toEqual([expect.objectContaining({ id: -1, radius_m: 300 })]);
+    expect(w.city.official_pct_after).toBeCloseTo((100 * 39600) / TOTAL, 1);
+    expect(w.city.walking_pct_after).toBeCloseTo(w.city.walking_pct_before, 6);
+    expect(w.estates.find((e: { name: string }) => e.name === 'R4').official_share_after).toBeCloseTo(1, 3);
+  });
+
+  it('adds a park on the street: both modes gain R6 (6000 m²)', async () => {
+    const id = await run('both');
+    const { rows } = await pool.query(`SELECT analysis.green_coverage_whatif($1, ${rect(3550, 0, 3600, 60)}) AS w`, [id]);
+    const c = rows[0].w.city;
+    expect(c.official_m2_after - c.official_m2_before).toBeCloseTo(6000, -1);
+    expect(c.walking_m2_after - c.walking_m2_before).toBeCloseTo(6000, -1);
+  });
+
+  it('adds nothing for a park below the small-park threshold, and rejects an unknown run', async () => {
+    const id = await run('official');
+    const { rows } = await pool.query(`SELECT analysis.green_coverage_whatif($1, ${rect(0, 700, 30, 730)}) AS w`, [id]);
+    expect(rows[0].w.parks).toEqual([]);
+    expect(rows[0].w.city.official_m2_after).toBeCloseTo(rows[0].w.city.official_m2_before, 6);
+    await expect(pool.query(`SELECT analysis.green_coverage_whatif(-5, ${rect(0, 0, 1, 1)})`)).rejects.toMatchObject({ code: '22023' });
+  });
+});
+
+describe('analysis.green_pocket_park_sites', () => {
+  it('picks the best single site first and its gains add up to the final change', async () => {
+    const id = await run('both');
+    const base = await city(id);
+    const { rows } = await pool.query(`SELECT * FROM analysis.green_pocket_park_sites(run_id => $1, k => 5) ORDER BY pick`, [id]);
+    expect(rows.map((r) => r.name)).toEqual(['P-north', 'G-east']);
+    expect(rows.map((r) => Math.round(r.gain_m2))).toEqual([10000, 6000]);
+    // best single site: evaluate every candidate alone
+    const singles = await pool.query(`
+      SELECT l.name, (SELECT gain_m2 FROM analysis.green_pocket_park_sites($1, 1, candidates => l.geom)) AS gain
+      FROM (SELECT name, geom FROM app.base_landuse WHERE dataset_id = 't-cov' AND kind <> 'residential'
+            UNION ALL SELECT name, geom FROM app.green_space WHERE dataset_id = 't-cov' AND NOT is_park) l`, [id]);
+    const best = singles.rows.reduce((a, b) => ((b.gain ?? 0) > (a.gain ?? 0) ? b : a));
+    expect(rows[0].name).toBe(best.name);
+    expect(singles.rows.find((s) => s.name === 'P-north2').gain).toBeGreaterThan(0); // covers part of R4 alone …
+    // … but adds nothing after P-north, so it is never picked; gains add up to the change
+    const total = rows.reduce((s, r) => s + r.gain_m2, 0);
+    const last = rows[rows.length - 1];
+    expect(last.coverage_pct_after - (100 * base.official_m2) / base.target_m2).toBeCloseTo((100 * total) / base.target_m2, 6);
+    const all = await pool.query(`SELECT analysis.green_coverage_whatif($1, ST_Collect(ARRAY[${rect(0, 700, 50, 760)}, ${rect(3550, 0, 3600, 60)}])) AS w`, [id]);
+    expect(all.rows[0].w.city.official_m2_after - base.official_m2).toBeCloseTo(total, 0);
+  });
+
+  it('respects the minimum size and can rank on walking coverage', async () => {
+    const id = await run('both');
+    const big = await pool.query(`SELECT name FROM analysis.green_pocket_park_sites($1, 5, min_area_m2 => 2800)`, [id]);
+    expect(big.rows.map((r) => r.name)).toEqual(['P-north', 'G-east']); // 3000 m² each; P-north2 (2500) excluded
+    const walk = await pool.query(`SELECT name, gain_m2 FROM analysis.green_pocket_park_sites($1, 5, mode => 'walking')`, [id]);
+    expect(walk.rows.map((r) => r.name)).toEqual(['G-east']); // only G-east touches the walk network
+    await expect(pool.query(`SELECT * FROM analysis.green_pocket_park_sites($1, 0)`, [id])).rejects.toMatchObject({ code: '22023' });
+  });
+});

@@ -8,6 +8,7 @@
 -- Output: park_id, radius_m, vvid (virtual graph vertex of the park: 10^12 + id, what-if parks
 --   1.5·10^12 + k), access_kind, edge_id, edge source/target/cost/reverse_cost, fraction, offset_m,
 --   edge_geom (srid).
+-- plpgsql so the planner never inlines it (inlining re-evaluated the what-if geometry per row).
 -- STABLE: reads app.green_space_access, app.walk_edge, app.walk_vertex.
 -- Bodies reference sibling functions applied later in file order: validate at call time.
 SET LOCAL check_function_bodies = off;
@@ -16,7 +17,10 @@ CREATE OR REPLACE FUNCTION analysis.green_coverage_access(
 ) RETURNS TABLE (park_id bigint, radius_m double precision, vvid bigint, access_kind text, edge_id bigint,
                  source bigint, target bigint, cost double precision, reverse_cost double precision,
                  fraction double precision, offset_m double precision, edge_geom geometry)
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+RETURN QUERY
   WITH svc AS (
     SELECT s.park_id, s.radius_m, s.geom,
            CASE WHEN s.park_id > 0 THEN 1000000000000 + s.park_id ELSE 1500000000000 - s.park_id END AS vvid,
@@ -63,7 +67,7 @@ LANGUAGE sql STABLE AS $$
          s.park_id, s.radius_m, s.vvid, sn.access_kind, sn.edge_id, sn.source, sn.target, sn.cost, sn.reverse_cost,
          ST_LineLocatePoint(sn.eg, sn.pt), ST_Distance(sn.eg, sn.pt), sn.eg
   FROM snapped sn JOIN svc s USING (park_id)
-  WHERE ST_Distance(sn.eg, sn.pt) <= (rules->>'snap_m')::float8
-$$;
+  WHERE ST_Distance(sn.eg, sn.pt) <= (rules->>'snap_m')::float8;
+END $$;
 COMMENT ON FUNCTION analysis.green_coverage_access IS
   'Park access points (entrances, else derived) attached to the walk graph, with a virtual vertex per park';

@@ -7,13 +7,17 @@
 -- Inputs: rules, dataset_id (NULL = all), extra_parks (EPSG:4326 what-if), srid (metric CRS),
 --   estate_ids (NULL = all estates of the dataset).
 -- Output: estate_id, walk_distance_m, park_id (negative = what-if park).
+-- plpgsql so the planner never inlines it (inlining re-evaluated the what-if geometry per row).
 -- STABLE: reads estates, the graph and the parks.
 -- Bodies reference sibling functions applied later in file order: validate at call time.
 SET LOCAL check_function_bodies = off;
 CREATE OR REPLACE FUNCTION analysis.green_coverage_estate_distance(
   rules jsonb, dataset_id text, extra_parks geometry, srid integer, estate_ids bigint[] DEFAULT NULL
 ) RETURNS TABLE (estate_id bigint, walk_distance_m double precision, park_id bigint)
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+RETURN QUERY
   WITH reach AS (
     SELECT * FROM analysis.green_coverage_reach(rules, dataset_id, extra_parks, srid, NULL)
   ),
@@ -56,7 +60,7 @@ LANGUAGE sql STABLE AS $$
   SELECT DISTINCT ON (c.estate_id) c.estate_id, c.d, c.park_id
   FROM cand c
   WHERE c.d <= (rules->>'distance_cap_m')::float8
-  ORDER BY c.estate_id, c.d
-$$;
+  ORDER BY c.estate_id, c.d;
+END $$;
 COMMENT ON FUNCTION analysis.green_coverage_estate_distance IS
   'Walking distance from each estate to the nearest eligible park (and which park), capped at distance_cap_m';

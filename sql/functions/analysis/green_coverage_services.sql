@@ -4,6 +4,7 @@
 -- Output: park_id, name, area_m2 (geodesic), radius_m, geom (MultiPolygon, EPSG:4326).
 -- rules.extra_only = true (set internally by what-if and pocket-park functions) returns the extra parks only.
 -- Eligible = is_park AND is_public (or kind in rules.eligible_kinds); historic variant when enabled.
+-- plpgsql so the planner never inlines it (inlining re-evaluated the what-if geometry per row).
 -- STABLE: reads app.green_space and app.heritage_district.
 -- Bodies reference sibling functions applied later in file order: validate at call time.
 SET LOCAL check_function_bodies = off;
@@ -12,7 +13,10 @@ CREATE OR REPLACE FUNCTION analysis.green_coverage_services(
   dataset_id text DEFAULT NULL,
   extra_parks geometry DEFAULT NULL
 ) RETURNS TABLE (park_id bigint, name text, area_m2 double precision, radius_m double precision, geom geometry)
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+RETURN QUERY
   WITH parks AS (
     SELECT g.id AS park_id, g.name, g.area_m2, g.geom
     FROM app.green_space g
@@ -22,8 +26,8 @@ LANGUAGE sql STABLE AS $$
       AND CASE WHEN rules->'eligible_kinds' IS NULL OR jsonb_typeof(rules->'eligible_kinds') = 'null' THEN g.is_park
                ELSE g.kind IN (SELECT jsonb_array_elements_text(rules->'eligible_kinds')) END
     UNION ALL
-    SELECT -d.path[1]::bigint, 'what-if ' || d.path[1], ST_Area(d.geom::geography), ST_Multi(d.geom)
-    FROM ST_Dump(ST_CollectionExtract(extra_parks, 3)) d
+    SELECT -d.n, 'what-if ' || d.n, ST_Area(d.geom::geography), ST_Multi(d.geom)
+    FROM ST_Dump(ST_CollectionExtract(extra_parks, 3)) WITH ORDINALITY AS d(path, geom, n)
     WHERE extra_parks IS NOT NULL
   )
   SELECT p.park_id, p.name, p.area_m2, r.radius_m, p.geom
@@ -32,7 +36,7 @@ LANGUAGE sql STABLE AS $$
       coalesce((rules->>'historic_variant')::boolean, false)
         AND EXISTS (SELECT 1 FROM app.heritage_district h WHERE ST_Intersects(h.geom, p.geom)),
       rules) AS radius_m) r
-  WHERE r.radius_m IS NOT NULL
-$$;
+  WHERE r.radius_m IS NOT NULL;
+END $$;
 COMMENT ON FUNCTION analysis.green_coverage_services IS
   'Eligible parks (plus what-if polygons) with their service radius under a green_coverage_rules version';

@@ -49,8 +49,8 @@ BEGIN
   IF uncovered IS NULL OR ST_IsEmpty(uncovered) THEN RETURN; END IF;
 
   WITH c AS (
-    SELECT 'user:' || d.path[1] AS cid, 'user ' || d.path[1] AS cname, 'user' AS ckind, d.geom AS g
-    FROM ST_Dump(ST_CollectionExtract(candidates, 3)) d WHERE candidates IS NOT NULL
+    SELECT 'user:' || d.n AS cid, 'user ' || d.n AS cname, 'user' AS ckind, d.geom AS g
+    FROM ST_Dump(ST_CollectionExtract(candidates, 3)) WITH ORDINALITY AS d(path, geom, n) WHERE candidates IS NOT NULL
     UNION ALL
     SELECT 'green:' || gs.id, gs.name, gs.kind, gs.geom FROM app.green_space gs
     WHERE candidates IS NULL AND gs.kind = 'grass' AND NOT gs.is_park

@@ -81,6 +81,7 @@ export function parkEntranceQuery(s: StagingTables): LayerUpsert {
       FROM ${q(s.point)} p
       JOIN app.green_space g ON g.dataset_id = $1 AND g.check_year = $2 AND g.import_run_id = $3
         AND g.kind IN ('park', 'garden', 'playground', 'square', 'nature')
+        AND p.geom && ST_Expand(g.geom, 0.0001)
         AND ST_DWithin(p.geom::geography, ST_Boundary(g.geom)::geography, 2)
       WHERE p.tags ? 'entrance' OR p.tags->>'barrier' IN ('gate', 'entrance', 'lift_gate', 'kissing_gate', 'turnstile', 'swing_gate')
       ORDER BY p.osm_id, ST_Distance(p.geom::geography, ST_Boundary(g.geom)::geography), g.is_park DESC`,

@@ -19,6 +19,9 @@ export async function promoteAll(client: pg.PoolClient, ref: Ref, s: StagingTabl
   const counts: Record<string, number> = {};
   for (const step of steps) {
     counts[step.table] = await upsertLayer(client, ref, step);
+    // Fresh statistics, so the next steps that join on just-written rows (edges → vertices,
+    // entrances → green space) get index plans instead of nested seq scans.
+    if (step.table === 'walk_vertex' || step.table === 'green_space') await client.query(`ANALYZE app."${step.table}"`);
     log(`  ${step.table}: ${counts[step.table]}`);
   }
   // Children before parents, so cascades do not remove rows this run just wrote.

@@ -67,6 +67,7 @@ export async function buildWalkGraph(pool: pg.Pool, s: StagingTables): Promise<I
       SELECT DISTINCT ON (p.node_id) p.node_id, p.geom FROM walk_pt p
       WHERE p.node_id IN (SELECT source_node FROM ${q(w.edge)} UNION SELECT target_node FROM ${q(w.edge)})
       ORDER BY p.node_id`);
+    await client.query(`ANALYZE ${q(w.edge)}; ANALYZE ${q(w.vertex)}`);
     return issues;
   } finally {
     await client.query('DROP TABLE IF EXISTS walk_way, walk_pt, walk_seg').catch(() => {});

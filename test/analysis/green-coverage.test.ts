@@ -4,24 +4,14 @@
  * Official (buffers): R1 + 3600 of R2 + R3 + R5 = 29600 → 55.849 %.
  * Walking: R3 lies across a river with no crossing → 19600 → 36.981 %; detour = R3 = 10000 m².
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../server/config.ts';
+import { loadCoverageFixture } from '../fixtures/coverage/load-fixture.ts';
 import { testPool } from '../helpers/db.ts';
 
 const pool = testPool();
 const TOTAL = 53000;
 
-beforeAll(async () => {
-  await pool.query(`DELETE FROM app.dataset WHERE id = 't-cov'`).catch(() => {});
-  const c = await pool.connect();
-  try {
-    await c.query(fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/coverage/fixture.sql'), 'utf8'));
-  } finally {
-    c.release();
-  }
-});
+beforeAll(() => loadCoverageFixture(pool));
 afterAll(() => pool.end());
 
 async function run(mode: string, target = 'residential_land', rules = 'analysis.green_coverage_rules()') {

@@ -13,6 +13,7 @@ import { REPO_ROOT } from './config.ts';
 import dbPlugin from './plugins/db.ts';
 import errorHandler from './plugins/error-handler.ts';
 import clientStatic from './routes/client-static.ts';
+import greenCoverageRoutes from './routes/green-coverage.ts';
 import healthRoutes from './routes/health.ts';
 import changeListener from './plugins/change-listener.ts';
 import tileCatalog, { type TilePluginOptions } from './plugins/tile-catalog.ts';
@@ -61,6 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminUnitRoutes);
   await app.register(labelRoutes);
   await app.register(lifeCircleRoutes);
+  await app.register(greenCoverageRoutes);
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });
   return app;

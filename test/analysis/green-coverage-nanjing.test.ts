@@ -1,0 +1,46 @@
+/**
+ * Green coverage on central Nanjing (the default dataset, OSM 2021 + sample ledgers):
+ * official coverage equals an independent computation written here (ST_Union of buffers ∩ residential
+ * land, UTM 50N) within 0.1 point, and walking coverage never exceeds official anywhere.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
+import { DEFAULT_DATASET_ID } from '../../geodata/datasets.ts';
+import { loadConfig } from '../../server/config.ts';
+import { testPool } from '../helpers/db.ts';
+
+const pool = testPool();
+let runId: number;
+
+beforeAll(async () => {
+  const { rowCount } = await pool.query(`SELECT 1 FROM app.walk_edge WHERE dataset_id = $1 LIMIT 1`, [DEFAULT_DATASET_ID]);
+  if (!rowCount) await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir, force: true });
+  const { rows } = await pool.query(`SELECT analysis.green_coverage_run(mode => 'both', dataset_id => $1) AS id`, [DEFAULT_DATASET_ID]);
+  runId = rows[0].id;
+});
+afterAll(() => pool.end());
+
+describe('green coverage on central Nanjing', () => {
+  it('official coverage equals ST_Union(buffers) ∩ residential land within 0.1 point', async () => {
+    const { rows } = await pool.query(`
+      WITH parks AS (
+        SELECT ST_Buffer(ST_Transform(geom, 32650), CASE WHEN area_m2 >= 5000 THEN 500 ELSE 300 END) AS b
+        FROM app.green_space WHERE dataset_id = $1 AND is_park AND is_public AND area_m2 >= 2000),
+      res AS (SELECT ST_Union(ST_Transform(geom, 32650)) AS g FROM app.base_landuse WHERE dataset_id = $1 AND kind = 'residential')
+      SELECT 100 * ST_Area(ST_Intersection(res.g, (SELECT ST_Union(b) FROM parks))) / ST_Area(res.g) AS pct,
+             (SELECT count(*) FROM parks)::int AS parks
+      FROM res`, [DEFAULT_DATASET_ID]);
+    const run = await pool.query(`SELECT summary, metric_srid FROM app.coverage_run WHERE id = $1`, [runId]);
+    expect(run.rows[0].metric_srid).toBe(32650);
+    expect(rows[0].parks).toBeGreaterThan(0);
+    expect(Number(run.rows[0].summary.official_pct)).toBeCloseTo(rows[0].pct, 1);
+  });
+
+  it('walking coverage is never larger than official: city, units and estates', async () => {
+    const u = await pool.query(`SELECT unit_kind, name, official_m2, walking_m2 FROM app.coverage_unit WHERE run_id = $1`, [runId]);
+    expect(u.rows.length).toBeGreaterThan(1);
+    for (const r of u.rows) expect(r.walking_m2).toBeLessThanOrEqual(r.official_m2 + 0.01);
+    const e = await pool.query(`SELECT estate_id, official_share, walking_share FROM app.coverage_estate WHERE run_id = $1`, [runId]);
+    for (const r of e.rows) expect(r.walking_share).toBeLessThanOrEqual(r.official_share + 1e-9);
+  });
+});

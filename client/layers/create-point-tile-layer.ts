@@ -4,6 +4,7 @@
  * removal; colour inputs in updateTriggers.
  */
 import { MVTLayer } from '@deck.gl/geo-layers';
+import { MVTLoader } from '@loaders.gl/mvt';
 import { colorOf, hexToRgba } from './color-scale.ts';
 import { styleOf, type LayerDef, type LayerSettings } from './layer-defs.ts';
 
@@ -46,7 +47,10 @@ export function createPointTileLayer(def: LayerDef, data: PointTileData, setting
     getLineWidth: 1.5,
     stroked: true,
     updateTriggers: { getFillColor: [style.id], getPointRadius: [selectedId] },
-    loadOptions: { fetch: { headers: { accept: 'application/vnd.mapbox-vector-tile' } } },
+    // Parse on the main thread with the bundled loader: loaders.gl's worker is fetched from unpkg.com,
+    // and CityCheck runs offline.
+    loaders: [MVTLoader],
+    loadOptions: { worker: false, fetch: { headers: { accept: 'application/vnd.mapbox-vector-tile' } } },
     onViewportLoad: () => ctx.onViewportLoad?.(deckLayerId(def)),
     onTileError: (err: unknown) => ctx.onTileError?.(err),
     ...(ctx.beforeId ? { beforeId: ctx.beforeId } : {}),

@@ -122,11 +122,14 @@ export function MapView(props: MapViewProps) {
     if (map) syncCheckLayers(map, props.catalog, props.settings, props.threeD);
   }, [map, props.catalog, props.settings, props.threeD]);
 
-  // 3D: tilt on, back to flat when off (bearing kept).
+  // 3D toggled: tilt on, back to flat when off (bearing kept). The first run keeps the URL's pitch.
+  const lastThreeD = useRef<boolean | null>(null);
   useEffect(() => {
     if (!map) return;
+    const changed = lastThreeD.current !== null && lastThreeD.current !== props.threeD;
+    lastThreeD.current = props.threeD;
     const target = props.threeD ? Math.max(map.getPitch(), 55) : 0;
-    if (Math.abs(map.getPitch() - target) > 0.5) map.easeTo({ pitch: target, duration: 500 });
+    if ((changed || (props.threeD && map.getPitch() < 1)) && Math.abs(map.getPitch() - target) > 0.5) map.easeTo({ pitch: target, duration: 500 });
   }, [map, props.threeD]);
 
   // deck.gl point layers.

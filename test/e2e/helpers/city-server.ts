@@ -1,0 +1,107 @@
+/**
+ * End-to-end helpers: build the client when stale, load a city into a database, start the real app
+ * on a free loopback port, and launch Debian's headless Chromium through playwright-core.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { buildApp } from '../../../server/app.ts';
+import { REPO_ROOT } from '../../../server/config.ts';
+
+export const SHARED_GEODATA = path.resolve(REPO_ROOT, '../shared/geodata');
+
+/** Newest mtime under a folder, skipping build output. */
+function newest(dir: string): number {
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+    if (e.name === 'dist' || e.name === 'node_modules') return m;
+    const p = path.join(dir, e.name);
+    return Math.max(m, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }, 0);
+}
+
+/** Runs `vite build` when client/dist is missing or older than any client source (or vite.config.ts). */
+export function buildClientIfStale(): void {
+  const dist = path.join(REPO_ROOT, 'client/dist/index.html');
+  const sources = Math.max(newest(path.join(REPO_ROOT, 'client')), fs.statSync(path.join(REPO_ROOT, 'vite.config.ts')).mtimeMs);
+  if (fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= sources) return;
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build failed');
+}
+
+/** Loads the default city (central Nanjing: OSM + 示例数据 ledgers) when the database has no buildings. */
+export async function loadDefaultCity(databaseUrl: string, log: (m: string) => void = () => {}): Promise<void> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  try {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM app.building');
+    if (rows[0].n > 0) return;
+    const defaultDataset = '../../../geodata/default-dataset.ts';
+    const mod = await import(/* @vite-ignore */ defaultDataset).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+      return null;
+    });
+    if (mod) return await mod.loadDefaultDataset(pool, { geodataDir: SHARED_GEODATA, log });
+    // Until geodata/default-dataset.ts exists: the same two steps it performs (OSM core + sample ledgers).
+    const { importOsm } = await import('../../../geodata/osm/import-osm.ts');
+    const { importSampleLedgers } = await import('../../../geodata/samples/load-samples.ts');
+    await importOsm(pool, {
+      source: path.join(SHARED_GEODATA, 'nanjing-core/nanjing_xuanwu_core_osm_2021.osm.pbf'),
+      dataset: { id: 'osm-nanjing-core', name: 'OpenStreetMap 南京核心区', licence: 'ODbL-1.0', attribution: '© OpenStreetMap contributors' },
+      checkYear: 2021,
+      log,
+    });
+    await importSampleLedgers(pool, { log });
+  } finally {
+    await pool.end();
+  }
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** The real app on 127.0.0.1 and a free port, serving client/dist. */
+export async function startCityServer(databaseUrl: string): Promise<RunningServer> {
+  const app = await buildApp({ databaseUrl, logLevel: 'warn', statementTimeoutMs: 20_000 });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('server did not bind a TCP port');
+  return { app, url: `http://127.0.0.1:${addr.port}`, close: () => app.close() };
+}
+
+/** Flags from ../shared/env-notes.md: WebGL2 through SwiftShader, no sandbox, no background traffic. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Browser {
+  context: BrowserContext;
+  close: () => Promise<void>;
+}
+
+/** A fresh headless Chromium profile at the given viewport. */
+export async function launchBrowser(viewport = { width: 1366, height: 768 }): Promise<Browser> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'citycheck-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport, locale: 'zh-CN' });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

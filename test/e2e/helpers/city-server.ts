@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { loadDefaultDataset } from '../../../geodata/default-dataset.ts';
 import { buildApp } from '../../../server/app.ts';
 import { REPO_ROOT } from '../../../server/config.ts';
 
@@ -38,22 +39,7 @@ export async function loadDefaultCity(databaseUrl: string, log: (m: string) => v
   try {
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM app.building');
     if (rows[0].n > 0) return;
-    const defaultDataset = '../../../geodata/default-dataset.ts';
-    const mod = await import(/* @vite-ignore */ defaultDataset).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
-      return null;
-    });
-    if (mod) return await mod.loadDefaultDataset(pool, { geodataDir: SHARED_GEODATA, log });
-    // Until geodata/default-dataset.ts exists: the same two steps it performs (OSM core + sample ledgers).
-    const { importOsm } = await import('../../../geodata/osm/import-osm.ts');
-    const { importSampleLedgers } = await import('../../../geodata/samples/load-samples.ts');
-    await importOsm(pool, {
-      source: path.join(SHARED_GEODATA, 'nanjing-core/nanjing_xuanwu_core_osm_2021.osm.pbf'),
-      dataset: { id: 'osm-nanjing-core', name: 'OpenStreetMap 南京核心区', licence: 'ODbL-1.0', attribution: '© OpenStreetMap contributors' },
-      checkYear: 2021,
-      log,
-    });
-    await importSampleLedgers(pool, { log });
+    await loadDefaultDataset(pool, { geodataDir: SHARED_GEODATA, log });
   } finally {
     await pool.end();
   }

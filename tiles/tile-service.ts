@@ -57,10 +57,11 @@ export class TileService {
   async getTile(layers: string, z: number, x: number, y: number, filter?: string, signal?: AbortSignal): Promise<TileResult> {
     const tile = checkTile(z, x, y);
     const sources = this.catalog.resolve(layers);
-    const plan = planTile(sources, tile, filter);
-    const key = `${plan.layers.join(',')}/${z}/${x}/${y}|${plan.filterKey}`;
+    // Keyed on the filter text as sent: hits skip planning entirely (the hot path of warm tiles).
+    const key = `${sources.map((s) => s.id).join(',')}/${z}/${x}/${y}|${filter ?? ''}`;
     const cached = this.cache?.get(key);
     if (cached) return this.result(cached, 'hit');
+    const plan = planTile(sources, tile, filter);
     if (!plan.query) return this.result(makeEntry(key, plan.layers, tile, Buffer.alloc(0)), this.cache ? 'miss' : 'off');
 
     let pending = this.inflight.get(key);

@@ -77,6 +77,16 @@ describe('GET /api/analysis/life-circle', () => {
     expect(city.byType[0]).toMatchObject({ estates: 4, met: 1 });
   });
 
+  it('lists what is missing most often in each area', async () => {
+    const body = (await get(`/api/analysis/life-circle?types=kindergarten,pharmacy,health_station`)).json();
+    const south = body.summary.find((a: { level: string; name: string }) => a.level === 'district' && a.name === 'South');
+    // South: pharmacy missed by E1, E3; health station (300 m) missed by all three; kindergarten by none
+    expect(south.mostMissing).toEqual([
+      { type: 'health_station', estatesMissing: 3, share: 1 },
+      { type: 'pharmacy', estatesMissing: 2, share: 0.667 },
+    ]);
+  });
+
   it('filters types by life-circle tier', async () => {
     const body = (await get(`/api/analysis/life-circle?tier=15min`)).json();
     expect(body.catalog.every((c: { tier: string }) => c.tier === '15min')).toBe(true);

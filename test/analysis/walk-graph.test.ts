@@ -3,6 +3,7 @@ import { NearestTargets } from '../../server/graph/access.ts';
 import { multiSourceDijkstra } from '../../server/graph/dijkstra.ts';
 import { distanceTo, isochrone, traceRings } from '../../server/graph/isochrone.ts';
 import { WalkGraph, WalkGraphError } from '../../server/graph/walk-graph.ts';
+import { WalkGraphService, changedTables } from '../../server/plugins/walk-graph.ts';
 import { ESTATES, EXPECTED, FACILITIES, VERTICES, graphInput, latOf, lonOf } from '../fixtures/network/river-town.ts';
 
 const graph = WalkGraph.fromArrays(graphInput());
@@ -153,5 +154,31 @@ describe('traceRings', () => {
     const polys = traceRings(g, 2, 2, 1);
     expect(polys).toHaveLength(2);
     for (const p of polys) expect(p[0]).toHaveLength(5);
+  });
+});
+
+describe('walk-graph change handling', () => {
+  it('reads table names from row-trigger and import-run notifications', () => {
+    expect(changedTables('{"table":"walk_edge","op":"INSERT","boxes":[]}')).toEqual(['walk_edge']);
+    expect(changedTables('{"run":3,"tables":["app.walk_vertex","app.facility"],"bbox":null}')).toEqual(['walk_vertex', 'facility']);
+    expect(changedTables('not json')).toEqual([]);
+  });
+
+  it('rebuilds only for walking-network tables and passes every change on', async () => {
+    let builds = 0;
+    const svc = new WalkGraphService(async () => (builds++, graph), () => {});
+    const seen: string[][] = [];
+    svc.onChange((t) => seen.push(t));
+    await svc.get();
+    await svc.get();
+    svc.notify(['facility']);
+    await svc.get();
+    expect(builds).toBe(1);
+    svc.notify(['walk_edge']);
+    await svc.get();
+    expect(builds).toBe(2);
+    expect(svc.version).toBe(1);
+    expect(seen).toEqual([['facility'], ['walk_edge']]);
+    svc.close();
   });
 });

@@ -66,6 +66,8 @@ export interface AreaSummary {
   estates: number;
   byType: TypeShare[];
   completeCommunity: { meanScore: number | null; allPresent: number };
+  /** "What is missing here": checked types ordered by how many estates miss them (most first). */
+  mostMissing: { type: string; estatesMissing: number; share: number }[];
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
@@ -177,6 +179,10 @@ function summarise(level: AreaSummary['level'], id: number | null, name: string,
     };
   });
   const scores = estates.map((e) => e.completeCommunity.score);
+  const mostMissing = byType
+    .map((t) => ({ type: t.type, estatesMissing: t.estates - t.met, share: t.estates ? Math.round(((t.estates - t.met) / t.estates) * 1000) / 1000 : 0 }))
+    .filter((t) => t.estatesMissing > 0)
+    .sort((a, b) => b.estatesMissing - a.estatesMissing || a.type.localeCompare(b.type));
   return {
     level,
     id,
@@ -187,6 +193,7 @@ function summarise(level: AreaSummary['level'], id: number | null, name: string,
       meanScore: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 1000) / 1000 : null,
       allPresent: estates.filter((e) => e.completeCommunity.missing.length === 0).length,
     },
+    mostMissing,
   };
 }
 

@@ -9,6 +9,9 @@ import { styleOf, type LayerDef, type LayerSettings } from './layer-defs.ts';
 /** Height of a building in 3D: the tile's render_height (height_m, else levels × 3 m, else 9 m server-side). */
 const EXTRUSION_HEIGHT = ['coalesce', ['get', 'render_height'], ['*', ['coalesce', ['get', 'levels'], 3], 3]];
 
+/** Outlines stay readable under a faint fill (e.g. historic districts at 15 %), and vanish at 0. */
+const outlineOpacity = (o: number) => (o === 0 ? 0 : Math.min(1, Math.max(o + 0.2, 0.8)));
+
 export const checkLayerIds = (def: LayerDef): string[] => {
   switch (def.geometry) {
     case 'polygon':
@@ -41,7 +44,7 @@ export function createMaplibreLayers(def: LayerDef, settings: LayerSettings, thr
         { id: `cc-${def.id}-fill`, type: 'fill', ...base, ...withFilter(), layout: visible(!(isBuildings && threeD)), paint: { 'fill-color': color, 'fill-opacity': o } },
         {
           id: `cc-${def.id}-line`, type: 'line', ...base, ...withFilter(), layout: visible(!(isBuildings && threeD)),
-          paint: { 'line-color': isBuildings ? '#6a6690' : color, 'line-width': isBuildings ? 0.6 : 1.2, 'line-opacity': Math.min(1, o + 0.2) },
+          paint: { 'line-color': isBuildings ? '#6a6690' : color, 'line-width': isBuildings ? 0.6 : 1.5, 'line-opacity': outlineOpacity(o) },
         },
         ...(isBuildings
           ? [{

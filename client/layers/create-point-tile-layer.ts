@@ -18,7 +18,6 @@ export interface PointTileData {
 export interface PointTileContext {
   /** MapLibre layer id to draw below (interleaved: labels stay above the data). */
   beforeId?: string;
-  onViewportLoad?: (layerId: string) => void;
   onTileError?: (err: unknown) => void;
 }
 
@@ -51,7 +50,6 @@ export function createPointTileLayer(def: LayerDef, data: PointTileData, setting
     // and CityCheck runs offline.
     loaders: [MVTLoader],
     loadOptions: { worker: false, fetch: { headers: { accept: 'application/vnd.mapbox-vector-tile' } } },
-    onViewportLoad: () => ctx.onViewportLoad?.(deckLayerId(def)),
     onTileError: (err: unknown) => ctx.onTileError?.(err),
     ...(ctx.beforeId ? { beforeId: ctx.beforeId } : {}),
   } as never);

@@ -134,7 +134,7 @@ export const LAYER_DEFS: LayerDef[] = [
     ],
   },
   {
-    id: 'heritage_districts', source: 'heritage_districts', group: 'heritage', renderer: 'maplibre', geometry: 'polygon', defaultOn: true, defaultOpacity: 0.35,
+    id: 'heritage_districts', source: 'heritage_districts', group: 'heritage', renderer: 'maplibre', geometry: 'polygon', defaultOn: true, defaultOpacity: 0.15,
     styles: [{ id: 'single', kind: 'single', color: '#8c2d04' }],
   },
   {

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+import type { Layer } from '@deck.gl/core';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { tileUrl, type Bbox, type CatalogEntry } from '../api/map-api.ts';
@@ -16,6 +17,8 @@ import { readiness } from './readiness.ts';
 import { DECK_SLOT, syncCheckLayers } from './sync-check-layers.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
+
+const SELECTED_LAYER = 'cc-selected';
 
 export interface SelectedFeature {
   layerId: string;
@@ -51,6 +54,7 @@ export function MapView(props: MapViewProps) {
   const [overlay, setOverlay] = useState<MapLibreOverlay | null>(null);
   const cb = useRef(props);
   cb.current = props;
+  const deckLayers = useRef<Layer[]>([]);
 
   // Create the map and the deck.gl overlay once per style.
   useEffect(() => {
@@ -73,7 +77,11 @@ export function MapView(props: MapViewProps) {
       layers: [],
       onAfterRender: () => {
         r.deckFrames += 1;
+        // deck.gl moves layer state onto the newest layer objects, so these report live tile loading.
+        r.deckLoaded = deckLayers.current.every((l) => !l.props.visible || l.isLoaded);
       },
+      getTooltip: ({ object }: { object?: { properties?: { name?: string; type_name_zh?: string } } }) =>
+        object?.properties?.name ? { text: object.properties.name } : null,
     });
     m.addControl(ov);
     r.map = m;
@@ -138,21 +146,16 @@ export function MapView(props: MapViewProps) {
   const selectedLayer = props.selected?.layerId;
   useEffect(() => {
     if (!overlay || !map) return;
-    const r = readiness();
-    const pending = new Set<string>();
     const layers = LAYER_DEFS.filter((d) => d.renderer === 'deck' && catalogById.has(d.source)).map((d) => {
       const entry = catalogById.get(d.source)!;
-      if (props.settings[d.id].visible) pending.add(deckLayerId(d));
       return createPointTileLayer(d, { tileUrl: tileUrl(d.source), minZoom: entry.minzoom, maxZoom: entry.maxzoom }, props.settings[d.id], selectedLayer === d.id ? selectedId : null, {
         beforeId: DECK_SLOT,
-        onViewportLoad: (id) => {
-          pending.delete(id);
-          r.deckLoaded = pending.size === 0;
-        },
         onTileError: (err) => cb.current.onTileError(String((err as Error)?.message ?? err)),
       });
     });
-    r.deckLoaded = pending.size === 0;
+    deckLayers.current = layers;
+    // Until the next deck frame says otherwise; with no visible deck layer no deck frame will come.
+    readiness().deckLoaded = !layers.some((l) => l.props.visible);
     overlay.setProps({ layers });
   }, [overlay, map, catalogById, props.settings, selectedId, selectedLayer]);
 
@@ -176,6 +179,23 @@ export function MapView(props: MapViewProps) {
       map.off('click', onClick);
     };
   }, [map, overlay]);
+
+  // Outline the selected MapLibre feature (deck.gl points enlarge themselves through selectedId).
+  useEffect(() => {
+    const def = selectedLayer ? LAYER_DEFS.find((d) => d.id === selectedLayer) : undefined;
+    if (!map || !def || def.renderer !== 'maplibre' || selectedId === null || !map.getSource(`cc-${def.source}`)) return;
+    map.addLayer(
+      {
+        id: SELECTED_LAYER, type: 'line', source: `cc-${def.source}`, 'source-layer': def.source, filter: ['==', ['id'], selectedId],
+        paint: { 'line-color': '#ffd400', 'line-width': 3.5 },
+      },
+      DECK_SLOT,
+    );
+    return () => {
+      // The map may already be removed when the whole view unmounts.
+      if (map.style && map.getLayer(SELECTED_LAYER)) map.removeLayer(SELECTED_LAYER);
+    };
+  }, [map, selectedLayer, selectedId]);
 
   // Zoom to a bbox (search hit or admin unit).
   useEffect(() => {

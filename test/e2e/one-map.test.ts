@@ -134,6 +134,20 @@ describe('the one map (一张图)', () => {
     await page.close();
   });
 
+  it('styles estates by build year and waterlogging by status, with legends that name units and codes', async () => {
+    const page = await openMap('l=estates,waterlogging&z=15');
+    await page.getByTestId('layer-style-estates').selectOption('build_year');
+    await page.getByTestId('layer-style-waterlogging').selectOption('status');
+    await waitForMapReady(page);
+    const legends = await page.getByTestId('layer-panel').textContent();
+    expect(legends).toContain('单位：年');
+    expect(legends).toContain('1980 – 1990');
+    expect(legends).toContain('未治理');
+    expect(legends).toContain('已销号');
+    await shoot(page, shotPath('style-by-field'));
+    await page.close();
+  });
+
   it('finds a park by name and zooms to it', async () => {
     const page = await openMap('l=green_spaces&z=14');
     await page.getByTestId('search-input').fill(targets.park.name);

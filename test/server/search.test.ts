@@ -24,11 +24,11 @@ beforeAll(async () => {
     [DATASET],
   );
   const common = `dataset_id, source_id, check_year`;
-  await pool.query(`INSERT INTO app.estate (name, build_year, geom, ${common}) VALUES ('梅园新村', 1985, $1, $2, 'e1', 2025)`, [square(118.79, 32.04), DATASET]);
-  await pool.query(`INSERT INTO app.green_space (name, kind, is_park, geom, ${common}) VALUES ('梅园公园', 'park', true, $1, $2, 'g1', 2025)`, [square(118.78, 32.045, 0.004), DATASET]);
-  await pool.query(`INSERT INTO app.green_space (name, kind, geom, ${common}) VALUES ('100%_绿地', 'grass', $1, $2, 'g2', 2025)`, [square(118.77, 32.04), DATASET]);
-  await pool.query(`INSERT INTO app.facility (name, type_code, geom, ${common}) VALUES ('梅园幼儿园', 'kindergarten', 'SRID=4326;POINT(118.785 32.041)', $1, 'f1', 2025)`, [DATASET]);
-  await pool.query(`INSERT INTO app.admin_unit (name, name_en, level, geom, ${common}) VALUES ('玄武区', 'Xuanwu District', 'district', $1, $2, 'a1', 2025)`, [square(118.76, 32.03, 0.05), DATASET]);
+  await pool.query(`INSERT INTO app.estate (name, build_year, geom, ${common}) VALUES ('测梅园新村', 1985, $1, $2, 'e1', 2025)`, [square(118.79, 32.04), DATASET]);
+  await pool.query(`INSERT INTO app.green_space (name, kind, is_park, geom, ${common}) VALUES ('测梅园公园', 'park', true, $1, $2, 'g1', 2025)`, [square(118.78, 32.045, 0.004), DATASET]);
+  await pool.query(`INSERT INTO app.green_space (name, kind, geom, ${common}) VALUES ('100%_测绿地', 'grass', $1, $2, 'g2', 2025)`, [square(118.77, 32.04), DATASET]);
+  await pool.query(`INSERT INTO app.facility (name, type_code, geom, ${common}) VALUES ('测梅园幼儿园', 'kindergarten', 'SRID=4326;POINT(118.785 32.041)', $1, 'f1', 2025)`, [DATASET]);
+  await pool.query(`INSERT INTO app.admin_unit (name, name_en, level, geom, ${common}) VALUES ('测试玄武区', 'Testwu District', 'district', $1, $2, 'a1', 2025)`, [square(118.76, 32.03, 0.05), DATASET]);
   app = await testApp();
 });
 
@@ -39,10 +39,10 @@ afterAll(async () => {
 
 describe('GET /api/search', () => {
   it('finds estates, parks and facilities by part of the name, with a lon/lat bbox', async () => {
-    const res = await app.inject('/api/search?q=梅园');
+    const res = await app.inject('/api/search?q=测梅园');
     expect(res.statusCode).toBe(200);
     const hits = res.json() as { layer: string; name: string; kind: string; bbox: number[] }[];
-    expect(hits.map((h) => `${h.layer}:${h.name}`).sort()).toEqual(['estates:梅园新村', 'facilities:梅园幼儿园', 'green_spaces:梅园公园']);
+    expect(hits.map((h) => `${h.layer}:${h.name}`).sort()).toEqual(['estates:测梅园新村', 'facilities:测梅园幼儿园', 'green_spaces:测梅园公园']);
     const park = hits.find((h) => h.layer === 'green_spaces')!;
     expect(park.kind).toBe('park');
     expect(park.bbox[0]).toBeCloseTo(118.78, 6);
@@ -52,24 +52,24 @@ describe('GET /api/search', () => {
   });
 
   it('ranks an exact name before longer names that contain it', async () => {
-    await pool.query(`INSERT INTO app.estate (name, geom, dataset_id, source_id, check_year) VALUES ('梅园', $1, $2, 'e2', 2025) ON CONFLICT DO NOTHING`, [square(118.791, 32.041), DATASET]);
-    const hits = (await app.inject('/api/search?q=梅园')).json();
-    expect(hits[0].name).toBe('梅园');
+    await pool.query(`INSERT INTO app.estate (name, geom, dataset_id, source_id, check_year) VALUES ('测梅园', $1, $2, 'e2', 2025) ON CONFLICT DO NOTHING`, [square(118.791, 32.041), DATASET]);
+    const hits = (await app.inject('/api/search?q=测梅园')).json();
+    expect(hits[0].name).toBe('测梅园');
   });
 
   it('finds admin units by their English name', async () => {
-    const hits = (await app.inject('/api/search?q=xuanwu')).json();
-    expect(hits).toEqual([expect.objectContaining({ layer: 'admin_units', name: '玄武区', kind: 'district' })]);
+    const hits = (await app.inject('/api/search?q=testwu')).json();
+    expect(hits).toEqual([expect.objectContaining({ layer: 'admin_units', name: '测试玄武区', kind: 'district' })]);
   });
 
   it('treats % and _ in the query as literal characters', async () => {
     const hits = (await app.inject(`/api/search?q=${encodeURIComponent('0%_')}`)).json();
-    expect(hits.map((h: { name: string }) => h.name)).toEqual(['100%_绿地']);
+    expect(hits.map((h: { name: string }) => h.name)).toEqual(['100%_测绿地']);
     expect(likePattern('a%b_c\\')).toBe('%a\\%b\\_c\\\\%');
   });
 
   it('respects the limit and rejects an empty query with 400', async () => {
-    expect((await app.inject('/api/search?q=梅&limit=1')).json()).toHaveLength(1);
+    expect((await app.inject('/api/search?q=测梅&limit=1')).json()).toHaveLength(1);
     expect((await app.inject('/api/search?q=')).statusCode).toBe(400);
     expect((await app.inject('/api/search?q=x&limit=500')).statusCode).toBe(400);
   });
@@ -78,7 +78,7 @@ describe('GET /api/search', () => {
 describe('GET /api/admin-units', () => {
   it('lists units with level and bbox', async () => {
     const units = (await app.inject('/api/admin-units')).json();
-    expect(units).toContainEqual(expect.objectContaining({ name: '玄武区', nameEn: 'Xuanwu District', level: 'district', parentId: null }));
+    expect(units).toContainEqual(expect.objectContaining({ name: '测试玄武区', nameEn: 'Testwu District', level: 'district', parentId: null }));
   });
 });
 

@@ -29,7 +29,12 @@ export function buildClientIfStale(): void {
   const dist = path.join(REPO_ROOT, 'client/dist/index.html');
   const sources = Math.max(newest(path.join(REPO_ROOT, 'client')), fs.statSync(path.join(REPO_ROOT, 'vite.config.ts')).mtimeMs);
   if (fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= sources) return;
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (r.status !== 0) throw new Error('vite build failed');
 }
 

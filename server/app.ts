@@ -40,6 +40,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info' },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    // Composite tile paths name up to 16 layers in one segment (/tiles/a,b,…/z/x/y.mvt): above the default 100.
+    routerOptions: { maxParamLength: 400 },
   });
   await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 512 });
   await app.register(swagger, {

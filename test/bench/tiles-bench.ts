@@ -144,6 +144,7 @@ const results: string[][] = [];
 const floorRow = (c: number) => floorStats.get(c)!;
 
 const cold = await startServer(0);
+await load({ port: cold.port, connections: 64, urls, amount: urls.length }); // open and warm the server's 16 tile connections, as in service
 const coldStats = new Map<number, Stats>();
 for (const c of CONCURRENCY) coldStats.set(c, await load({ port: cold.port, connections: c, urls, amount: urls.length }));
 // Per-tile cold latency at concurrency 1, for the overhead on heavy tiles (floor ≥ 20 ms).

@@ -121,6 +121,19 @@ describe('the one map (一张图)', () => {
     await page.close();
   });
 
+  it('marks a clicked sample waterlogging point as 示例数据 and shows its coded attributes in Chinese', async () => {
+    const page = await openMap('l=waterlogging');
+    const w = await projectToPage(page, targets.waterlogging.lon, targets.waterlogging.lat);
+    await page.mouse.click(w.x, w.y);
+    await page.getByTestId('feature-panel').waitFor();
+    expect(await page.getByTestId('sample-badge').textContent()).toBe('示例数据');
+    const attrs = await page.getByTestId('feature-attributes').textContent();
+    expect(attrs).toContain('严重程度');
+    expect(attrs).toContain({ low: '轻度', medium: '中度', high: '较重', severe: '严重' }[targets.waterlogging.props.severity as string]);
+    await shoot(page, shotPath('waterlogging-panel'));
+    await page.close();
+  });
+
   it('extrudes buildings in 3D mode and keeps 3D in the URL', async () => {
     const page = await openMap('l=buildings&p=55&b=-20');
     const flat = await shoot(page, shotPath('pitched-2d'));

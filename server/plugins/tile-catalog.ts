@@ -39,17 +39,30 @@ export interface TilePluginOptions {
   listen?: boolean;
 }
 
+/** Thrown when TILE_STATEMENT_TIMEOUT_MS or TILE_CACHE_MB is not a valid number. */
+export class TileConfigError extends Error {
+  readonly code = 'TILE_CONFIG_ERROR';
+}
+
+function envInt(name: string, def: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new TileConfigError(`${name} must be an integer in ${min}–${max}, got "${raw}"`);
+  return n;
+}
+
 export default fp<TilePluginOptions & { databaseUrl: string }>(
   async (app, opts) => {
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: opts.maxConnections ?? 16,
-      statement_timeout: opts.statementTimeoutMs ?? 5000,
+      statement_timeout: opts.statementTimeoutMs ?? envInt('TILE_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
       application_name: 'citycheck-tiles',
     });
     pool.on('error', (err) => app.log.error({ err }, 'idle tile connection failed'));
     const catalog = createCatalog([...LAYERS.map((d) => createTableSource(d)), ...(opts.extraSources ?? [])]);
-    const cacheBytes = opts.cacheBytes ?? 128 * 1024 * 1024;
+    const cacheBytes = opts.cacheBytes ?? envInt('TILE_CACHE_MB', 128, 0, 65_536) * 1024 * 1024;
     const tiles = new TileService({
       catalog,
       cache: cacheBytes > 0 ? new TileCache(cacheBytes) : null,

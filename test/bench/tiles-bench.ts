@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
+import { createRequire } from 'node:module';
 import pg from 'pg';
 import { REPO_ROOT, loadConfig } from '../../server/config.ts';
 import { bootstrapDatabase } from '../../server/db/bootstrap.ts';
@@ -26,6 +26,12 @@ import { lonLatToTileXY } from '../../tiles/tile-math.ts';
 import { planTile } from '../../tiles/tile-query.ts';
 import { loadSyntheticCity } from './synthetic-city.ts';
 import { percentiles, row, table, type Stats } from './report.ts';
+
+/** The part of autocannon's API used here (no @types/autocannon installed). */
+interface Cannon extends PromiseLike<{ duration: number; errors: number; timeouts: number }> {
+  on(event: 'response', fn: (client: unknown, status: number, resBytes: number, ms: number) => void): void;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Cannon;
 
 const synthetic = process.argv.includes('--synthetic');
 const config = loadConfig();
@@ -127,12 +133,11 @@ async function load(o: LoadOpts): Promise<Stats & { perUrl: Map<string, number> 
     url: `http://127.0.0.1:${o.port}`, connections: o.connections,
     ...(o.amount !== undefined ? { amount: o.amount } : { duration: o.duration }),
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: o.urls[i++ % o.urls.length] }) }],
-  } as autocannon.Options);
-  inst.on('response', (client: { opts?: unknown }, status: number, resBytes: number, ms: number) => {
+  });
+  inst.on('response', (_client, status, resBytes, ms) => {
     lat.push(ms);
     bytes += resBytes;
     if (status !== 200) bad++;
-    void client;
   });
   const res = await inst;
   const s = percentiles(lat);

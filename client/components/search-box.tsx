@@ -9,12 +9,20 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
   const inputId = useId();
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     const text = q.trim();
-    if (!text) return setHits(null);
+    if (!text) {
+      setBusy(false);
+      setHits(null);
+      return;
+    }
     const ac = new AbortController();
     const timer = setTimeout(() => {
-      searchByName(text, ac.signal).then(setHits, (err: Error) => err.name !== 'AbortError' && setHits([]));
+      setBusy(true);
+      searchByName(text, ac.signal)
+        .then(setHits, (err: Error) => err.name !== 'AbortError' && setHits([]))
+        .finally(() => !ac.signal.aborted && setBusy(false));
     }, 200);
     return () => {
       clearTimeout(timer);
@@ -32,7 +40,8 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
         <input id={inputId} type="search" value={q} placeholder={t('search.placeholder')} onChange={(e) => setQ(e.target.value)} data-testid="search-input" />
         <button type="submit">{t('search.button')}</button>
       </div>
-      {hits && (
+      {busy && <div className="muted" role="status">{t('loading.data')}</div>}
+      {hits && !busy && (
         <ul className="search-results" data-testid="search-results">
           {hits.length === 0 && <li className="muted">{t('search.none')}</li>}
           {hits.map((h) => (

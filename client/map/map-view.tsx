@@ -46,6 +46,10 @@ export interface MapViewProps {
   onViewChange: (v: ViewState) => void;
   onLoadingChange: (loading: boolean) => void;
   onTileError: (message: string) => void;
+  /** Analysis layers (e.g. the 生活圈 panel's), drawn above the check layers; keep the array stable. */
+  extraDeckLayers?: Layer[];
+  /** Called first on a map click (lon/lat WGS-84); return true to consume it (no feature picking). */
+  onMapClick?: (lon: number, lat: number) => boolean;
 }
 
 export function MapView(props: MapViewProps) {
@@ -153,16 +157,18 @@ export function MapView(props: MapViewProps) {
         onTileError: (err) => cb.current.onTileError(String((err as Error)?.message ?? err)),
       });
     });
-    deckLayers.current = layers;
+    const all = [...layers, ...(props.extraDeckLayers ?? []).map((l) => l.clone({ beforeId: DECK_SLOT } as never))];
+    deckLayers.current = all;
     // Until the next deck frame says otherwise; with no visible deck layer no deck frame will come.
-    readiness().deckLoaded = !layers.some((l) => l.props.visible);
-    overlay.setProps({ layers });
-  }, [overlay, map, catalogById, props.settings, selectedId, selectedLayer]);
+    readiness().deckLoaded = !all.some((l) => l.props.visible);
+    overlay.setProps({ layers: all });
+  }, [overlay, map, catalogById, props.settings, selectedId, selectedLayer, props.extraDeckLayers]);
 
   // Click: deck.gl points first (they are on top), then MapLibre check layers.
   useEffect(() => {
     if (!map || !overlay) return;
     const onClick = (e: maplibregl.MapMouseEvent) => {
+      if (cb.current.onMapClick?.(e.lngLat.lng, e.lngLat.lat)) return;
       const picked = overlay.pickObject({ x: e.point.x, y: e.point.y, radius: 4 });
       const deckDef = picked?.layer && LAYER_DEFS.find((d) => picked.layer!.id.startsWith(deckLayerId(d)));
       if (picked?.object && deckDef) {

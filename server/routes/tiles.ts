@@ -47,6 +47,8 @@ export default async function tileRoutes(app: FastifyInstance, opts: TileRouteOp
   app.get<{ Params: { layers: string; z: string; x: string; y: string }; Querystring: { filter?: string } }>(
     '/tiles/:layers/:z/:x/:y',
     {
+      // Tiles are gzipped once per cached tile in sendTile; @fastify/compress's per-response hook is skipped.
+      compress: false,
       schema: {
         tags: ['tiles'],
         summary: 'Mapbox vector tile of one or more layers (comma-separated ids), with an optional filter',

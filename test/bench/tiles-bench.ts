@@ -8,13 +8,15 @@
  *   soak       warm + cold mix at 64 connections for BENCH_SOAK_S seconds, RSS before/after
  *
  * at concurrency 1, 16 and 64. Loads the default city into its own database (citycheck_bench)
- * when empty; `--synthetic` uses a generated grid city instead (database citycheck_bench_synthetic).
+ * when empty; `--synthetic` uses a generated grid city instead (database citycheck_bench_synthetic),
+ * `--dataset=liechtenstein` another OSM dataset of geodata/datasets.ts (database citycheck_bench_<id>).
  * Not a test: nothing here asserts timings.
  *
  * Env: BENCH_DB, BENCH_WARM_S (10), BENCH_SOAK_S (60), BENCH_VIEWPORTS (6).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -34,8 +36,11 @@ interface Cannon extends PromiseLike<{ duration: number; errors: number; timeout
 const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Cannon;
 
 const synthetic = process.argv.includes('--synthetic');
+/** `--dataset=liechtenstein` benchmarks another OSM dataset of geodata/datasets.ts. */
+const datasetArg = process.argv.find((a) => a.startsWith('--dataset='))?.slice('--dataset='.length);
 const config = loadConfig();
-const dbName = process.env.BENCH_DB || (synthetic ? 'citycheck_bench_synthetic' : 'citycheck_bench');
+const dbName = process.env.BENCH_DB
+  || (synthetic ? 'citycheck_bench_synthetic' : datasetArg ? `citycheck_bench_${datasetArg.replace(/[^a-z0-9]/g, '_')}` : 'citycheck_bench');
 const WARM_S = Number(process.env.BENCH_WARM_S ?? 10);
 const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 60);
 const VIEWPORTS = Number(process.env.BENCH_VIEWPORTS ?? 6);
@@ -152,13 +157,26 @@ const cold = await startServer(0);
 await load({ port: cold.port, connections: 64, urls, amount: urls.length }); // open and warm the server's 16 tile connections, as in service
 const coldStats = new Map<number, Stats>();
 for (const c of CONCURRENCY) coldStats.set(c, await load({ port: cold.port, connections: c, urls, amount: urls.length }));
-// Per-tile cold latency at concurrency 1, for the overhead on heavy tiles (floor ≥ 20 ms).
+// Paired per-tile comparison at concurrency 1: the floor query and the HTTP request for the same
+// tile back to back, so load drift on a shared machine hits both alike.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const httpGet = (port: number, p: string) => new Promise<number>((resolve, reject) => {
+  http.get({ host: '127.0.0.1', port, path: p, agent }, (res) => {
+    res.on('data', () => {});
+    res.on('end', () => resolve(res.statusCode ?? 0));
+  }).on('error', reject);
+});
 const coldPerUrl = new Map<string, number>();
-for (const u of urls) {
-  const s = performance.now();
-  await fetch(`http://127.0.0.1:${cold.port}${u}`).then((r) => r.arrayBuffer());
-  coldPerUrl.set(u, performance.now() - s);
+const pairedFloor = new Map<string, number>();
+for (const t of tiles) {
+  let s0 = performance.now();
+  await pool.query({ text: t.plan.query!.text, values: t.plan.query!.values as unknown[] });
+  pairedFloor.set(t.url, performance.now() - s0);
+  s0 = performance.now();
+  await httpGet(cold.port, t.url);
+  coldPerUrl.set(t.url, performance.now() - s0);
 }
+agent.destroy();
 cold.child.kill('SIGTERM');
 
 const warm = await startServer(256);
@@ -179,8 +197,11 @@ for (const c of CONCURRENCY) {
   results.push(row(`warm c=${c}`, warmStats.get(c)!));
 }
 if (soak) results.push(row(`soak ${SOAK_S}s c=64`, soak));
-const heavy = urls.filter((u) => (floorMsByUrl.get(u) ?? 0) >= 20);
-const heavyFloor = heavy.reduce((a, u) => a + floorMsByUrl.get(u)!, 0);
+const heavy = urls.filter((u) => (pairedFloor.get(u) ?? 0) >= 20);
+const heavyFloor = heavy.reduce((a, u) => a + pairedFloor.get(u)!, 0);
+const paired = percentiles(urls.map((u) => pairedFloor.get(u)!));
+const pairedCold = percentiles(urls.map((u) => coldPerUrl.get(u)!));
+const added = percentiles(urls.map((u) => coldPerUrl.get(u)! - pairedFloor.get(u)!));
 const heavyCold = heavy.reduce((a, u) => a + coldPerUrl.get(u)!, 0);
 const pgVersion = (await pool.query('SELECT version() v')).rows[0].v.split(',')[0];
 await pool.end();
@@ -197,7 +218,7 @@ for (let z = 10; z <= 17; z++) {
   if (zs.length) console.log(`  z${z}: ${zs.length} tiles, max ${Math.max(...zs)} B, DB floor p50 ${percentiles(zf).p50.toFixed(2)} ms, max ${Math.max(...zf).toFixed(1)} ms`);
 }
 console.log(table(results));
-console.log(`cold − floor at c=1, p50: ${(coldStats.get(1)!.p50 - floorRow(1).p50).toFixed(2)} ms`);
+console.log(`paired c=1 (same tile: floor then HTTP cold, back to back): floor p50 ${paired.p50.toFixed(2)} ms, cold p50 ${pairedCold.p50.toFixed(2)} ms, added by the server p50 ${added.p50.toFixed(2)} ms (p95 ${added.p95.toFixed(2)} ms)`);
 console.log(heavy.length ? `heavy tiles (floor ≥ 20 ms): ${heavy.length}, cold/floor = ${(heavyCold / heavyFloor).toFixed(3)}` : 'heavy tiles (floor ≥ 20 ms): none');
 console.log(`warm server RSS: ${rssBefore.toFixed(0)} MiB before soak, ${rssAfter.toFixed(0)} MiB after (cache bound 256 MiB)`);
 
@@ -207,6 +228,12 @@ async function ensureData(): Promise<string> {
     if (synthetic) {
       console.log('Loading the synthetic grid city …');
       await loadSyntheticCity(pool);
+    } else if (datasetArg) {
+      const { getDataset, datasetSource } = await import('../../geodata/datasets.ts');
+      const { importOsm } = await import('../../geodata/osm/import-osm.ts');
+      const d = getDataset(datasetArg);
+      console.log(`Loading ${d.name} …`);
+      await importOsm(pool, { ...datasetSource(d, config.geodataDir), dataset: d, checkYear: new Date().getFullYear(), adminLevels: d.adminLevels, log: () => {} });
     } else {
       const file = path.join(REPO_ROOT, 'geodata/default-dataset.ts');
       if (!fs.existsSync(file)) throw new Error('geodata/default-dataset.ts is missing: run with --synthetic, or load a city first.');

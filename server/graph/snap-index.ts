@@ -30,6 +30,9 @@ export class SnapIndex {
   private readonly cells = new Map<number, number[]>();
   private readonly cellDeg: number;
   private readonly maxSnapM: number;
+  /** Per-edge query stamp: an edge listed in several cells is measured once per query. */
+  private readonly seenAt: Uint32Array;
+  private query = 0;
 
   constructor(
     private readonly g: WalkGraph,
@@ -38,6 +41,7 @@ export class SnapIndex {
   ) {
     this.cellDeg = opts.cellDeg ?? 0.002;
     this.maxSnapM = opts.maxSnapDistanceM ?? 500;
+    this.seenAt = new Uint32Array(g.edgeCount);
     const c = g.coords;
     for (let e = 0; e < g.edgeCount; e++) {
       if (!eligible(e)) continue;
@@ -77,7 +81,7 @@ export class SnapIndex {
     const maxRing = Math.ceil(this.maxSnapM / cellM) + 1;
     const ci = this.cellOf(lon), cj = this.cellOf(lat);
     let bestD2 = Infinity, bestEdge = -1, bestSeg = -1, bestT = 0;
-    const seen = new Set<number>();
+    const q = ++this.query;
     for (let r = 0; r <= maxRing; r++) {
       for (let i = ci - r; i <= ci + r; i++) {
         for (let j = cj - r; j <= cj + r; j++) {
@@ -85,8 +89,8 @@ export class SnapIndex {
           const list = this.cells.get(this.key(i, j));
           if (!list) continue;
           for (const e of list) {
-            if (seen.has(e)) continue;
-            seen.add(e);
+            if (this.seenAt[e] === q) continue;
+            this.seenAt[e] = q;
             const c = g.coords;
             for (let k = g.coordStart[e]; k < g.coordStart[e + 1] - 1; k++) {
               const hit = closestOnSegment(0, 0, toX(f, c[2 * k]), toY(f, c[2 * k + 1]), toX(f, c[2 * k + 2]), toY(f, c[2 * k + 3]));

@@ -6,8 +6,11 @@ import { Suspense, lazy, useEffect, useState } from 'react';
 import { I18nProvider, type Lang } from './i18n/i18n-context.tsx';
 import { readHashState, writeHashState } from './state/url-state.ts';
 import { TopBar } from './components/top-bar.tsx';
+import { prefetchMapData } from './map/use-map-data.ts';
 
 const MapPage = lazy(() => import('./map/map-page.tsx'));
+// Style, catalog and labels load while the map chunk downloads, not after it.
+prefetchMapData();
 
 export function App() {
   const [lang, setLang] = useState<Lang>(() => readHashState().lang ?? 'zh');

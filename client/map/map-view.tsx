@@ -112,13 +112,18 @@ export function MapView(props: MapViewProps) {
     m.on('dataloading', onLoading);
     m.on('moveend', onMoveEnd);
     m.on('error', onError);
-    m.once('load', () => setMap(m));
+    // Check layers and deck.gl layers go in as soon as the style is there, not after 'load' (which waits
+    // for the first complete render, i.e. every basemap tile): the tiles then load in parallel.
+    const onStyle = () => setMap(m);
+    if (m.isStyleLoaded()) onStyle();
+    else m.once('style.load', onStyle);
     setOverlay(ov);
     return () => {
       m.off('idle', onIdle);
       m.off('dataloading', onLoading);
       m.off('moveend', onMoveEnd);
       m.off('error', onError);
+      m.off('style.load', onStyle);
       m.removeControl(ov);
       m.remove();
       r.map = null;

@@ -14,6 +14,20 @@ export interface MapData {
   adminUnits: AdminUnit[];
 }
 
+let prefetched: Promise<MapData> | null = null;
+
+function loadMapData(signal?: AbortSignal): Promise<MapData> {
+  return Promise.all([fetchBasemapStyle(signal), fetchCatalog(signal), fetchLabels(signal), fetchAdminUnits(signal)]).then(
+    ([style, catalog, labels, adminUnits]) => ({ style, catalog, labels, adminUnits }),
+  );
+}
+
+/** Starts loading the map's data while the map chunk itself is still downloading (first use only). */
+export function prefetchMapData(): void {
+  prefetched ??= loadMapData();
+  prefetched.catch(() => {}); // reported when useMapData awaits it
+}
+
 export function useMapData(): { data: MapData | null; error: ApiError | Error | null; loading: boolean; retry: () => void } {
   const [data, setData] = useState<MapData | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
@@ -21,10 +35,12 @@ export function useMapData(): { data: MapData | null; error: ApiError | Error | 
   useEffect(() => {
     const ac = new AbortController();
     setError(null);
-    Promise.all([fetchBasemapStyle(ac.signal), fetchCatalog(ac.signal), fetchLabels(ac.signal), fetchAdminUnits(ac.signal)])
-      .then(([style, catalog, labels, adminUnits]) => setData({ style, catalog, labels, adminUnits }))
+    const first = attempt === 0 ? prefetched : null;
+    prefetched = null; // a retry or a remount loads afresh
+    (first ?? loadMapData(ac.signal))
+      .then((d) => !ac.signal.aborted && setData(d))
       .catch((err: Error) => {
-        if (err.name !== 'AbortError') setError(err);
+        if (err.name !== 'AbortError' && !ac.signal.aborted) setError(err);
       });
     return () => ac.abort();
   }, [attempt]);

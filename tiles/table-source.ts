@@ -7,7 +7,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { CompiledFilter } from './filter-compiler.ts';
 import { allFields, type LayerDef } from './layer-def.ts';
 import { pixelSizeM, type TileCoord } from './tile-math.ts';
-import { MVT_BUFFER, MVT_EXTENT, type TileSource } from './tile-source.ts';
+import { MVT_BUFFER, MVT_EXTENT, type TileQueryOptions, type TileSource } from './tile-source.ts';
 
 /** Zoom-dependent generalisation knobs (per source; defaults below). */
 export interface Generalisation {
@@ -46,8 +46,9 @@ export function createTableSource(def: LayerDef, gen: Generalisation = DEFAULT_G
     id: def.id,
     def,
     fields,
-    buildTileQuery(tile: TileCoord, filter: CompiledFilter | null): RawBuilder<Buffer> | null {
+    buildTileQuery(tile: TileCoord, filter: CompiledFilter | null, opts: TileQueryOptions = {}): RawBuilder<Buffer> | null {
       const { z, x, y } = tile;
+      const scale = opts.budgetScale ?? 1;
       if (z < def.minzoom || z > def.maxzoom) return null;
       const env = sql`ST_TileEnvelope(${z}::integer, ${x}::integer, ${y}::integer)`;
       const px = pixelSizeM(z);
@@ -59,16 +60,16 @@ export function createTableSource(def: LayerDef, gen: Generalisation = DEFAULT_G
       ];
       const values = zoomValues(def, z);
       if (values) where.push(sql`${sql.ref(`t.${def.zoomRule!.field}`)} = ANY(${values}::text[])`);
-      const dropping = isPolygonal && z < gen.dropBelowZoom;
+      const dropping = isPolygonal && (z < gen.dropBelowZoom || scale < 1);
       if (dropping) {
-        const minArea = gen.minAreaPx2 * px * px;
+        const minArea = (gen.minAreaPx2 * px * px) / scale;
         where.push(def.geometry === 'polygon'
           ? sql`ST_Area(t.geom_3857) >= ${minArea}::float8`
           : sql`(GeometryType(t.geom_3857) NOT IN ('POLYGON', 'MULTIPOLYGON') OR ST_Area(t.geom_3857) >= ${minArea}::float8)`);
       }
       if (filter) where.push(filter.where);
-      const budget = gen.featureBudget.find((b) => z < b.belowZoom)?.max ?? 50000;
-      const order = z < gen.dropBelowZoom ? orderBySize(def) : sql``;
+      const budget = Math.max(1, Math.floor((gen.featureBudget.find((b) => z < b.belowZoom)?.max ?? 50000) * scale));
+      const order = z < gen.dropBelowZoom || scale < 1 ? orderBySize(def) : sql``;
       return sql<Buffer>`(SELECT coalesce(ST_AsMVT(q, ${def.id}::text, ${sql.lit(MVT_EXTENT)}, 'geom', 'id'), ''::bytea) FROM (
   SELECT t.id, ${sql.join(columns)}, ST_AsMVTGeom(${geom}, ${env}, ${sql.lit(MVT_EXTENT)}, ${sql.lit(MVT_BUFFER)}, true) AS geom
   FROM ${table} t

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { compileFilter } from './filter-compiler.ts';
 import { compileSql, type CompiledSql } from './sql-compile.ts';
 import type { TileCoord } from './tile-math.ts';
-import type { TileSource } from './tile-source.ts';
+import type { TileQueryOptions, TileSource } from './tile-source.ts';
 
 /** A planned tile: the query (null when no source is in zoom range) and the layers it covers. */
 export interface TilePlan {
@@ -20,13 +20,13 @@ export interface TilePlan {
  * Plans the tile query for sources at z/x/y (already validated) with an optional filter, which is
  * compiled against each source's fields (a field unknown to any source is a FilterError).
  */
-export function planTile(sources: readonly TileSource[], tile: TileCoord, filterText?: string): TilePlan {
+export function planTile(sources: readonly TileSource[], tile: TileCoord, filterText?: string, opts?: TileQueryOptions): TilePlan {
   const parts = [];
   let filterKey = '';
   for (const s of sources) {
     const filter = compileFilter(filterText, s.fields);
     if (filter) filterKey = filter.canonical;
-    const part = s.buildTileQuery(tile, filter);
+    const part = s.buildTileQuery(tile, filter, opts);
     if (part) parts.push(part);
   }
   const layers = sources.map((s) => s.id);

@@ -29,8 +29,19 @@ export interface TileResult {
   gzipped(): Promise<Buffer>;
 }
 
+/** Low-zoom byte budget: a tile at z < `belowZoom` larger than `maxBytes` is rebuilt at `retryScale`. */
+export interface ByteBudget {
+  belowZoom: number;
+  maxBytes: number;
+  retryScale: number;
+}
+
+/** Default: tiles below z12 over 512 KiB are rebuilt with a quarter of the feature budget. */
+export const DEFAULT_BYTE_BUDGET: ByteBudget = { belowZoom: 12, maxBytes: 512 * 1024, retryScale: 0.25 };
+
 export interface TileServiceOptions {
   catalog: TileCatalog;
+  byteBudget?: ByteBudget;
   run: TileQueryRunner;
   /** null disables caching (the benchmark's "cold" mode). */
   cache: TileCache | null;
@@ -41,12 +52,14 @@ export class TileService {
   readonly catalog: TileCatalog;
   readonly cache: TileCache | null;
   private readonly run: TileQueryRunner;
+  private readonly byteBudget: ByteBudget;
   private readonly inflight = new Map<string, Promise<CachedTile>>();
 
   constructor(opts: TileServiceOptions) {
     this.catalog = opts.catalog;
     this.cache = opts.cache;
     this.run = opts.run;
+    this.byteBudget = opts.byteBudget ?? DEFAULT_BYTE_BUDGET;
   }
 
   /**
@@ -68,7 +81,13 @@ export class TileService {
     if (!pending) {
       const epoch = this.cache?.epoch ?? 0;
       const query = plan.query;
-      pending = this.run(query, signal).then((data) => {
+      pending = this.run(query, signal).then(async (first) => {
+        let data = first;
+        const b = this.byteBudget;
+        if (z < b.belowZoom && data.length > b.maxBytes) {
+          const lighter = planTile(sources, tile, filter, { budgetScale: b.retryScale }).query;
+          if (lighter) data = await this.run(lighter, signal);
+        }
         const entry = makeEntry(key, plan.layers, tile, data);
         if (this.cache && this.cache.epoch === epoch) this.cache.set(entry);
         return entry;

@@ -12,6 +12,15 @@ import type { TileCoord } from './tile-math.ts';
 export const MVT_EXTENT = 4096;
 export const MVT_BUFFER = 64;
 
+/** Per-request knobs of a tile query. */
+export interface TileQueryOptions {
+  /**
+   * Budget scale in (0, 1]: the feature budget is multiplied and the minimum polygon area divided
+   * by it. The tile service retries an over-budget low-zoom tile with a smaller scale.
+   */
+  budgetScale?: number;
+}
+
 /** A tile source. Immutable once built. */
 export interface TileSource {
   readonly id: string;
@@ -22,5 +31,5 @@ export interface TileSource {
    * A bytea expression producing this source's MVT layer (named by its id) for the tile, or null
    * when the zoom is outside the source's range. z/x/y and filter values are bound parameters.
    */
-  buildTileQuery(tile: TileCoord, filter: CompiledFilter | null): RawBuilder<Buffer> | null;
+  buildTileQuery(tile: TileCoord, filter: CompiledFilter | null, opts?: TileQueryOptions): RawBuilder<Buffer> | null;
 }

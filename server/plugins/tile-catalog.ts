@@ -14,7 +14,7 @@ import { FeatureService } from '../../tiles/feature-service.ts';
 import { createTableSource } from '../../tiles/table-source.ts';
 import { LAYERS } from '../../tiles/layers.ts';
 import { TileCache } from '../../tiles/tile-cache.ts';
-import { TileService } from '../../tiles/tile-service.ts';
+import { TileService, type ByteBudget } from '../../tiles/tile-service.ts';
 import type { TileSource } from '../../tiles/tile-source.ts';
 
 declare module 'fastify' {
@@ -35,6 +35,8 @@ export interface TilePluginOptions {
   maxConnections?: number;
   /** Extra sources added to the catalog (tests: e.g. a deliberately slow source). */
   extraSources?: TileSource[];
+  /** Low-zoom byte budget (default tiles/tile-service.ts DEFAULT_BYTE_BUDGET). */
+  byteBudget?: ByteBudget;
   /** Listen for citycheck_change notifications (default true). */
   listen?: boolean;
 }
@@ -65,6 +67,7 @@ export default fp<TilePluginOptions & { databaseUrl: string }>(
     const cacheBytes = opts.cacheBytes ?? envInt('TILE_CACHE_MB', 128, 0, 65_536) * 1024 * 1024;
     const tiles = new TileService({
       catalog,
+      byteBudget: opts.byteBudget,
       cache: cacheBytes > 0 ? new TileCache(cacheBytes) : null,
       run: async (q) => {
         const r = await pool.query<{ mvt: Buffer | null }>({ text: q.text, values: q.values as unknown[] });

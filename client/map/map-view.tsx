@@ -185,9 +185,22 @@ export function MapView(props: MapViewProps) {
       const defId = hit && defIdOfStyleLayer(hit.layer.id);
       cb.current.onSelect(defId ? { layerId: defId, id: typeof hit.id === 'number' ? hit.id : null, properties: hit.properties } : null);
     };
+    // Pointer cursor over clickable MapLibre features (deck.gl sets its own through getCursor).
+    let frame = 0;
+    const onMove = (e: maplibregl.MapMouseEvent) => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        const ids = LAYER_DEFS.filter((d) => d.renderer === 'maplibre').flatMap(checkLayerIds).filter((id) => map.getLayer(id));
+        const over = map.queryRenderedFeatures(e.point, { layers: ids }).length > 0;
+        map.getCanvas().style.cursor = over ? 'pointer' : '';
+      });
+    };
     map.on('click', onClick);
+    map.on('mousemove', onMove);
     return () => {
+      cancelAnimationFrame(frame);
       map.off('click', onClick);
+      map.off('mousemove', onMove);
     };
   }, [map, overlay]);
 

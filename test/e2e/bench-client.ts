@@ -7,6 +7,7 @@
  * of the test cluster (`.data/pg-test`), loaded once and kept. Each run uses a fresh browser profile
  * (cold HTTP cache). Environment: BENCH_RUNS (default 3), BENCH_CITIES (default nanjing,liechtenstein).
  */
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { runImportCli } from '../../geodata/cli.ts';
@@ -110,4 +111,7 @@ const runs = Number(process.env.BENCH_RUNS || 3);
 const wanted = (process.env.BENCH_CITIES || 'nanjing,liechtenstein').split(',');
 buildClientIfStale();
 console.log(`bench:client — headless Chromium + SwiftShader (software GL), 1366×768, default layers, ${runs} cold runs per city`);
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+console.log(`machine: ${os.cpus().length} cores, load average ${load()} (figures from a busy machine are not comparable)`);
 for (const city of CITIES.filter((c) => wanted.includes(c.id))) await benchCity(city, runs);
+console.log(`load average at the end: ${load()}`);

@@ -47,7 +47,7 @@ export class WalkGraphError extends Error {
 }
 
 export interface WalkGraphOptions extends SnapOptions {
-  /** Components with fewer vertices than this are not snapped to (unless the largest). Default 20. */
+  /** Components with fewer vertices than this are not snapped to (unless the largest). Default 10: drops courtyard and building-outline fragments, keeps a small village. */
   minComponentVertices?: number;
 }
 
@@ -122,7 +122,7 @@ export class WalkGraph {
     this.component = component;
     this.componentSize = sizes;
 
-    const minSize = opts.minComponentVertices ?? 20;
+    const minSize = opts.minComponentVertices ?? 10;
     const largest = sizes.reduce((m, s) => Math.max(m, s), 0);
     const eligible = (e: number) =>
       (this.edgeCost[e] >= 0 || this.edgeRevCost[e] >= 0) &&

@@ -44,6 +44,24 @@ describe('WalkGraph', () => {
     expect(s.distanceM).toBeCloseTo(20, 2);
   });
 
+  it('does not snap to a small isolated fragment when a connected street is nearby', () => {
+    const input = graphInput();
+    // a 2-vertex courtyard path 5 m from the point, the street B–C 20 m away
+    input.vertexIds.push(100, 101);
+    input.vertexLon.push(lonOf(140), lonOf(160));
+    input.vertexLat.push(latOf(25), latOf(25));
+    input.edgeIds.push(100);
+    input.edgeSource.push(100);
+    input.edgeTarget.push(101);
+    input.edgeLength.push(20);
+    input.edgeCost.push(20);
+    input.edgeReverseCost.push(20);
+    const g = WalkGraph.fromArrays(input);
+    expect(g.componentSize).toEqual([13, 2]);
+    expect(g.edgeId[g.snap(lonOf(150), latOf(20))!.edge]).toBe(2);
+    expect(g.edgeId[WalkGraph.fromArrays(input, { minComponentVertices: 1 }).snap(lonOf(150), latOf(20))!.edge]).toBe(100);
+  });
+
   it('does not snap a point farther than the snap radius from every edge', () => {
     expect(graph.snap(lonOf(150), latOf(2000))).toBeNull();
   });

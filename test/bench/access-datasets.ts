@@ -20,7 +20,7 @@ export async function loadNanjing(pool: pg.Pool, log: (m: string) => void = () =
   const def = path.join(REPO_ROOT, 'geodata/default-dataset.ts');
   if (fs.existsSync(def)) {
     const mod = await import(pathToFileURL(def).href);
-    await mod.loadDefaultDataset(pool, { geodataDir: geodataDir(), log });
+    await mod.loadDefaultDataset(pool, { geodataDir: geodataDir(), log, force: true }); // force: other tests may have left rows
     return 'loadDefaultDataset';
   }
   await importOsm(pool, {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { DEFAULT_DATASET_ID } from '../../../geodata/datasets.ts';
 import { loadDefaultDataset } from '../../../geodata/default-dataset.ts';
 import { buildApp } from '../../../server/app.ts';
 import { REPO_ROOT } from '../../../server/config.ts';
@@ -38,11 +39,12 @@ export function buildClientIfStale(): void {
   if (r.status !== 0) throw new Error('vite build failed');
 }
 
-/** Loads the default city (central Nanjing: OSM + 示例数据 ledgers) when the database has no buildings. */
+/** Loads the default city (central Nanjing: OSM + 示例数据 ledgers) unless its buildings are already there. */
 export async function loadDefaultCity(databaseUrl: string, log: (m: string) => void = () => {}): Promise<void> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   try {
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM app.building');
+    // Other test files may have left fixtures behind: look for the default city's own rows.
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM app.building WHERE dataset_id = $1', [DEFAULT_DATASET_ID]);
     if (rows[0].n > 0) return;
     await loadDefaultDataset(pool, { geodataDir: SHARED_GEODATA, log });
   } finally {

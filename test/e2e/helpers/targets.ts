@@ -4,6 +4,7 @@
  * background spot. Everything in lon/lat (EPSG:4326).
  */
 import type pg from 'pg';
+import { DEFAULT_DATASET_ID } from '../../../geodata/datasets.ts';
 
 export interface Target {
   lon: number;
@@ -29,6 +30,7 @@ const COVER = `
   UNION ALL SELECT ST_Buffer(ST_Boundary(geom)::geography, 12)::geometry FROM app.admin_unit WHERE ST_Intersects(geom, p.geom)
   UNION ALL SELECT ST_Buffer(ST_Boundary(p.geom)::geography, 12)::geometry`;
 
+/** @throws when the loaded city lacks one of the targets (the default dataset is expected). */
 export async function findTargets(pool: pg.Pool): Promise<Targets> {
   const park = await pool.query(`
     SELECT p.id::int AS id, p.name, ST_X(s) AS lon, ST_Y(s) AS lat,
@@ -38,8 +40,8 @@ export async function findTargets(pool: pg.Pool): Promise<Targets> {
       SELECT ST_PointOnSurface(ST_Buffer(ST_Difference(p.geom, coalesce(ST_Union(c.geom), 'SRID=4326;POLYGON EMPTY'::geometry))::geography, -8)::geometry) AS s
       FROM (${COVER}) c
     ) free
-    WHERE p.is_park AND p.name IS NOT NULL AND NOT ST_IsEmpty(s)
-    ORDER BY ST_Area(p.geom::geography) DESC LIMIT 1`);
+    WHERE p.is_park AND p.name IS NOT NULL AND NOT ST_IsEmpty(s) AND p.dataset_id = $1
+    ORDER BY ST_Area(p.geom::geography) DESC LIMIT 1`, [DEFAULT_DATASET_ID]);
   if (!park.rows[0]) throw new Error('no named park with a clear interior point in the test city');
   const pk = park.rows[0];
   const near = (table: string, extra = '') => `

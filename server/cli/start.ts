@@ -46,6 +46,8 @@ function buildClientIfStale(): void {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
+    // A production bundle even when the caller's NODE_ENV says test or development.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (r.status !== 0) throw new Error('The client build failed (see above).');
 }

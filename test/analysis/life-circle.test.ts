@@ -5,6 +5,9 @@ import { testApp } from '../helpers/app.ts';
 import { testPool } from '../helpers/db.ts';
 import { ESTATES, EXPECTED, VERTICES, latOf, lonOf } from '../fixtures/network/river-town.ts';
 import { DATASET, loadRiverTown, unloadRiverTown } from '../fixtures/network/load-river-town.ts';
+import { AccessTable } from '../../server/analysis/life-circle/access-table.ts';
+import { WalkGraph } from '../../server/graph/walk-graph.ts';
+import { FACILITIES, graphInput } from '../fixtures/network/river-town.ts';
 
 let app: FastifyInstance;
 let pool: pg.Pool;
@@ -25,7 +28,8 @@ afterAll(async () => {
 const TYPES = 'kindergarten,pharmacy,health_station,supermarket';
 const get = (url: string) => app.inject(url);
 /** Only the fixture's estates: other test files may have left their own rows in the database. */
-const mine = <T extends { id: number }>(estates: T[]) => estates.filter((e) => Object.values(ids.estate).includes(e.id));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies
+const mine = (rows: any[]): any[] => rows.filter((e) => Object.values(ids.estate).includes(e.id));
 
 describe('GET /api/analysis/life-circle', () => {
   it('gives each estate its hand-worked walking distance to the nearest facility of each type', async () => {
@@ -49,7 +53,9 @@ describe('GET /api/analysis/life-circle', () => {
     const body = (await get(`/api/analysis/life-circle?types=supermarket`)).json();
     expect(mine(body.estates)).toHaveLength(4);
     for (const e of mine(body.estates)) {
-      expect(e.checklist[0]).toMatchObject({ type: 'supermarket', status: 'none', distanceM: null, reason: 'no_facility' });
+      expect(e.checklist[0]).toMatchObject({ type: 'supermarket', status: 'none', distanceM: null, minutes: null });
+      // no_facility when the database has no supermarket at all; none_within when another test's city has some
+      expect(['no_facility', 'none_within']).toContain(e.checklist[0].reason);
     }
   });
 
@@ -123,7 +129,7 @@ describe('GET /api/analysis/life-circle/estates.csv', () => {
     const lines = res.body.replace(/^\ufeff/, '').trim().split('\r\n');
     expect(lines[0]).toBe('estate_id,name,district,subdistrict,residents,is_old,kindergarten_distance_m,kindergarten_minutes,kindergarten_status,supermarket_distance_m,supermarket_minutes,supermarket_status,complete_community_present,complete_community_required,complete_community_missing');
     for (const name of ['E1', 'E2', 'E3', 'E4']) expect(lines.filter((l) => l.includes(`,${name},`))).toHaveLength(1);
-    expect(lines.find((l) => l.includes(',E3,'))).toMatch(/,70,0\.7,met,,,no supermarket on the walking network,/);
+    expect(lines.find((l) => l.includes(',E3,'))).toMatch(/,70,0\.7,met,,,(no supermarket on the walking network|none within 2000 m),/);
   });
 });
 
@@ -193,4 +199,17 @@ describe('walk-graph plugin', () => {
   });
 });
 
-void ESTATES;
+describe('AccessTable', () => {
+  const graph = WalkGraph.fromArrays(graphInput());
+  const estates = ESTATES.map((e, i) => ({ id: i + 1, name: e.name, residents: e.residents, isOld: false, lon: lonOf(e.centre[0]), lat: latOf(e.centre[1]), districtId: null, districtName: null, subdistrictId: null, subdistrictName: null }));
+  const facilities = FACILITIES.map((f, i) => ({ id: i + 1, type: f.type, name: f.name, lon: lonOf(f.at[0]), lat: latOf(f.at[1]) }));
+
+  it('says why an estate has no distance: no facility of the type, none within the cut-off, or off the network', () => {
+    const far = { ...estates[0], id: 99, lon: lonOf(150), lat: latOf(5000) };
+    const table = new AccessTable(graph, [...estates, far], facilities, 400);
+    expect(table.forType('supermarket').reason).toEqual(['no_facility', 'no_facility', 'no_facility', 'no_facility', 'off_network']);
+    expect(table.forType('pharmacy').reason).toEqual([null, null, null, 'none_within', 'off_network']); // E4: 570 m > 400 m
+    expect([...table.forType('pharmacy').distanceM].slice(0, 3).map(Math.round)).toEqual([370, 70, 370]);
+    expect(table.searches).toBe(1); // one multi-source search per type that has facilities
+  });
+});

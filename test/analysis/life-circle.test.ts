@@ -138,7 +138,7 @@ describe('GET /api/analysis/life-circle/shortfall/:type', () => {
     const res = await get(`/api/analysis/life-circle/shortfall/pharmacy`);
     const fc = res.json();
     expect(fc.type).toBe('FeatureCollection');
-    const byName = Object.fromEntries(mine(fc.features).map((f: { properties: { name: string } }) => [f.properties.name, f]));
+    const byName = Object.fromEntries(mine(fc.features).map((f) => [f.properties.name, f]));
     expect(Object.keys(byName).sort()).toEqual(['E1', 'E3', 'E4']);
     expect(byName.E4.properties.gapM).toBeCloseTo(270, 0);
     expect(byName.E4.geometry.type).toBe('MultiPolygon');

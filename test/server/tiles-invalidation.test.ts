@@ -74,4 +74,26 @@ describe('tile cache invalidation on citycheck_change', () => {
     expect((await app.inject(farUrl)).headers['x-tile-cache']).toBe('miss');
     expect((await app.inject(roadsUrl)).headers['x-tile-cache']).toBe('hit');
   });
+
+  it('drops building tiles when a setting that shapes them changes, and the next tile shows the new value', async () => {
+    const url = tileUrl('buildings', CENTER[0] + 0.0015, CENTER[1] + 0.0015, 16);
+    const heights = async () => Object.values(dumpTile((await app.inject(url)).rawPayload).buildings ?? []).map((f) => f.props.render_height);
+    const before = await heights();
+    expect((await app.inject(url)).headers['x-tile-cache']).toBe('hit');
+    const stats = app.tiles.cache!.stats().invalidations;
+    const client = await pool.connect();
+    try {
+      await client.query(`UPDATE app.setting SET value = '9.5' WHERE key = 'default_building_height_m'`);
+      await waitFor(() => app.tiles.cache!.stats().invalidations > stats);
+      const res = await app.inject(url);
+      expect(res.headers['x-tile-cache']).toBe('miss');
+      expect(before).toContain(9);
+      expect(await heights()).toContain(9.5);
+      const audit = await client.query(`SELECT old_row->>'value' AS old, new_row->>'value' AS new FROM app.audit_log WHERE table_name = 'setting' ORDER BY id DESC LIMIT 1`);
+      expect(audit.rows[0]).toEqual({ old: '9.0', new: '9.5' });
+    } finally {
+      await client.query(`UPDATE app.setting SET value = '9.0' WHERE key = 'default_building_height_m'`);
+      client.release();
+    }
+  });
 });

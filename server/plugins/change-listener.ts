@@ -61,7 +61,12 @@ export default fp<{ databaseUrl: string }>(
       }, retryMs).unref();
     };
 
-    await connect();
+    // A database that is down at boot only delays change tracking: the app still starts, /api/health
+    // says the database is unreachable, and the listener keeps trying (the cache is cleared on connect).
+    await connect().catch((err) => {
+      app.log.warn({ err }, 'change listener could not connect; retrying in the background');
+      scheduleReconnect();
+    });
     app.addHook('onClose', async () => {
       closing = true;
       await client?.end().catch(() => {});

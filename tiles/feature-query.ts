@@ -82,7 +82,7 @@ function propertiesJson(names: string[]): RawBuilder<unknown> {
 export function buildItemsQuery(source: TileSource, q: ItemsQuery): CompiledSql {
   const where: RawBuilder<unknown>[] = [sql`true`];
   if (q.bbox) where.push(sql`t.geom && ST_MakeEnvelope(${q.bbox[0]}::float8, ${q.bbox[1]}::float8, ${q.bbox[2]}::float8, ${q.bbox[3]}::float8, 4326)`);
-  const filter = compileFilter(q.filter, source.fields);
+  const filter = compileFilter(q.filter, source.fields, 't', source.def.codeDomains);
   if (filter) where.push(filter.where);
   if (q.datetime?.from !== undefined) where.push(sql`t.check_year >= ${q.datetime.from}::integer`);
   if (q.datetime?.to !== undefined) where.push(sql`t.check_year <= ${q.datetime.to}::integer`);

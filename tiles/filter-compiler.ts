@@ -58,8 +58,12 @@ export function convertValue(field: string, type: FieldType, raw: string): strin
   }
 }
 
-/** Compiles one clause; `column` is the qualifier used for field references (default `t`). */
-export function compileClause(c: FilterClause, fields: Record<string, FieldType>, table = 't'): RawBuilder<boolean> {
+/**
+ * Compiles one clause; `table` is the qualifier used for field references (default `t`).
+ * `codeDomains` maps coded fields to their app.code_label domain: their values are resolved from
+ * labels to codes in SQL (internal.code_of), still as bound parameters.
+ */
+export function compileClause(c: FilterClause, fields: Record<string, FieldType>, table = 't', codeDomains: Readonly<Record<string, string>> = {}): RawBuilder<boolean> {
   const type = Object.hasOwn(fields, c.field) ? fields[c.field] : undefined;
   if (!type) throw new FilterError(`unknown field "${c.field}"; fields: ${Object.keys(fields).join(', ')}`);
   const col = sql.ref(`${table}.${c.field}`);
@@ -77,6 +81,11 @@ export function compileClause(c: FilterClause, fields: Record<string, FieldType>
   if ((type === 'boolean') && c.op !== '=' && c.op !== '!=') {
     throw new FilterError(`boolean field "${c.field}" can only be compared with = or !=`);
   }
+  const domain = type === 'string' && Object.hasOwn(codeDomains, c.field) ? codeDomains[c.field] : undefined;
+  if (domain !== undefined && (c.op === '=' || c.op === '!=')) {
+    const codes = sql`internal.codes_of(${domain}::text, ${values}::text[])`;
+    return c.op === '=' ? sql<boolean>`${col} = ANY(${codes})` : sql<boolean>`${col} <> ALL(${codes})`;
+  }
   if (values.length > 1) {
     return c.op === '='
       ? sql<boolean>`${col} = ANY(${values}::${CAST_ARRAY[type]})`
@@ -89,10 +98,15 @@ export function compileClause(c: FilterClause, fields: Record<string, FieldType>
  * Parses and compiles a filter for a layer's fields; returns null for an empty filter.
  * @example compileFilter('build_year<2000;is_old=true', { build_year: 'integer', is_old: 'boolean' })
  */
-export function compileFilter(text: string | undefined, fields: Record<string, FieldType>, table = 't'): CompiledFilter | null {
+export function compileFilter(
+  text: string | undefined,
+  fields: Record<string, FieldType>,
+  table = 't',
+  codeDomains: Readonly<Record<string, string>> = {},
+): CompiledFilter | null {
   if (text === undefined || text.trim() === '') return null;
   const clauses = parseFilter(text);
   if (clauses.length === 0) return null;
-  const parts = clauses.map((c) => compileClause(c, fields, table));
+  const parts = clauses.map((c) => compileClause(c, fields, table, codeDomains));
   return { where: sql<boolean>`(${sql.join(parts, sql` AND `)})`, canonical: JSON.stringify(clauses) };
 }

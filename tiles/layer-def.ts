@@ -34,6 +34,11 @@ export interface LayerDef {
   /** True for the offline basemap layers. */
   basemap?: boolean;
   zoomRule?: ZoomValueRule;
+  /**
+   * Coded text fields → their app.code_label domain. Filters on these accept the code, the Chinese
+   * label or the English label (`status=未治理` ≡ `status=untreated`); tiles still carry the code.
+   */
+  codeDomains?: Record<string, string>;
 }
 
 /** Provenance props every layer carries (where present). */

@@ -21,16 +21,19 @@ export const LAYERS: readonly LayerDef[] = [
       building_count: 'integer', has_elevator: 'boolean', property_management: 'string', renovation_class: 'string',
       renovation_status: 'string',
     },
+    codeDomains: { property_management: 'property_management', renovation_status: 'renovation_status' },
     tables: ['estate', 'setting'],
   },
   {
     id: 'buildings', title_zh: '建筑', title_en: 'Buildings', minzoom: 13, maxzoom: 22, geometry: 'polygon',
     fields: { name: 'string', use: 'string', levels: 'integer', height_m: 'number', render_height: 'number', build_year: 'integer' },
+    codeDomains: { use: 'building_use' },
     tables: ['building', 'setting'], attribution: OSM_ATTRIBUTION,
   },
   {
     id: 'green_spaces', title_zh: '公园绿地', title_en: 'Parks and green space', minzoom: 10, maxzoom: 22, geometry: 'polygon',
     fields: { name: 'string', kind: 'string', is_park: 'boolean', area_m2: 'number' },
+    codeDomains: { kind: 'green_kind' },
     tables: ['green_space'], attribution: OSM_ATTRIBUTION,
   },
   {
@@ -39,6 +42,7 @@ export const LAYERS: readonly LayerDef[] = [
       name: 'string', location_type: 'string', max_depth_cm: 'number', duration_h: 'number', status: 'string',
       severity: 'string', last_occurrence: 'date',
     },
+    codeDomains: { status: 'waterlogging_status', severity: 'severity', location_type: 'location_type' },
     tables: ['waterlogging_point'],
   },
   {
@@ -49,11 +53,13 @@ export const LAYERS: readonly LayerDef[] = [
   {
     id: 'heritage_zones', title_zh: '保护范围', title_en: 'Heritage protection zones', minzoom: 10, maxzoom: 22, geometry: 'polygon',
     fields: { name: 'string', zone_type: 'string', district_id: 'integer', district: 'string' },
+    codeDomains: { zone_type: 'heritage_zone' },
     tables: ['heritage_zone', 'heritage_district'],
   },
   {
     id: 'heritage_sites', title_zh: '历史建筑与文物', title_en: 'Heritage sites', minzoom: 12, maxzoom: 22, geometry: 'mixed',
     fields: { name: 'string', kind: 'string', protection_level: 'string', built_year: 'integer' },
+    codeDomains: { kind: 'heritage_kind' },
     tables: ['heritage_site'],
   },
   {
@@ -67,6 +73,7 @@ export const LAYERS: readonly LayerDef[] = [
   {
     id: 'admin_units', title_zh: '行政区划', title_en: 'Administrative units', minzoom: 8, maxzoom: 22, geometry: 'polygon',
     fields: { name: 'string', level: 'string', parent_id: 'integer', population: 'integer' },
+    codeDomains: { level: 'admin_level' },
     tables: ['admin_unit'],
   },
   {

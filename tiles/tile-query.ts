@@ -24,7 +24,7 @@ export function planTile(sources: readonly TileSource[], tile: TileCoord, filter
   const parts = [];
   let filterKey = '';
   for (const s of sources) {
-    const filter = compileFilter(filterText, s.fields);
+    const filter = compileFilter(filterText, s.fields, 't', s.def.codeDomains);
     if (filter) filterKey = filter.canonical;
     const part = s.buildTileQuery(tile, filter, opts);
     if (part) parts.push(part);

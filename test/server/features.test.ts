@@ -90,6 +90,19 @@ describe('OGC API Features', () => {
     expect(deep.body.features.map((f: { properties: { name: string } }) => f.properties.name)).toEqual(['中山路积水点', '汉中路积水点']);
   });
 
+  it('accepts Chinese and English labels for coded fields (status=未治理 ≡ status=untreated)', async () => {
+    const names = async (filter: string) =>
+      (await get(`/collections/waterlogging/items?filter=${encodeURIComponent(`${filter} AND dataset_id='ogc_fixture'`)}`)).body.features
+        .map((f: { properties: { name: string } }) => f.properties.name);
+    const byCode = await names('status=untreated');
+    expect(byCode).toEqual(['中山路积水点']);
+    expect(await names('status=未治理')).toEqual(byCode);
+    expect(await names('status=Untreated')).toEqual(byCode);
+    expect(await names('status!=已销号')).toEqual(['中山路积水点', '汉中路积水点']);
+    expect(await names('status=治理中|已销号')).toEqual(['汉中路积水点', '洪武路积水点']);
+    expect(await names('status=不存在的状态')).toEqual([]);
+  });
+
   it.each([
     ['bbox=1,2,3', 'bbox must be four numbers'],
     ['bbox=10,10,0,0', 'bbox must satisfy'],

@@ -74,3 +74,19 @@ describe('filter compiler', () => {
     expect(compileFilter(undefined, FIELDS)).toBeNull();
   });
 });
+
+describe('filter compiler with coded fields', () => {
+  it('resolves labels to codes in SQL, still with bound parameters only', () => {
+    const list = compileSql(compileFilter('status=未治理|治理中', FIELDS, 't', { status: 'waterlogging_status' })!.where);
+    expect(list.text).toBe('("t"."status" = ANY(internal.codes_of($1::text, $2::text[])))');
+    expect(list.values).toEqual(['waterlogging_status', ['未治理', '治理中']]);
+    const hostile = compileSql(compileFilter("status!='x'');DROP TABLE app.estate;--'", FIELDS, 't', { status: 'waterlogging_status' })!.where);
+    expect(hostile.text).toBe('("t"."status" <> ALL(internal.codes_of($1::text, $2::text[])))');
+    expect(hostile.values).toEqual(['waterlogging_status', ["x');DROP TABLE app.estate;--"]]);
+  });
+
+  it('leaves ordering and contains comparisons on coded fields as plain text comparisons', () => {
+    const compiled = compileSql(compileFilter('status~untr', FIELDS, 't', { status: 'waterlogging_status' })!.where);
+    expect(compiled.text).toBe('(strpos("t"."status", $1::text) > 0)');
+  });
+});

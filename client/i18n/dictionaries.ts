@@ -1,8 +1,11 @@
 /**
  * UI strings in Chinese (default) and English. Field labels are keyed `field.<name>`, layer names
  * `layer.<id>`, groups `group.<id>`, units `unit.<id>`. Code values (status, severity, …) come from
- * the server's app.code_label through /api/labels, not from here.
+ * the server's app.code_label through /api/labels, not from here. Analysis-panel strings live in
+ * `analysis-messages.ts` and are merged here.
  */
+import { analysisEn, analysisZh } from './analysis-messages.ts';
+
 const zh = {
   'app.title': '城检 · 一张图',
   'app.subtitle': '城市体检 / 城市更新',
@@ -142,6 +145,7 @@ const zh = {
   'highway.service': '服务道路',
   'highway.living_street': '生活街道',
   'highway.cycleway': '自行车道',
+  ...analysisZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -285,6 +289,7 @@ const en: Record<MessageKey, string> = {
   'highway.service': 'Service road',
   'highway.living_street': 'Living street',
   'highway.cycleway': 'Cycleway',
+  ...analysisEn,
 };
 
 export const dictionaries: Record<'zh' | 'en', Record<MessageKey, string>> = { zh, en };

@@ -1,6 +1,7 @@
 /**
  * The one-map page (lazy chunk): loads style, catalog and labels, holds the view state (layers, 3D,
- * selection) and mirrors it into the URL hash, and lays out map, panels and banners.
+ * selection) and mirrors it into the URL hash, and lays out map, panels and banners. The side panel
+ * has tabs: 图层 (layers) and the analysis panels 绿地覆盖 and 生活圈 (use-analysis-panels.ts).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Bbox } from '../api/map-api.ts';
@@ -10,15 +11,19 @@ import { FeaturePanel } from '../components/feature-panel.tsx';
 import { LayerPanel } from '../components/layer-panel.tsx';
 import { LoadingIndicator } from '../components/loading-indicator.tsx';
 import { SearchBox } from '../components/search-box.tsx';
+import { SideTabs, tabId, tabPanelId } from '../components/side-tabs.tsx';
 import { ThreeDToggle } from '../components/three-d-toggle.tsx';
 import { useI18n } from '../i18n/i18n-context.tsx';
 import { defaultSettings, LAYER_DEFS, type LayerSettings } from '../layers/layer-defs.ts';
+import { GreenCoveragePanel } from '../panels/green-coverage/green-coverage-panel.tsx';
+import { LifeCirclePanel } from '../panels/life-circle/life-circle-panel.tsx';
 import { readHashState, writeHashState } from '../state/url-state.ts';
 import { MapView, type SelectedFeature, type ViewState } from './map-view.tsx';
+import { useAnalysisPanels, type SideTabId } from './use-analysis-panels.ts';
 import { useMapData } from './use-map-data.ts';
 
 export default function MapPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const initial = useMemo(() => readHashState(), []);
   const { data, error, loading, retry } = useMapData();
   const [settings, setSettings] = useState<Record<string, LayerSettings>>(() => defaultSettings(initial.layers));
@@ -27,6 +32,15 @@ export default function MapPage() {
   const [fitTo, setFitTo] = useState<Bbox | null>(null);
   const [mapLoading, setMapLoading] = useState(true);
   const [tileError, setTileError] = useState<string | null>(null);
+  const panels = useAnalysisPanels();
+  const tabs: { id: SideTabId; label: string }[] = [
+    { id: 'layers', label: t('tabs.layers') },
+    { id: 'green', label: t('tabs.green') },
+    { id: 'life', label: t('tabs.lifeCircle') },
+  ];
+  const tabPanel = (id: SideTabId) => ({
+    role: 'tabpanel', id: tabPanelId(id), 'aria-labelledby': tabId(id), hidden: panels.tab !== id, className: `side-tabpanel tabpanel-${id}`,
+  });
 
   useEffect(() => {
     writeHashState({ layers: LAYER_DEFS.filter((d) => settings[d.id].visible).map((d) => d.id), threeD });
@@ -38,13 +52,18 @@ export default function MapPage() {
 
   return (
     <main className="map-page">
-      <aside className="side-panel" aria-label={t('panel.layers')}>
+      <aside className={`side-panel${panels.tab === 'layers' ? '' : ' wide'}`} aria-label={t('tabs.label')}>
         <SearchBox onPick={(hit) => zoomTo(hit.bbox)} />
         {data && <AdminUnitList units={data.adminUnits} onPick={(u) => zoomTo(u.bbox)} />}
-        <ThreeDToggle on={threeD} onChange={setThreeD} />
-        <LayerPanel settings={settings} labels={data?.labels ?? null} catalog={data?.catalog ?? null} onChange={onSetting} />
+        <SideTabs tabs={tabs} active={panels.tab} label={t('tabs.label')} onChange={panels.setTab} />
+        <div {...tabPanel('layers')}>
+          <ThreeDToggle on={threeD} onChange={setThreeD} />
+          <LayerPanel settings={settings} labels={data?.labels ?? null} catalog={data?.catalog ?? null} onChange={onSetting} />
+        </div>
+        <div {...tabPanel('green')}>{panels.opened.has('green') && <GreenCoveragePanel {...panels.green} />}</div>
+        <div {...tabPanel('life')}>{panels.opened.has('life') && <LifeCirclePanel lang={lang} {...panels.life} />}</div>
       </aside>
-      <section className="map-area">
+      <section className={`map-area${panels.clickMode ? ' click-mode' : ''}`}>
         {data && (
           <MapView
             style={data.style}
@@ -58,6 +77,9 @@ export default function MapPage() {
             onViewChange={onViewChange}
             onLoadingChange={setMapLoading}
             onTileError={onTileError}
+            extraDeckLayers={panels.extraDeckLayers}
+            onMapClick={panels.onMapClick}
+            onMapDoubleClick={panels.onMapDoubleClick}
           />
         )}
         {(loading || (data && mapLoading)) && !error && <LoadingIndicator />}

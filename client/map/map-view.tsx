@@ -50,6 +50,8 @@ export interface MapViewProps {
   extraDeckLayers?: Layer[];
   /** Called first on a map click (lon/lat WGS-84); return true to consume it (no feature picking). */
   onMapClick?: (lon: number, lat: number) => boolean;
+  /** Called on a double-click (lon/lat WGS-84); return true to consume it (no double-click zoom). */
+  onMapDoubleClick?: (lon: number, lat: number) => boolean;
 }
 
 export function MapView(props: MapViewProps) {
@@ -195,11 +197,16 @@ export function MapView(props: MapViewProps) {
         map.getCanvas().style.cursor = over ? 'pointer' : '';
       });
     };
+    const onDoubleClick = (e: maplibregl.MapMouseEvent) => {
+      if (cb.current.onMapDoubleClick?.(e.lngLat.lng, e.lngLat.lat)) e.preventDefault();
+    };
     map.on('click', onClick);
+    map.on('dblclick', onDoubleClick);
     map.on('mousemove', onMove);
     return () => {
       cancelAnimationFrame(frame);
       map.off('click', onClick);
+      map.off('dblclick', onDoubleClick);
       map.off('mousemove', onMove);
     };
   }, [map, overlay]);

@@ -1,0 +1,51 @@
+/**
+ * Host side of the analysis panels (绿地覆盖, 生活圈): which side-panel tab is active, the panels'
+ * deck.gl layers (kept drawn while another tab is open), and map-click routing — only the active
+ * panel, and only in one of its click modes, receives map clicks; otherwise clicks pick features.
+ */
+import type { Layer } from '@deck.gl/core';
+import { useCallback, useMemo, useState } from 'react';
+import { flushSync } from 'react-dom';
+import type { GreenClickMode, MapClick } from '../panels/green-coverage/green-coverage-panel.tsx';
+import type { ClickMode } from '../panels/life-circle/life-circle-panel.tsx';
+
+export type SideTabId = 'layers' | 'green' | 'life';
+
+export function useAnalysisPanels() {
+  const [tab, setTabState] = useState<SideTabId>('layers');
+  // A panel mounts on first opening (the 生活圈 panel computes on mount) and then stays mounted.
+  const [opened, setOpened] = useState<ReadonlySet<SideTabId>>(() => new Set(['layers']));
+  const [greenLayers, setGreenLayers] = useState<Layer[]>([]);
+  const [lifeLayers, setLifeLayers] = useState<Layer[]>([]);
+  const [greenMode, setGreenMode] = useState<GreenClickMode>('none');
+  const [lifeMode, setLifeMode] = useState<ClickMode>('none');
+  const [greenClick, setGreenClick] = useState<MapClick | null>(null);
+  const [lifeClick, setLifeClick] = useState<MapClick | null>(null);
+
+  const setTab = useCallback((id: SideTabId) => {
+    setTabState(id);
+    setOpened((s) => (s.has(id) ? s : new Set([...s, id])));
+  }, []);
+  const extraDeckLayers = useMemo(() => [...greenLayers, ...lifeLayers], [greenLayers, lifeLayers]);
+  const clickTarget = tab === 'green' && greenMode !== 'none' ? 'green' : tab === 'life' && lifeMode !== 'none' ? 'life' : null;
+
+  // flushSync: each click is rendered (and the panel's effect run) before the next one arrives, so
+  // quick clicks of a drawing are not merged into one state update.
+  const onMapClick = useCallback((lon: number, lat: number) => {
+    if (!clickTarget) return false;
+    const click = { lon, lat, at: performance.now() };
+    flushSync(() => (clickTarget === 'green' ? setGreenClick(click) : setLifeClick(click)));
+    return true;
+  }, [clickTarget]);
+  const onMapDoubleClick = useCallback((lon: number, lat: number) => {
+    if (clickTarget !== 'green') return clickTarget !== null; // no double-click zoom in a click mode
+    flushSync(() => setGreenClick({ lon, lat, at: performance.now(), double: true }));
+    return true;
+  }, [clickTarget]);
+
+  return {
+    tab, setTab, opened, extraDeckLayers, clickMode: clickTarget !== null, onMapClick, onMapDoubleClick,
+    green: { lastClick: greenClick, onClickModeChange: setGreenMode, onLayers: setGreenLayers },
+    life: { lastClick: lifeClick, onClickModeChange: setLifeMode, onLayers: setLifeLayers },
+  };
+}

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { REPO_ROOT, loadConfig } from '../server/config.ts';
 import { bootstrapDatabase } from '../server/db/bootstrap.ts';
 import { ensureDatabase, migrate } from '../server/db/migrate.ts';
@@ -28,6 +29,21 @@ const url = config.databaseUrl ? await testDatabaseOn(config.databaseUrl) : awai
   log: () => {},
 });
 
+/** Drops `<test db>_*` databases left by an earlier run. */
+async function dropDerivedDatabases(testUrl: string): Promise<void> {
+  const admin = new URL(testUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [`${dbName}_`]);
+    for (const r of rows) await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(r.datname)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** With DATABASE_URL the test database is created beside the app's, on the same server. */
 async function testDatabaseOn(databaseUrl: string): Promise<string> {
   const admin = new URL(databaseUrl);
@@ -36,6 +52,8 @@ async function testDatabaseOn(databaseUrl: string): Promise<string> {
   await migrate(testUrl);
   return testUrl;
 }
+// Databases derived from the test database (e.g. the default city, test/helpers/city-db.ts) start fresh.
+await dropDerivedDatabases(url);
 console.log(`test database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const resultsDir = path.join(REPO_ROOT, 'test-results');

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../server/config.ts';
 import { colorOf, hexToRgba } from '../../client/layers/color-scale.ts';
 import { layerDef } from '../../client/layers/layer-defs.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
-import { buildClientIfStale, launchBrowser, loadDefaultCity, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
+import { defaultCityUrl } from '../helpers/city-db.ts';
+import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
 import { changedPixels, colorDistance, projectToPage, shoot, waitForMapReady, type Rgb } from './helpers/map-page.ts';
 import { findTargets, type Targets } from './helpers/targets.ts';
 
@@ -22,8 +22,7 @@ let targets: Targets;
 
 beforeAll(async () => {
   buildClientIfStale();
-  const url = testDatabaseUrl();
-  await loadDefaultCity(url);
+  const url = await defaultCityUrl();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
     targets = await findTargets(pool);

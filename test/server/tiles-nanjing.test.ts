@@ -1,16 +1,12 @@
 /**
  * Tiles from the real default city (central Nanjing OSM extract + sample ledgers), loaded once into
- * a database of its own (<TEST_DB_NAME>_nanjing, kept between runs) so other test files' fixtures and
- * import notifications cannot interfere.
+ * the default-city database (test/helpers/city-db.ts) so other test files' fixtures and import
+ * notifications cannot interfere.
  */
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { defaultCityUrl } from '../helpers/city-db.ts';
 import { dumpTile } from '../tiles/decode.ts';
 import { tileUrl } from '../tiles/helpers.ts';
 
@@ -18,17 +14,7 @@ const XINJIEKOU: [number, number] = [118.7786, 32.0416];
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_nanjing`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name);
-  await migrate(url);
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  try {
-    await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir });
-  } finally {
-    await pool.end();
-  }
+  const url = await defaultCityUrl();
   app = await buildApp({ databaseUrl: url, logLevel: 'silent', tiles: { listen: false } });
 }, 300_000);
 afterAll(async () => {

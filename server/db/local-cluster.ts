@@ -113,7 +113,10 @@ function waitForPostmaster(dataDir: string, port: number, log: (m: string) => vo
 export function ensureCluster(opts: ClusterOptions): string {
   const { dataDir, port, log = console.log } = opts;
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  if (isReady(port)) return url;
+  if (isReady(port)) {
+    assertOwnCluster(url, dataDir, port);
+    return url;
+  }
   if (!fs.existsSync(path.join(PG_BIN, 'initdb'))) {
     throw new ClusterError(`PostgreSQL 15 server binaries not found in ${PG_BIN}.`);
   }
@@ -132,6 +135,21 @@ export function ensureCluster(opts: ClusterOptions): string {
     throw new ClusterError(`PostgreSQL did not start: ${(r.stderr || r.stdout).trim()}\n${tail}`);
   }
   return url;
+}
+
+/**
+ * A server already answering on the port must be this cluster, not another checkout's or a system
+ * PostgreSQL: otherwise the app or the tests would silently use someone else's data.
+ */
+function assertOwnCluster(url: string, dataDir: string, port: number): void {
+  const r = spawnSync(path.join(PG_BIN, 'psql'), [url, '-XAtc', 'SHOW data_directory'], { encoding: 'utf8' });
+  const running = r.status === 0 ? r.stdout.trim() : '';
+  const real = (p: string) => (fs.existsSync(p) ? fs.realpathSync(p) : p);
+  if (running && real(running) === real(dataDir)) return;
+  throw new ClusterError(
+    `Port ${port} is already used by ${running ? `the PostgreSQL cluster in ${running}` : 'another server'}, ` +
+      `not by ${dataDir}. Stop it, or choose another port (CITYCHECK_PGPORT / CITYCHECK_TEST_PGPORT).`,
+  );
 }
 
 /** Stops the cluster (fast mode). Used by `npm run db -- stop`. */

@@ -46,6 +46,10 @@ describe('local cluster', () => {
     expect(pidAfter).toBe(pidBefore);
   });
 
+  it('refuses a port that another cluster already serves, naming both', () => {
+    expect(() => ensureCluster({ dataDir: path.join(dir, 'other'), port, log })).toThrow(/Port 54391 is already used by the PostgreSQL cluster in .*pg/);
+  });
+
   it('recovers a cluster whose postmaster was killed (stale postmaster.pid)', async () => {
     const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     process.kill(pid, 'SIGKILL');

@@ -10,7 +10,9 @@
 -- STABLE: reads the stored run and the graph. 22023 on an unknown run or empty parks.
 CREATE OR REPLACE FUNCTION analysis.green_coverage_whatif(run_id bigint, parks geometry)
 RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE
+SET jit = off  -- row estimates of set-returning functions are guesses; JIT compiled for ~0.8 s per statement (issue 5 profiling)
+AS $$
 #variable_conflict use_column
 DECLARE
   run app.coverage_run;

@@ -19,7 +19,9 @@ CREATE OR REPLACE FUNCTION analysis.green_pocket_park_sites(
   candidate_kinds text[] DEFAULT ARRAY['brownfield', 'construction', 'greenfield', 'parking', 'vacant']
 ) RETURNS TABLE (pick integer, candidate_id text, name text, kind text, area_m2 double precision, radius_m double precision,
                  gain_m2 double precision, gain_pct double precision, coverage_pct_after double precision, geom jsonb)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE
+SET jit = off  -- see green_coverage_access.sql
+AS $$
 #variable_conflict use_column
 DECLARE
   run app.coverage_run;

@@ -26,6 +26,7 @@ DECLARE
   v_official geometry;
   v_walking geometry;
   v_min_share double precision := (v_rules->>'estate_covered_min_share')::float8;
+  t_step timestamptz := clock_timestamp();
 BEGIN
   IF mode IS NULL OR mode NOT IN ('official', 'walking', 'both') THEN
     RAISE EXCEPTION 'green coverage: mode must be official, walking or both, got %', coalesce(mode, 'NULL') USING ERRCODE = '22023';
@@ -48,13 +49,16 @@ BEGIN
   DROP TABLE IF EXISTS pg_temp.cov_target, pg_temp.cov_area;
   CREATE TEMP TABLE cov_target AS SELECT * FROM analysis.green_coverage_targets(target, dataset_id, v_srid);
   CREATE INDEX ON cov_target USING gist (geom);
+  RAISE DEBUG 'green coverage run: % % ms', 'targets', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
   SELECT ST_Union(o.geom) INTO v_official FROM analysis.green_coverage_official_area(v_rules, dataset_id, NULL, v_srid) o;
+  RAISE DEBUG 'green coverage run: % % ms', 'official area', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
   IF v_walk THEN
     SELECT ST_Union(w.geom) INTO v_walking FROM analysis.green_coverage_walking_area(v_rules, dataset_id, NULL, v_srid) w;
   END IF;
   v_official := coalesce(v_official, ST_GeomFromText('POLYGON EMPTY', v_srid));
   IF v_walk THEN v_walking := coalesce(v_walking, ST_GeomFromText('POLYGON EMPTY', v_srid)); END IF;
+  RAISE DEBUG 'green coverage run: % % ms', 'walking area', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
   INSERT INTO app.coverage_run (mode, target, dataset_id, rule_version, metric_srid, official_area, walking_area)
   VALUES (mode, target, dataset_id, v_rules || jsonb_build_object('metric_crs', 'EPSG:' || v_srid, 'mode', mode, 'target', target),
@@ -70,6 +74,7 @@ BEGIN
   UPDATE cov_target t SET
     cov_o = (SELECT ST_UnaryUnion(ST_Collect(ST_CollectionExtract(ST_Intersection(t.geom, a.geom), 3))) FROM cov_area a WHERE a.m = 'o' AND ST_Intersects(t.geom, a.geom)),
     cov_w = CASE WHEN v_walk THEN (SELECT ST_UnaryUnion(ST_Collect(ST_CollectionExtract(ST_Intersection(t.geom, a.geom), 3))) FROM cov_area a WHERE a.m = 'w' AND ST_Intersects(t.geom, a.geom)) END;
+  RAISE DEBUG 'green coverage run: % % ms', 'covered targets', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
   -- City and admin units.
   INSERT INTO app.coverage_unit (run_id, unit_kind, unit_id, name, target_m2, official_m2, walking_m2, residents, official_residents, walking_residents)
@@ -91,6 +96,7 @@ BEGIN
   WHERE u.level IN ('district', 'subdistrict', 'community')
     AND (green_coverage_run.dataset_id IS NULL OR u.dataset_id = green_coverage_run.dataset_id)
   GROUP BY u.level, u.id, u.name;
+  RAISE DEBUG 'green coverage run: % % ms', 'units', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
   -- Estates (always, whatever the target): covered shares, straight and walking distance.
   INSERT INTO app.coverage_estate (run_id, estate_id, name, residents, area_m2, official_share, walking_share,
@@ -109,12 +115,14 @@ BEGIN
     ORDER BY ST_Distance(g.g, ST_Transform(sv.geom, v_srid)) LIMIT 1
   ) np ON true
   WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id = green_coverage_run.dataset_id;
+  RAISE DEBUG 'green coverage run: % % ms', 'estates', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
   IF v_walk THEN
     UPDATE app.coverage_estate ce SET walk_distance_m = d.walk_distance_m, nearest_park_id = d.park_id,
            nearest_park_name = (SELECT g.name FROM app.green_space g WHERE g.id = d.park_id)
     FROM analysis.green_coverage_estate_distance(v_rules, dataset_id, NULL, v_srid) d
     WHERE ce.run_id = v_run AND ce.estate_id = d.estate_id;
   END IF;
+  RAISE DEBUG 'green coverage run: % % ms', 'estate walk distance', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
   -- Shortfall (盲区) and detour layers, EPSG:4326.
   INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
@@ -127,6 +135,7 @@ BEGIN
     SELECT 'detour', ST_UnaryUnion(ST_Collect(ST_CollectionExtract(CASE WHEN cov_w IS NULL THEN cov_o ELSE ST_Difference(cov_o, cov_w) END, 3))) FROM cov_target WHERE v_walk AND cov_o IS NOT NULL
   ) l
   WHERE v_walk OR l.layer = 'uncovered_official';
+  RAISE DEBUG 'green coverage run: % % ms', 'shortfall layers', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
   UPDATE app.coverage_run r SET
     duration_ms = extract(epoch FROM clock_timestamp() - t0) * 1000,

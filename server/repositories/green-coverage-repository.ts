@@ -105,6 +105,21 @@ export function greenCoverageRepository(db: Kysely<unknown>) {
       return rows[0].w;
     },
 
+    /** Saves a named what-if scenario (audited); returns the stored row. */
+    async saveScenario(runId: number, name: string, parks: unknown) {
+      const { rows } = await sql<{ id: number }>`SELECT analysis.green_coverage_scenario_save(run_id => ${runId}::bigint, name => ${name}::text, parks => ${geojsonExpr(parks)}) AS id`.execute(db);
+      return (await this.scenarios(runId, rows[0].id))[0];
+    },
+
+    /** Saved scenarios of a run (newest first), or the one with `scenarioId`. */
+    async scenarios(runId: number, scenarioId?: number) {
+      const { rows } = await sql<Record<string, unknown>>`
+        SELECT id AS "scenarioId", base_run_id AS "runId", name, parks, summary, created_at AS "createdAt"
+        FROM app.coverage_scenario WHERE base_run_id = ${runId} AND (${v(scenarioId)}::bigint IS NULL OR id = ${v(scenarioId)}::bigint)
+        ORDER BY id DESC`.execute(db);
+      return rows;
+    },
+
     /** Greedy pocket-park sites with the marginal gain of each pick. */
     async pocketParks(runId: number, o: { k?: number; minAreaM2?: number; mode?: 'official' | 'walking'; candidates?: unknown; candidateKinds?: string[] }) {
       const { rows } = await sql`

@@ -7,6 +7,8 @@
  *   GET  /api/analysis/green-coverage/:runId/shortfall.geojson ?layer=uncovered_official|uncovered_walking|detour
  *   GET  /api/analysis/green-coverage/:runId/estates.csv       estate table as CSV
  *   POST /api/analysis/green-coverage/:runId/what-if           extra park polygons (not saved) → before/after
+ *   POST /api/analysis/green-coverage/:runId/scenarios         save a named what-if scenario (audited) → 201
+ *   GET  /api/analysis/green-coverage/:runId/scenarios         saved scenarios of a run
  *   POST /api/analysis/green-coverage/:runId/pocket-parks      greedy pocket-park sites with marginal gains
  */
 import type { FastifyInstance } from 'fastify';
@@ -43,6 +45,10 @@ const ShortfallQuery = Type.Object({
 });
 const GeoJsonSchema = Type.Object({ type: Type.String() }, { additionalProperties: true, description: 'GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection (EPSG:4326)' });
 const WhatIfBody = Type.Object({ parks: GeoJsonSchema }, { additionalProperties: false });
+const ScenarioBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200, description: 'scenario name' }),
+  parks: GeoJsonSchema,
+}, { additionalProperties: false });
 const PocketBody = Type.Object({
   k: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
   minAreaM2: Type.Optional(Type.Number({ minimum: 0 })),
@@ -81,6 +87,20 @@ export default async function greenCoverageRoutes(app: FastifyInstance) {
   app.post<{ Params: Params; Body: Static<typeof WhatIfBody> }>('/api/analysis/green-coverage/:runId/what-if',
     { schema: { tags, summary: 'Coverage with extra park polygons (nothing saved)', params: RunParams, body: WhatIfBody } },
     async (req) => repo.whatIf(req.params.runId, req.body.parks));
+
+  app.post<{ Params: Params; Body: Static<typeof ScenarioBody> }>('/api/analysis/green-coverage/:runId/scenarios',
+    { schema: { tags, summary: 'Save a named what-if scenario (extra parks + before/after summary); audited', params: RunParams, body: ScenarioBody } },
+    async (req, reply) => {
+      found(await repo.get(req.params.runId), req.params.runId);
+      return reply.code(201).send(await repo.saveScenario(req.params.runId, req.body.name, req.body.parks));
+    });
+
+  app.get<{ Params: Params }>('/api/analysis/green-coverage/:runId/scenarios',
+    { schema: { tags, summary: 'Saved what-if scenarios of a run', params: RunParams } },
+    async (req) => {
+      found(await repo.get(req.params.runId), req.params.runId);
+      return { runId: req.params.runId, scenarios: await repo.scenarios(req.params.runId) };
+    });
 
   app.post<{ Params: Params; Body: Static<typeof PocketBody> }>('/api/analysis/green-coverage/:runId/pocket-parks',
     { schema: { tags, summary: 'Pocket-park (口袋公园) sites by greedy maximum coverage', params: RunParams, body: PocketBody } },

@@ -79,6 +79,32 @@ describe('what-if and pocket parks', () => {
     expect(c.walking_m2_after - c.walking_m2_before).toBeCloseTo(6000, -1);
   });
 
+  it('saves nothing on what-if; saves a named scenario when asked, audited', async () => {
+    const count = async () => Number((await pool.query(`SELECT count(*) FROM app.coverage_scenario WHERE base_run_id = $1`, [runId])).rows[0].count);
+    const before = await count();
+    const parks = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: await drawnPark() }] };
+    await app.inject({ method: 'POST', url: `/api/analysis/green-coverage/${runId}/what-if`, payload: { parks } });
+    expect(await count()).toBe(before);
+    const res = await app.inject({ method: 'POST', url: `/api/analysis/green-coverage/${runId}/scenarios`, payload: { name: '口袋公园 A', parks } });
+    expect(res.statusCode).toBe(201);
+    const sc = res.json();
+    expect(sc).toMatchObject({ runId, name: '口袋公园 A' });
+    expect(sc.summary.city.official_m2_after - sc.summary.city.official_m2_before).toBeCloseTo(6000, -1);
+    expect(sc.parks.features).toHaveLength(1);
+    expect(await count()).toBe(before + 1);
+    const audit = await pool.query(`SELECT action, new_row->>'name' AS name FROM app.audit_log WHERE table_name = 'coverage_scenario' AND row_id = $1`, [sc.scenarioId]);
+    expect(audit.rows).toEqual([{ action: 'INSERT', name: '口袋公园 A' }]);
+    const list = await app.inject({ method: 'GET', url: `/api/analysis/green-coverage/${runId}/scenarios` });
+    expect(list.json().scenarios.map((s: { scenarioId: number }) => s.scenarioId)).toContain(sc.scenarioId);
+  });
+
+  it('rejects a scenario without a name (400) or on an unknown run (404)', async () => {
+    const parks = { type: 'Feature', properties: {}, geometry: await drawnPark() };
+    expect((await app.inject({ method: 'POST', url: `/api/analysis/green-coverage/${runId}/scenarios`, payload: { parks } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: `/api/analysis/green-coverage/${runId}/scenarios`, payload: { name: '  ', parks } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/api/analysis/green-coverage/999999/scenarios', payload: { name: 'x', parks } })).statusCode).toBe(404);
+  });
+
   it('suggests pocket-park sites with marginal gains', async () => {
     const res = await app.inject({ method: 'POST', url: `/api/analysis/green-coverage/${runId}/pocket-parks`, payload: { k: 3 } });
     expect(res.json().picks.map((p: { name: string }) => p.name)).toEqual(['P-north', 'G-east']);

@@ -1,0 +1,49 @@
+/**
+ * House rules that code review would otherwise have to remember (see ../shared/STYLE.md):
+ * tiles/ and geodata/ never import Fastify, route files hold no SQL text, the client talks HTTP
+ * only, and the whole project type-checks.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../server/config.ts';
+
+function sources(dir: string, ext = /\.(ts|tsx)$/): string[] {
+  const root = path.join(REPO_ROOT, dir);
+  return fs
+    .readdirSync(root, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && ext.test(e.name) && !e.parentPath.includes('node_modules') && !e.parentPath.includes(`${path.sep}dist`))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+const rel = (f: string) => path.relative(REPO_ROOT, f);
+const importsOf = (f: string) => [...fs.readFileSync(f, 'utf8').matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+
+describe('architecture', () => {
+  it.each(['tiles', 'geodata'])('%s/ never imports Fastify', (dir) => {
+    const offenders = sources(dir).filter((f) => importsOf(f).some((m) => m === 'fastify' || m.startsWith('@fastify/') || m.includes('/server/')));
+    expect(offenders.map(rel)).toEqual([]);
+  });
+
+  it('route files hold no SQL text', () => {
+    const sqlText = /\b(SELECT\s+[\w*"(]|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+[\w."]+\s+SET)\b|\bsql`/;
+    const offenders = sources('server/routes').filter((f) => sqlText.test(fs.readFileSync(f, 'utf8')));
+    expect(offenders.map(rel)).toEqual([]);
+  });
+
+  it('the client talks HTTP only (no server, database or Node imports)', () => {
+    const offenders = sources('client').filter((f) =>
+      importsOf(f).some((m) => m === 'pg' || m === 'kysely' || m === 'fastify' || m.startsWith('node:') || /\/(server|geodata|sql)\//.test(m)));
+    expect(offenders.map(rel)).toEqual([]);
+  });
+
+  it('the whole project type-checks (tsc --noEmit)', () => {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});

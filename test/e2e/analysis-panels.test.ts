@@ -11,8 +11,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPct } from '../../client/panels/green-coverage/format.ts';
 import { REPO_ROOT } from '../../server/config.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
-import { buildClientIfStale, launchBrowser, loadDefaultCity, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
+import { defaultCityUrl } from '../helpers/city-db.ts';
+import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
 import { changedPixels, projectToPage, shoot, waitForMapReady } from './helpers/map-page.ts';
 import { findTargets, type Target, type Targets } from './helpers/targets.ts';
 
@@ -24,8 +24,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   buildClientIfStale();
-  const url = testDatabaseUrl();
-  await loadDefaultCity(url);
+  const url = await defaultCityUrl();
   pool = new pg.Pool({ connectionString: url, max: 2 });
   targets = await findTargets(pool);
   server = await startCityServer(url);

@@ -131,11 +131,15 @@ async function loadReplica(src: string, ds: string, nx: number, ny: number) {
     await copy('green_space', 'name, kind, is_park, is_public');
     await copy('estate', 'name, address, build_year, households, residents, building_count, floor_area_m2');
     await copy('admin_unit', 'level, code, name, name_en, population');
-    await copy('walk_vertex', 'osm_node_id');
-    await c.query(`CREATE TEMP TABLE vmap ON COMMIT DROP AS SELECT o.id AS old_id, off.p, n.id AS new_id
-      FROM app.walk_vertex o CROSS JOIN off JOIN app.walk_vertex n ON n.dataset_id = $2 AND n.source_id = off.p || o.source_id AND n.check_year = o.check_year
-      WHERE o.dataset_id = $1`, [src, ds]);
+    // vertices: old id → new id per copy, from the inserted rows (no join on fresh unanalysed rows)
+    await c.query(`CREATE TEMP TABLE vmap (old_id bigint, p text, new_id bigint) ON COMMIT DROP`);
+    await c.query(`WITH src AS (SELECT o.id, off.p, o.osm_node_id, ST_Translate(o.geom, off.ox, off.oy) AS g, off.p || o.source_id AS sid, o.check_year
+                                FROM app.walk_vertex o CROSS JOIN off WHERE o.dataset_id = $1),
+      ins AS (INSERT INTO app.walk_vertex (osm_node_id, geom, dataset_id, source_id, check_year, is_sample)
+              SELECT osm_node_id, g, $2, sid, check_year, true FROM src RETURNING id, source_id)
+      INSERT INTO vmap SELECT src.id, src.p, ins.id FROM ins JOIN src ON src.sid = ins.source_id`, [src, ds]);
     await c.query(`CREATE INDEX ON vmap (old_id, p)`);
+    await c.query(`ANALYZE vmap`);
     await c.query(`INSERT INTO app.walk_edge (source, target, length_m, cost, reverse_cost, highway, name, osm_way_id, geom, dataset_id, source_id, check_year, is_sample)
       SELECT s.new_id, t2.new_id, t.length_m, t.cost, t.reverse_cost, t.highway, t.name, t.osm_way_id, ST_Translate(t.geom, off.ox, off.oy), $2, off.p || t.source_id, t.check_year, true
       FROM app.walk_edge t CROSS JOIN off JOIN vmap s ON s.old_id = t.source AND s.p = off.p JOIN vmap t2 ON t2.old_id = t.target AND t2.p = off.p

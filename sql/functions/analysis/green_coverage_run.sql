@@ -46,7 +46,10 @@ BEGIN
   END IF;
   v_srid := analysis.coverage_metric_srid(ST_SetSRID(v_official, 4326));
 
-  DROP TABLE IF EXISTS pg_temp.cov_target, pg_temp.cov_area;
+  DROP TABLE IF EXISTS pg_temp.cov_target, pg_temp.cov_area, pg_temp.cov_svc;
+  -- eligible parks once per run, with their metric geometry (not re-evaluated per estate)
+  CREATE TEMP TABLE cov_svc AS
+    SELECT sv.park_id, ST_Transform(sv.geom, v_srid) AS gm FROM analysis.green_coverage_services(v_rules, dataset_id, NULL) sv;
   CREATE TEMP TABLE cov_target AS SELECT * FROM analysis.green_coverage_targets(target, dataset_id, v_srid);
   CREATE INDEX ON cov_target USING gist (geom);
   RAISE DEBUG 'green coverage run: % % ms', 'targets', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
@@ -86,15 +89,20 @@ BEGIN
   INSERT INTO app.coverage_unit (run_id, unit_kind, unit_id, name, target_m2, official_m2, walking_m2, residents, official_residents, walking_residents)
   SELECT v_run, u.level, u.id, u.name, sum(x.a), sum(x.ao), CASE WHEN v_walk THEN sum(x.aw) END,
          sum(x.res), sum(x.res * x.ao / nullif(x.a, 0)), CASE WHEN v_walk THEN sum(x.res * x.aw / nullif(x.a, 0)) END
-  FROM app.admin_unit u
-  CROSS JOIN LATERAL (SELECT ST_Transform(u.geom, v_srid) AS ug) ug
-  JOIN cov_target t ON ST_Intersects(t.geom, ug.ug)
-  CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(t.geom, ug.ug)) AS a,
-                             coalesce(ST_Area(ST_Intersection(t.cov_o, ug.ug)), 0) AS ao,
-                             coalesce(ST_Area(ST_Intersection(t.cov_w, ug.ug)), 0) AS aw,
-                             t.residents * ST_Area(ST_Intersection(t.geom, ug.ug)) / nullif(ST_Area(t.geom), 0) AS res) x
-  WHERE u.level IN ('district', 'subdistrict', 'community')
-    AND (green_coverage_run.dataset_id IS NULL OR u.dataset_id = green_coverage_run.dataset_id)
+  -- units cut into small disjoint pieces (ST_Subdivide) so each intersection stays small; the areas
+  -- of a target's intersections with the pieces of a unit add up to its intersection with the unit
+  FROM (SELECT au.level, au.id, au.name, d.geom AS ug
+        FROM app.admin_unit au, ST_Subdivide(ST_Transform(au.geom, v_srid), 128) AS d(geom)
+        WHERE au.level IN ('district', 'subdistrict', 'community')
+          AND (green_coverage_run.dataset_id IS NULL OR au.dataset_id = green_coverage_run.dataset_id)) u
+  JOIN cov_target t ON ST_Intersects(u.ug, t.geom)
+  -- a target wholly inside a piece (ST_Covers) needs no intersection
+  CROSS JOIN LATERAL (SELECT ST_Covers(u.ug, t.geom) AS inside) c
+  CROSS JOIN LATERAL (SELECT CASE WHEN c.inside THEN ST_Area(t.geom) ELSE ST_Area(ST_Intersection(t.geom, u.ug)) END AS a) a0
+  CROSS JOIN LATERAL (SELECT a0.a,
+                             CASE WHEN c.inside THEN coalesce(ST_Area(t.cov_o), 0) ELSE coalesce(ST_Area(ST_Intersection(t.cov_o, u.ug)), 0) END AS ao,
+                             CASE WHEN c.inside THEN coalesce(ST_Area(t.cov_w), 0) ELSE coalesce(ST_Area(ST_Intersection(t.cov_w, u.ug)), 0) END AS aw,
+                             t.residents * a0.a / nullif(ST_Area(t.geom), 0) AS res) x
   GROUP BY u.level, u.id, u.name;
   RAISE DEBUG 'green coverage run: % % ms', 'units', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
@@ -110,9 +118,9 @@ BEGIN
            CASE WHEN v_walk THEN coalesce((SELECT sum(ST_Area(ST_Intersection(g.g, a.geom))) FROM cov_area a WHERE a.m = 'w' AND ST_Intersects(g.g, a.geom)), 0) / ST_Area(g.g) END AS sw
   ) s
   LEFT JOIN LATERAL (
-    SELECT sv.park_id, ST_Distance(g.g, ST_Transform(sv.geom, v_srid)) AS d
-    FROM analysis.green_coverage_services(v_rules, green_coverage_run.dataset_id, NULL) sv
-    ORDER BY ST_Distance(g.g, ST_Transform(sv.geom, v_srid)) LIMIT 1
+    SELECT sv.park_id, ST_Distance(g.g, sv.gm) AS d
+    FROM cov_svc sv
+    ORDER BY ST_Distance(g.g, sv.gm), sv.park_id LIMIT 1
   ) np ON true
   WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id = green_coverage_run.dataset_id;
   RAISE DEBUG 'green coverage run: % % ms', 'estates', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
@@ -151,7 +159,7 @@ BEGIN
       'estates', (SELECT count(*) FROM app.coverage_estate ce WHERE ce.run_id = v_run))
       FROM app.coverage_unit u WHERE u.run_id = v_run AND u.unit_kind = 'city')
   WHERE r.id = v_run;
-  DROP TABLE IF EXISTS pg_temp.cov_target, pg_temp.cov_area;
+  DROP TABLE IF EXISTS pg_temp.cov_target, pg_temp.cov_area, pg_temp.cov_svc;
   RETURN v_run;
 END $$;
 COMMENT ON FUNCTION analysis.green_coverage_run IS

@@ -6,6 +6,7 @@
  *   cold       CityCheck with the tile cache off, each tile once (autocannon, loopback)
  *   warm       CityCheck with the cache on, hot tiles repeated for a bounded duration
  *   soak       warm + cold mix at 64 connections for BENCH_SOAK_S seconds, RSS before/after
+ *   ceiling    a bare Fastify sending a fixed tile-sized body: the most any Fastify server could do here
  *
  * at concurrency 1, 16 and 64. Loads the default city into its own database (citycheck_bench)
  * when empty; `--synthetic` uses a generated grid city instead (database citycheck_bench_synthetic),
@@ -109,9 +110,10 @@ for (const c of CONCURRENCY.slice(1)) floorStats.set(c, await dbFloor(c, tiles))
 void floor1;
 
 // ---- HTTP runs ----------------------------------------------------------------------------------
-async function startServer(cacheMb: number): Promise<{ child: ChildProcess; port: number }> {
+async function startServer(cacheMb: number, ceilingBytes = 0): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'test/bench/bench-server.ts')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, TILE_CACHE_MB: String(cacheMb) }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, DATABASE_URL: databaseUrl, TILE_CACHE_MB: String(cacheMb), BENCH_CEILING_BYTES: String(ceilingBytes) },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   process.on('exit', () => child.kill('SIGTERM'));
   const port = await new Promise<number>((resolve, reject) => {
@@ -190,11 +192,20 @@ const soak = SOAK_S > 0 ? await load({ port: warm.port, connections: 64, urls: m
 const rssAfter = rssMb(warm.child.pid!);
 warm.child.kill('SIGTERM');
 
+// The ceiling: a bare Fastify sending a fixed body of the hot tiles' median size, same load generator.
+const hotBytes = hot.map((u) => bytesByUrl.get(u) ?? 0).sort((a, b) => a - b);
+const ceilingBytes = Math.max(1, hotBytes[Math.floor(hotBytes.length / 2)] ?? 1);
+const ceiling = await startServer(0, ceilingBytes);
+const ceilingStats = new Map<number, Stats>();
+for (const c of CONCURRENCY) ceilingStats.set(c, await load({ port: ceiling.port, connections: c, urls: hot, duration: WARM_S }));
+ceiling.child.kill('SIGTERM');
+
 // ---- report -------------------------------------------------------------------------------------
 for (const c of CONCURRENCY) {
   results.push(row(`DB floor c=${c}`, floorRow(c)));
   results.push(row(`cold c=${c}`, coldStats.get(c)!, floorRow(c)));
   results.push(row(`warm c=${c}`, warmStats.get(c)!));
+  results.push(row(`ceiling c=${c}`, ceilingStats.get(c)!));
 }
 if (soak) results.push(row(`soak ${SOAK_S}s c=64`, soak));
 const heavy = urls.filter((u) => (pairedFloor.get(u) ?? 0) >= 20);
@@ -221,6 +232,7 @@ console.log(table(results));
 console.log(`paired c=1 (same tile: floor then HTTP cold, back to back): floor p50 ${paired.p50.toFixed(2)} ms, cold p50 ${pairedCold.p50.toFixed(2)} ms, added by the server p50 ${added.p50.toFixed(2)} ms (p95 ${added.p95.toFixed(2)} ms)`);
 console.log(heavy.length ? `heavy tiles (floor ≥ 20 ms): ${heavy.length}, cold/floor = ${(heavyCold / heavyFloor).toFixed(3)}` : 'heavy tiles (floor ≥ 20 ms): none');
 console.log(`warm server RSS: ${rssBefore.toFixed(0)} MiB before soak, ${rssAfter.toFixed(0)} MiB after (cache bound 256 MiB)`);
+console.log(`ceiling rows: a bare Fastify answering every tile URL with a fixed ${ceilingBytes}-byte body (the hot tiles' median), same load generator: what no Fastify tile server can beat on this machine`);
 
 async function ensureData(): Promise<string> {
   const count = async () => Number((await pool.query('SELECT count(*) n FROM app.building')).rows[0].n);

@@ -3,22 +3,20 @@
  * official coverage equals an independent computation written here (ST_Union of buffers ∩ residential
  * land, UTM 50N) within 0.1 point, and walking coverage never exceeds official anywhere.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
 import { DEFAULT_DATASET_ID } from '../../geodata/datasets.ts';
-import { loadConfig } from '../../server/config.ts';
-import { testPool } from '../helpers/db.ts';
+import { defaultCityUrl } from '../helpers/city-db.ts';
 
-const pool = testPool();
+let pool: pg.Pool;
 let runId: number;
 
 beforeAll(async () => {
-  const { rowCount } = await pool.query(`SELECT 1 FROM app.walk_edge WHERE dataset_id = $1 LIMIT 1`, [DEFAULT_DATASET_ID]);
-  if (!rowCount) await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir, force: true });
+  pool = new pg.Pool({ connectionString: await defaultCityUrl(), max: 4 });
   const { rows } = await pool.query(`SELECT analysis.green_coverage_run(mode => 'both', dataset_id => $1) AS id`, [DEFAULT_DATASET_ID]);
   runId = rows[0].id;
 });
-afterAll(() => pool.end());
+afterAll(() => pool?.end());
 
 describe('green coverage on central Nanjing', () => {
   it('official coverage equals ST_Union(buffers) ∩ residential land within 0.1 point', async () => {
@@ -42,5 +40,24 @@ describe('green coverage on central Nanjing', () => {
     for (const r of u.rows) expect(r.walking_m2).toBeLessThanOrEqual(r.official_m2 + 0.01);
     const e = await pool.query(`SELECT estate_id, official_share, walking_share FROM app.coverage_estate WHERE run_id = $1`, [runId]);
     for (const r of e.rows) expect(r.walking_share).toBeLessThanOrEqual(r.official_share + 1e-9);
+  });
+
+  it('suggests pocket parks from drawn candidates on uncovered land, with gains that add up', async () => {
+    // Nine ~70 m squares centred on points of the uncovered (盲区) land: reprojecting that stored
+    // geometry once made GEOS fail ("side location conflict"); every call must now answer.
+    const { rows: cand } = await pool.query(`
+      SELECT ST_AsEWKT(ST_Collect(ST_Expand(p.geom, 0.00035))) AS g
+      FROM app.coverage_shortfall s
+      CROSS JOIN LATERAL (SELECT (ST_Dump(ST_GeneratePoints(s.geom, 9, 7))).geom) p
+      WHERE s.run_id = $1 AND s.layer = 'uncovered_official'`, [runId]);
+    const { rows: picks } = await pool.query(
+      `SELECT pick, gain_m2, coverage_pct_after FROM analysis.green_pocket_park_sites(run_id => $1, k => 3, min_area_m2 => 400, candidates => ST_GeomFromEWKT($2))`,
+      [runId, cand[0].g]);
+    expect(picks.length).toBeGreaterThan(0);
+    const run = await pool.query(`SELECT summary FROM app.coverage_run WHERE id = $1`, [runId]);
+    const target = await pool.query(`SELECT target_m2 FROM app.coverage_unit WHERE run_id = $1 AND unit_kind = 'city'`, [runId]);
+    const gained = picks.reduce((a, p) => a + Number(p.gain_m2), 0);
+    for (let i = 1; i < picks.length; i++) expect(Number(picks[i].gain_m2)).toBeLessThanOrEqual(Number(picks[i - 1].gain_m2) + 1e-6);
+    expect(Number(picks.at(-1).coverage_pct_after)).toBeCloseTo(Number(run.rows[0].summary.official_pct) + (100 * gained) / Number(target.rows[0].target_m2), 1);
   });
 });

@@ -44,7 +44,9 @@ BEGIN
   min_a := coalesce(min_area_m2, (run.rule_version->>'small_min_m2')::float8);
   IF min_a < 0 THEN RAISE EXCEPTION 'pocket parks: min_area_m2 must be ≥ 0' USING ERRCODE = '22023'; END IF;
 
-  SELECT ST_Transform(s.geom, run.metric_srid) INTO uncovered FROM app.coverage_shortfall s
+  -- Reprojecting the stored (EPSG:4326) shortfall can leave near-coincident vertices that GEOS reads
+  -- as invalid ("side location conflict"): repair it once here, keeping polygons only.
+  SELECT ST_CollectionExtract(ST_MakeValid(ST_Transform(s.geom, run.metric_srid)), 3) INTO uncovered FROM app.coverage_shortfall s
   WHERE s.run_id = run.id AND s.layer = CASE WHEN mode = 'walking' THEN 'uncovered_walking' ELSE 'uncovered_official' END;
   SELECT u.target_m2, CASE WHEN mode = 'walking' THEN u.walking_m2 ELSE u.official_m2 END INTO target_m2, covered_m2
   FROM app.coverage_unit u WHERE u.run_id = run.id AND u.unit_kind = 'city';

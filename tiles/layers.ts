@@ -81,6 +81,26 @@ export const LAYERS: readonly LayerDef[] = [
     fields: { highway: 'string', name: 'string', length_m: 'number' },
     tables: ['walk_edge'], attribution: OSM_ATTRIBUTION,
   },
+  // Analysis results (migration 070): every run is in the layer; clients pick one with
+  // `?filter=run_id=42;layer=uncovered_walking` (or `run_id=7;type_code=kindergarten`).
+  {
+    id: 'coverage_shortfall', title_zh: '绿地覆盖盲区', title_en: 'Green-space coverage gaps', minzoom: 10, maxzoom: 22, geometry: 'polygon',
+    description: 'Residential land outside every park service radius (uncovered_official), not reached on foot (uncovered_walking), '
+      + 'or inside the radius but not on foot (detour), per green-coverage run (analysis.green_coverage_run)',
+    fields: { run_id: 'integer', layer: 'string', area_m2: 'number' },
+    tables: ['coverage_shortfall'],
+  },
+  {
+    id: 'life_circle_shortfall', title_zh: '生活圈短板', title_en: 'Life-circle shortfalls', minzoom: 12, maxzoom: 22, geometry: 'polygon',
+    description: 'Estates missing a facility type in a saved life-circle run: status not_met (farther than the standard by excess_m) '
+      + 'or none (nothing within the search cut-off)',
+    fields: {
+      run_id: 'integer', type_code: 'string', type_name_zh: 'string', type_name_en: 'string', status: 'string',
+      distance_m: 'number', excess_m: 'number', name: 'string',
+    },
+    // Results, plus the estate shapes and type names the view joins; runs only cascade to results.
+    tables: ['life_circle_result', 'estate', 'facility_type'],
+  },
   {
     id: 'roads', title_zh: '道路', title_en: 'Roads', minzoom: 8, maxzoom: 22, geometry: 'line', basemap: true,
     fields: { class: 'string', name: 'string', ref: 'string', bridge: 'boolean', tunnel: 'boolean' },

@@ -52,6 +52,8 @@ BEGIN
     SELECT sv.park_id, ST_Transform(sv.geom, v_srid) AS gm FROM analysis.green_coverage_services(v_rules, dataset_id, NULL) sv;
   CREATE TEMP TABLE cov_target AS SELECT * FROM analysis.green_coverage_targets(target, dataset_id, v_srid);
   CREATE INDEX ON cov_target USING gist (geom);
+  CREATE INDEX ON cov_svc USING gist (gm);
+  ANALYZE cov_target; ANALYZE cov_svc;  -- real row counts for the joins below
   RAISE DEBUG 'green coverage run: % % ms', 'targets', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
   SELECT ST_Union(o.geom) INTO v_official FROM analysis.green_coverage_official_area(v_rules, dataset_id, NULL, v_srid) o;
@@ -73,6 +75,7 @@ BEGIN
     SELECT 'o'::text AS m, d.geom FROM ST_Subdivide(v_official, 255) AS d(geom)
     UNION ALL SELECT 'w', d.geom FROM ST_Subdivide(v_walking, 255) AS d(geom) WHERE v_walk;
   CREATE INDEX ON cov_area USING gist (geom);
+  ANALYZE cov_area;
   ALTER TABLE cov_target ADD COLUMN cov_o geometry, ADD COLUMN cov_w geometry;
   UPDATE cov_target t SET
     cov_o = (SELECT ST_UnaryUnion(ST_Collect(ST_CollectionExtract(ST_Intersection(t.geom, a.geom), 3))) FROM cov_area a WHERE a.m = 'o' AND ST_Intersects(t.geom, a.geom)),
@@ -114,12 +117,19 @@ BEGIN
   FROM app.estate e
   CROSS JOIN LATERAL (SELECT ST_Transform(e.geom, v_srid) AS g) g
   CROSS JOIN LATERAL (
-    SELECT coalesce((SELECT sum(ST_Area(ST_Intersection(g.g, a.geom))) FROM cov_area a WHERE a.m = 'o' AND ST_Intersects(g.g, a.geom)), 0) / ST_Area(g.g) AS so,
-           CASE WHEN v_walk THEN coalesce((SELECT sum(ST_Area(ST_Intersection(g.g, a.geom))) FROM cov_area a WHERE a.m = 'w' AND ST_Intersects(g.g, a.geom)), 0) / ST_Area(g.g) END AS sw
+    -- an estate wholly inside one piece of the service area (ST_Covers) needs no intersection
+    SELECT coalesce((SELECT sum(CASE WHEN ST_Covers(a.geom, g.g) THEN ST_Area(g.g) ELSE ST_Area(ST_Intersection(g.g, a.geom)) END) FROM cov_area a WHERE a.m = 'o' AND ST_Intersects(g.g, a.geom)), 0) / ST_Area(g.g) AS so,
+           CASE WHEN v_walk THEN coalesce((SELECT sum(CASE WHEN ST_Covers(a.geom, g.g) THEN ST_Area(g.g) ELSE ST_Area(ST_Intersection(g.g, a.geom)) END) FROM cov_area a WHERE a.m = 'w' AND ST_Intersects(g.g, a.geom)), 0) / ST_Area(g.g) END AS sw
   ) s
+  -- nearest park: the index (<->) gives an upper bound d0 on the nearest distance; every park within d0
+  -- is then ranked exactly as before (ST_Distance, then park_id), so ties resolve the same way
+  LEFT JOIN LATERAL (
+    SELECT ST_Distance(g.g, sv.gm) AS d0 FROM cov_svc sv ORDER BY sv.gm <-> g.g LIMIT 1
+  ) k ON true
   LEFT JOIN LATERAL (
     SELECT sv.park_id, ST_Distance(g.g, sv.gm) AS d
     FROM cov_svc sv
+    WHERE ST_DWithin(sv.gm, g.g, k.d0)
     ORDER BY ST_Distance(g.g, sv.gm), sv.park_id LIMIT 1
   ) np ON true
   WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id = green_coverage_run.dataset_id;
@@ -136,7 +146,14 @@ BEGIN
   INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
   SELECT v_run, l.layer, ST_Multi(ST_CollectionExtract(ST_Transform(l.g, 4326), 3)), coalesce(ST_Area(l.g), 0)
   FROM (
+    -- residential land pieces are disjoint (dumped from one dissolve), so their differences are too:
+    -- collected into one multipolygon without a union
+    SELECT 'uncovered_official' AS layer, coalesce(ST_Collect(p.geom), ST_GeomFromText('MULTIPOLYGON EMPTY', v_srid)) AS g
+    FROM cov_target, ST_Dump(ST_CollectionExtract(CASE WHEN cov_o IS NULL THEN geom ELSE ST_Difference(geom, cov_o) END, 3)) p
+    HAVING green_coverage_run.target = 'residential_land'
+    UNION ALL
     SELECT 'uncovered_official' AS layer, ST_UnaryUnion(ST_Collect(ST_CollectionExtract(CASE WHEN cov_o IS NULL THEN geom ELSE ST_Difference(geom, cov_o) END, 3))) AS g FROM cov_target
+    HAVING green_coverage_run.target <> 'residential_land'
     UNION ALL
     SELECT 'uncovered_walking', ST_UnaryUnion(ST_Collect(ST_CollectionExtract(CASE WHEN cov_w IS NULL THEN geom ELSE ST_Difference(geom, cov_w) END, 3))) FROM cov_target WHERE v_walk
     UNION ALL

@@ -12,12 +12,18 @@ AS $$
 #variable_conflict use_column
 BEGIN
   IF target = 'residential_land' THEN
+    -- Dissolved per cluster of touching/overlapping polygons (ST_ClusterDBSCAN, eps 0): the same pieces
+    -- as one ST_UnaryUnion of everything, without noding every polygon against the whole city.
     RETURN QUERY
-      SELECT d.path[1]::bigint, NULL::text, NULL::integer, d.geom
-      FROM ST_Dump((SELECT ST_UnaryUnion(ST_Collect(ST_Transform(l.geom, srid)))
-                    FROM app.base_landuse l
-                    WHERE l.kind = 'residential'
-                      AND (green_coverage_targets.dataset_id IS NULL OR l.dataset_id = green_coverage_targets.dataset_id))) d
+      SELECT (row_number() OVER ())::bigint, NULL::text, NULL::integer, d.geom
+      FROM (SELECT c.cl, ST_UnaryUnion(ST_Collect(c.g)) AS u
+            FROM (SELECT x.g, ST_ClusterDBSCAN(x.g, 0, 1) OVER () AS cl
+                  FROM (SELECT ST_Transform(l.geom, srid) AS g
+                        FROM app.base_landuse l
+                        WHERE l.kind = 'residential'
+                          AND (green_coverage_targets.dataset_id IS NULL OR l.dataset_id = green_coverage_targets.dataset_id)) x) c
+            GROUP BY c.cl) k,
+           ST_Dump(k.u) d
       WHERE NOT ST_IsEmpty(d.geom);
   ELSIF target = 'estate' THEN
     RETURN QUERY

@@ -25,6 +25,7 @@ import adminUnitRoutes from './routes/admin-units.ts';
 import labelRoutes from './routes/labels.ts';
 import walkGraph from './plugins/walk-graph.ts';
 import lifeCircleRoutes from './routes/life-circle.ts';
+import facilityTypeRoutes from './routes/facility-types.ts';
 
 export interface AppOptions {
   databaseUrl: string;
@@ -64,6 +65,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminUnitRoutes);
   await app.register(labelRoutes);
   await app.register(lifeCircleRoutes);
+  await app.register(facilityTypeRoutes);
   await app.register(greenCoverageRoutes);
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });

@@ -4,18 +4,10 @@
  * kysely's `sql` template with bound values.
  */
 import { sql, type Kysely } from 'kysely';
+import { effectiveCatalog, type EffectiveFacilityType } from './facility-type-repository.ts';
 
-export interface FacilityTypeRow {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  category: string;
-  tier: '5min' | '10min' | '15min' | 'block' | null;
-  standardDistanceM: number | null;
-  completeCommunity: boolean;
-  confidence: string;
-  source: string | null;
-}
+/** A catalog row as used by an analysis: the effective catalog of a dataset (facility-type-repository.ts). */
+export type FacilityTypeRow = EffectiveFacilityType;
 
 /**
  * An estate's origin for walking access is ST_PointOnSurface of its polygon (always inside it,
@@ -27,6 +19,8 @@ export interface EstateRow {
   name: string | null;
   residents: number | null;
   isOld: boolean;
+  /** app.dataset the estate belongs to (the city whose catalog applies). */
+  datasetId?: string | null;
   lon: number;
   lat: number;
   districtId: number | null;
@@ -55,13 +49,9 @@ export interface StoredResultRow {
 
 export function lifeCircleRepository(db: Kysely<unknown>) {
   return {
-    async catalog(): Promise<FacilityTypeRow[]> {
-      const r = await sql<FacilityTypeRow>`
-        SELECT code, name_zh AS "nameZh", name_en AS "nameEn", category, life_circle_tier AS tier,
-               standard_distance_m AS "standardDistanceM", complete_community AS "completeCommunity",
-               confidence, source
-        FROM app.facility_type ORDER BY sort, code`.execute(db);
-      return r.rows;
+    /** The effective facility catalog of a dataset; the documented defaults when `dataset` is null. */
+    catalog(dataset: string | null = null): Promise<FacilityTypeRow[]> {
+      return effectiveCatalog(db, dataset);
     },
 
     /** A numeric app.setting, or `fallback` when unset. */
@@ -72,8 +62,8 @@ export function lifeCircleRepository(db: Kysely<unknown>) {
 
     async estates(): Promise<EstateRow[]> {
       const r = await sql<EstateRow>`
-        WITH e AS (SELECT id, name, residents, is_old, ST_PointOnSurface(geom) AS p FROM app.estate_v)
-        SELECT e.id, e.name, e.residents, e.is_old AS "isOld", ST_X(e.p) AS lon, ST_Y(e.p) AS lat,
+        WITH e AS (SELECT id, name, residents, is_old, dataset_id, ST_PointOnSurface(geom) AS p FROM app.estate_v)
+        SELECT e.id, e.name, e.residents, e.is_old AS "isOld", e.dataset_id AS "datasetId", ST_X(e.p) AS lon, ST_Y(e.p) AS lat,
                d.id AS "districtId", d.name AS "districtName", s.id AS "subdistrictId", s.name AS "subdistrictName"
         FROM e
         LEFT JOIN LATERAL (SELECT id, name FROM app.admin_unit a WHERE a.level = 'district' AND ST_Intersects(a.geom, e.p) ORDER BY id LIMIT 1) d ON true

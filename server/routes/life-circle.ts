@@ -16,11 +16,14 @@ import { lifeCircleRepository } from '../repositories/life-circle-repository.ts'
 
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
 
+const DatasetSchema = Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]*$', maxLength: 100, description: 'app.dataset id (city): only its estates, with its facility catalog (GET /api/facility-types?dataset=…); default: all estates, default catalog' });
+
 const QuerySchema = Type.Object({
   types: Type.Optional(Type.String({ maxLength: 1000, description: 'Comma-separated facility type codes (default: all with a standard distance)' })),
   tier: Type.Optional(Type.String({ maxLength: 100, description: 'Comma-separated tiers: 5min,10min,15min,block' })),
   speed: Type.Optional(Type.Number({ minimum: 10, maximum: 300, description: 'Walking speed m/min (default app.setting walking_speed_m_per_min = 80)' })),
   maxDistance: Type.Optional(Type.Number({ minimum: 100, maximum: 10000, description: 'Search cut-off in metres (default 2000); beyond it: "none within X m"' })),
+  dataset: Type.Optional(DatasetSchema),
 });
 type Query = Static<typeof QuerySchema>;
 
@@ -29,6 +32,7 @@ const BodySchema = Type.Object({
   tiers: Type.Optional(Type.Array(Type.String(), { maxItems: 4 })),
   speed: Type.Optional(Type.Number({ minimum: 10, maximum: 300 })),
   maxDistance: Type.Optional(Type.Number({ minimum: 100, maximum: 10000 })),
+  dataset: Type.Optional(DatasetSchema),
   save: Type.Optional(Type.Boolean({ description: 'Store the run (parameters, catalog and every result) in app.life_circle_run/result' })),
 });
 
@@ -50,7 +54,7 @@ const WhatIfSchema = Type.Object({
 export default async function lifeCircleRoutes(app: FastifyInstance) {
   const repo = lifeCircleRepository(app.db);
   const service = new LifeCircleService(repo, app.walkGraph);
-  const fromQuery = (q: Query) => service.params({ types: list(q.types), tiers: list(q.tier), speed: q.speed, maxDistance: q.maxDistance });
+  const fromQuery = (q: Query) => service.params({ types: list(q.types), tiers: list(q.tier), speed: q.speed, maxDistance: q.maxDistance, dataset: q.dataset });
 
   app.get<{ Querystring: Query }>(
     '/api/analysis/life-circle',
@@ -63,7 +67,7 @@ export default async function lifeCircleRoutes(app: FastifyInstance) {
     { schema: { tags: ['analysis'], summary: 'Life-circle analysis (optionally stored as a run)', body: BodySchema } },
     async (req) => {
       const t0 = performance.now();
-      const params = await service.params({ types: req.body.types, tiers: req.body.tiers, speed: req.body.speed, maxDistance: req.body.maxDistance });
+      const params = await service.params({ types: req.body.types, tiers: req.body.tiers, speed: req.body.speed, maxDistance: req.body.maxDistance, dataset: req.body.dataset });
       const report = await service.report(params);
       if (!req.body.save) return report;
       const rows = report.estates.flatMap((e) =>
@@ -88,7 +92,7 @@ export default async function lifeCircleRoutes(app: FastifyInstance) {
     '/api/analysis/life-circle/shortfall/:type',
     { schema: { tags: ['analysis'], summary: 'Estates not within the standard distance of a facility type (GeoJSON)', params: Type.Object({ type: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }) }), querystring: QuerySchema } },
     async (req, reply) => {
-      const params = await service.params({ types: [req.params.type], speed: req.query.speed, maxDistance: req.query.maxDistance });
+      const params = await service.params({ types: [req.params.type], speed: req.query.speed, maxDistance: req.query.maxDistance, dataset: req.query.dataset });
       const report = await service.report(params);
       const short = report.estates.filter((e) => e.checklist[0].status !== 'met');
       const geoms = await repo.estateGeometries(short.map((e) => e.id));

@@ -21,6 +21,8 @@ export interface LifeCircleParams {
   tiers: string[];
   speedMPerMin: number;
   maxDistanceM: number;
+  /** app.dataset (city) analysed: only its estates, checked against its effective catalog; null = all estates, default catalog. */
+  dataset: string | null;
 }
 
 export interface ChecklistItem {
@@ -114,11 +116,13 @@ function item(table: AccessTable, t: FacilityTypeRow, i: number, params: LifeCir
 export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[], params: LifeCircleParams) {
   const types = selectTypes(catalog, params);
   const required = catalog.filter((c) => c.completeCommunity && c.standardDistanceM != null);
-  const estates: EstateResult[] = table.estates.map((e, i) => {
+  const inScope = (e: AccessTable['estates'][number]) => params.dataset === null || e.datasetId === params.dataset;
+  const estates: EstateResult[] = table.estates.flatMap((e, i) => {
+    if (!inScope(e)) return [];
     const ccItems = required.map((t) => item(table, t, i, params));
     const missing = ccItems.filter((c) => c.status !== 'met').map((c) => c.type);
     const snap = table.estateSnaps[i];
-    return {
+    return [{
       id: e.id,
       name: e.name,
       residents: e.residents,
@@ -133,7 +137,7 @@ export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[],
         score: required.length ? Math.round(((required.length - missing.length) / required.length) * 1000) / 1000 : 1,
         missing,
       },
-    };
+    }];
   });
   const typeCodes = types.map((t) => t.code);
   const areas: AreaSummary[] = [summarise('city', null, '全市 / all', estates, typeCodes)];

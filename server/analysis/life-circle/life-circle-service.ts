@@ -43,17 +43,18 @@ export class LifeCircleService {
   }
 
   /** Fills defaults from app.setting and validates ranges. */
-  async params(input: { types?: string[]; tiers?: string[]; speed?: number; maxDistance?: number }): Promise<LifeCircleParams> {
+  async params(input: { types?: string[]; tiers?: string[]; speed?: number; maxDistance?: number; dataset?: string }): Promise<LifeCircleParams> {
     const speedMPerMin = input.speed ?? (await this.repo.numberSetting('walking_speed_m_per_min', 80));
     const maxDistanceM = input.maxDistance ?? (await this.repo.numberSetting('life_circle_max_distance_m', 2000));
     if (!(speedMPerMin >= 10 && speedMPerMin <= 300)) throw new LifeCircleParamError('speed must be 10–300 m/min');
     if (!(maxDistanceM >= 100 && maxDistanceM <= 10000)) throw new LifeCircleParamError('maxDistance must be 100–10000 m');
-    return { types: input.types ?? [], tiers: input.tiers ?? [], speedMPerMin, maxDistanceM };
+    return { types: input.types ?? [], tiers: input.tiers ?? [], speedMPerMin, maxDistanceM, dataset: input.dataset ?? null };
   }
 
   async report(params: LifeCircleParams) {
     const t0 = performance.now();
-    const [catalog, table] = await Promise.all([this.repo.catalog(), this.table(params.maxDistanceM)]);
+    // The catalog is read per report (not cached): a city's override applies to its next report.
+    const [catalog, table] = await Promise.all([this.repo.catalog(params.dataset), this.table(params.maxDistanceM)]);
     const report = lifeCircleReport(table, catalog, params);
     return {
       params: {

@@ -76,36 +76,54 @@ BEGIN
     UNION ALL SELECT 'w', d.geom FROM ST_Subdivide(v_walking, 255) AS d(geom) WHERE v_walk;
   CREATE INDEX ON cov_area USING gist (geom);
   ANALYZE cov_area;
-  ALTER TABLE cov_target ADD COLUMN cov_o geometry, ADD COLUMN cov_w geometry;
+  -- areas kept beside the geometries: the stored (TOASTed) geometries are not decompressed again for them
+  ALTER TABLE cov_target ADD COLUMN cov_o geometry, ADD COLUMN cov_w geometry,
+    ADD COLUMN a_t double precision, ADD COLUMN a_o double precision, ADD COLUMN a_w double precision;
   UPDATE cov_target t SET
     cov_o = (SELECT ST_UnaryUnion(ST_Collect(ST_CollectionExtract(ST_Intersection(t.geom, a.geom), 3))) FROM cov_area a WHERE a.m = 'o' AND ST_Intersects(t.geom, a.geom)),
     cov_w = CASE WHEN v_walk THEN (SELECT ST_UnaryUnion(ST_Collect(ST_CollectionExtract(ST_Intersection(t.geom, a.geom), 3))) FROM cov_area a WHERE a.m = 'w' AND ST_Intersects(t.geom, a.geom)) END;
+  UPDATE cov_target SET a_t = ST_Area(geom), a_o = ST_Area(cov_o), a_w = ST_Area(cov_w);
   RAISE DEBUG 'green coverage run: % % ms', 'covered targets', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
   -- City and admin units.
   INSERT INTO app.coverage_unit (run_id, unit_kind, unit_id, name, target_m2, official_m2, walking_m2, residents, official_residents, walking_residents)
-  SELECT v_run, 'city', 0, NULL, coalesce(sum(ST_Area(geom)), 0), coalesce(sum(ST_Area(cov_o)), 0),
-         CASE WHEN v_walk THEN coalesce(sum(ST_Area(cov_w)), 0) END,
-         sum(residents), sum(residents * coalesce(ST_Area(cov_o), 0) / nullif(ST_Area(geom), 0)),
-         CASE WHEN v_walk THEN sum(residents * coalesce(ST_Area(cov_w), 0) / nullif(ST_Area(geom), 0)) END
+  SELECT v_run, 'city', 0, NULL, coalesce(sum(a_t), 0), coalesce(sum(a_o), 0),
+         CASE WHEN v_walk THEN coalesce(sum(a_w), 0) END,
+         sum(residents), sum(residents * coalesce(a_o, 0) / nullif(a_t, 0)),
+         CASE WHEN v_walk THEN sum(residents * coalesce(a_w, 0) / nullif(a_t, 0)) END
   FROM cov_target;
+  -- Admin units in the metric CRS once, and cut into small disjoint pieces (ST_Subdivide).
+  DROP TABLE IF EXISTS pg_temp.cov_unit, pg_temp.cov_upiece;
+  CREATE TEMP TABLE cov_unit AS
+    SELECT au.level, au.id, au.name, ST_Transform(au.geom, v_srid) AS g
+    FROM app.admin_unit au
+    WHERE au.level IN ('district', 'subdistrict', 'community')
+      AND (green_coverage_run.dataset_id IS NULL OR au.dataset_id = green_coverage_run.dataset_id);
+  CREATE TEMP TABLE cov_upiece AS SELECT u.id, d.geom FROM cov_unit u, ST_Subdivide(u.g, 128) AS d(geom);
+  CREATE INDEX ON cov_unit USING gist (g);
+  CREATE INDEX ON cov_upiece USING gist (geom);
+  ANALYZE cov_unit; ANALYZE cov_upiece;
   INSERT INTO app.coverage_unit (run_id, unit_kind, unit_id, name, target_m2, official_m2, walking_m2, residents, official_residents, walking_residents)
   SELECT v_run, u.level, u.id, u.name, sum(x.a), sum(x.ao), CASE WHEN v_walk THEN sum(x.aw) END,
          sum(x.res), sum(x.res * x.ao / nullif(x.a, 0)), CASE WHEN v_walk THEN sum(x.res * x.aw / nullif(x.a, 0)) END
-  -- units cut into small disjoint pieces (ST_Subdivide) so each intersection stays small; the areas
-  -- of a target's intersections with the pieces of a unit add up to its intersection with the unit
-  FROM (SELECT au.level, au.id, au.name, d.geom AS ug
-        FROM app.admin_unit au, ST_Subdivide(ST_Transform(au.geom, v_srid), 128) AS d(geom)
-        WHERE au.level IN ('district', 'subdistrict', 'community')
-          AND (green_coverage_run.dataset_id IS NULL OR au.dataset_id = green_coverage_run.dataset_id)) u
-  JOIN cov_target t ON ST_Intersects(u.ug, t.geom)
-  -- a target wholly inside a piece (ST_Covers) needs no intersection
-  CROSS JOIN LATERAL (SELECT ST_Covers(u.ug, t.geom) AS inside) c
-  CROSS JOIN LATERAL (SELECT CASE WHEN c.inside THEN ST_Area(t.geom) ELSE ST_Area(ST_Intersection(t.geom, u.ug)) END AS a) a0
+  FROM cov_unit u
+  JOIN cov_target t ON ST_Intersects(u.g, t.geom)
+  -- a target wholly inside its unit (ST_Covers, prepared on the unit) needs no intersection; one that
+  -- straddles a unit boundary is intersected with the unit's small pieces, whose areas add up to its
+  -- intersection with the unit (a piece that covers the target again needs none)
+  CROSS JOIN LATERAL (SELECT ST_Covers(u.g, t.geom) AS inside OFFSET 0) c  -- OFFSET 0: evaluated once per pair
+  LEFT JOIN LATERAL (
+    SELECT sum(CASE WHEN pc.inside THEN t.a_t ELSE ST_Area(ST_Intersection(t.geom, p.geom)) END) AS a,
+           sum(CASE WHEN pc.inside THEN coalesce(t.a_o, 0) ELSE coalesce(ST_Area(ST_Intersection(t.cov_o, p.geom)), 0) END) AS ao,
+           sum(CASE WHEN pc.inside THEN coalesce(t.a_w, 0) ELSE coalesce(ST_Area(ST_Intersection(t.cov_w, p.geom)), 0) END) AS aw
+    FROM cov_upiece p CROSS JOIN LATERAL (SELECT ST_Covers(p.geom, t.geom) AS inside) pc
+    WHERE NOT c.inside AND p.id = u.id AND ST_Intersects(p.geom, t.geom)
+  ) s ON true
+  CROSS JOIN LATERAL (SELECT CASE WHEN c.inside THEN t.a_t ELSE s.a END AS a) a0
   CROSS JOIN LATERAL (SELECT a0.a,
-                             CASE WHEN c.inside THEN coalesce(ST_Area(t.cov_o), 0) ELSE coalesce(ST_Area(ST_Intersection(t.cov_o, u.ug)), 0) END AS ao,
-                             CASE WHEN c.inside THEN coalesce(ST_Area(t.cov_w), 0) ELSE coalesce(ST_Area(ST_Intersection(t.cov_w, u.ug)), 0) END AS aw,
-                             t.residents * a0.a / nullif(ST_Area(t.geom), 0) AS res) x
+                             CASE WHEN c.inside THEN coalesce(t.a_o, 0) ELSE s.ao END AS ao,
+                             CASE WHEN c.inside THEN coalesce(t.a_w, 0) ELSE s.aw END AS aw,
+                             t.residents * a0.a / nullif(t.a_t, 0) AS res) x
   GROUP BY u.level, u.id, u.name;
   RAISE DEBUG 'green coverage run: % % ms', 'units', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
@@ -115,7 +133,7 @@ BEGIN
   SELECT v_run, e.id, e.name, e.residents, ST_Area(g.g), s.so, s.sw, s.so >= v_min_share, s.sw >= v_min_share,
          np.d, np.park_id
   FROM app.estate e
-  CROSS JOIN LATERAL (SELECT ST_Transform(e.geom, v_srid) AS g) g
+  CROSS JOIN LATERAL (SELECT ST_Transform(e.geom, v_srid) AS g OFFSET 0) g  -- OFFSET 0: transformed once, not per reference
   CROSS JOIN LATERAL (
     -- an estate wholly inside one piece of the service area (ST_Covers) needs no intersection
     SELECT coalesce((SELECT sum(CASE WHEN ST_Covers(a.geom, g.g) THEN ST_Area(g.g) ELSE ST_Area(ST_Intersection(g.g, a.geom)) END) FROM cov_area a WHERE a.m = 'o' AND ST_Intersects(g.g, a.geom)), 0) / ST_Area(g.g) AS so,
@@ -176,7 +194,7 @@ BEGIN
       'estates', (SELECT count(*) FROM app.coverage_estate ce WHERE ce.run_id = v_run))
       FROM app.coverage_unit u WHERE u.run_id = v_run AND u.unit_kind = 'city')
   WHERE r.id = v_run;
-  DROP TABLE IF EXISTS pg_temp.cov_target, pg_temp.cov_area, pg_temp.cov_svc;
+  DROP TABLE IF EXISTS pg_temp.cov_target, pg_temp.cov_area, pg_temp.cov_svc, pg_temp.cov_unit, pg_temp.cov_upiece;
   RETURN v_run;
 END $$;
 COMMENT ON FUNCTION analysis.green_coverage_run IS

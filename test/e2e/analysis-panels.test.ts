@@ -168,7 +168,7 @@ describe('the 生活圈 panel', () => {
     await bands.first().waitFor({ timeout: 30_000 });
     expect(await bands.count()).toBe(3);
     const counts = (await bands.allTextContents()).join('\n');
-    expect(counts, counts).toMatch(/15 min: .*[1-9]/);
+    expect(counts, counts).toMatch(/15 分钟：.*[1-9]/);
     await bands.first().scrollIntoViewIfNeeded();
     await waitForMapReady(page);
     const after = await shoot(page, shotPath('life-isochrone'));

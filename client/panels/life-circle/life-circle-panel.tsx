@@ -25,8 +25,8 @@ export interface LifeCirclePanelProps {
 
 const TIERS = ['5min', '10min', '15min', 'block'];
 const T = {
-  zh: { title: '生活圈', tier: '层级', speed: '步行速度 (米/分)', run: '计算', types: '设施类型', area: '范围', share: '达标率', missing: '最常缺失', estate: '小区', score: '完整社区', csv: '导出 CSV', geojson: '导出缺口 GeoJSON', shortfall: '缺口地图', iso: '点击生成等时圈', whatIf: '假设新增设施', covered: '新增覆盖', none: '无', loading: '计算中…' },
-  en: { title: 'Life circles', tier: 'Tier', speed: 'Walking speed (m/min)', run: 'Compute', types: 'Facility types', area: 'Area', share: 'Within standard', missing: 'Most missing', estate: 'Estate', score: 'Complete community', csv: 'Export CSV', geojson: 'Export shortfall GeoJSON', shortfall: 'Shortfall map', iso: 'Click for isochrone', whatIf: 'What-if: place facility', covered: 'Newly covered', none: 'none', loading: 'Computing…' },
+  zh: { title: '生活圈', tier: '层级', speed: '步行速度 (米/分)', run: '计算', types: '设施类型', area: '范围', share: '达标率', missing: '最常缺失', estate: '小区', score: '完整社区', csv: '导出 CSV', geojson: '导出缺口 GeoJSON', shortfall: '缺口地图', iso: '点击生成等时圈', whatIf: '假设新增设施', covered: '新增覆盖', none: '无', loading: '计算中…', unnamed: '未命名小区', minutes: '分钟', noClick: '不响应地图点击' },
+  en: { title: 'Life circles', tier: 'Tier', speed: 'Walking speed (m/min)', run: 'Compute', types: 'Facility types', area: 'Area', share: 'Within standard', missing: 'Most missing', estate: 'Estate', score: 'Complete community', csv: 'Export CSV', geojson: 'Export shortfall GeoJSON', shortfall: 'Shortfall map', iso: 'Click for isochrone', whatIf: 'What-if: place facility', covered: 'Newly covered', none: 'none', loading: 'Computing…', unnamed: 'Unnamed estate', minutes: 'min', noClick: 'Map clicks off' },
 };
 
 export function LifeCirclePanel({ lang, lastClick, onClickModeChange, onLayers }: LifeCirclePanelProps) {
@@ -133,7 +133,7 @@ export function LifeCirclePanel({ lang, lastClick, onClickModeChange, onLayers }
               <tbody>
                 {report.estates.slice(0, 200).map((e) => (
                   <tr key={e.id}>
-                    <td>{e.name ?? `#${e.id}`}</td>
+                    <td>{e.name ?? `${t.unnamed} #${e.id}`}</td>
                     {e.checklist.map((c) => (
                       <td key={c.type} className={`lc-${c.status}`} title={c.note ?? ''}>
                         {c.distanceM === null ? t.none : `${Math.round(c.distanceM)} m`}
@@ -151,7 +151,7 @@ export function LifeCirclePanel({ lang, lastClick, onClickModeChange, onLayers }
       <fieldset>
         <label><input type="radio" checked={mode === 'isochrone'} onChange={() => setMode('isochrone')} /> {t.iso}</label>
         <label><input type="radio" checked={mode === 'what-if'} onChange={() => setMode('what-if')} /> {t.whatIf}</label>
-        <label><input type="radio" checked={mode === 'none'} onChange={() => setMode('none')} /> —</label>
+        <label><input type="radio" checked={mode === 'none'} onChange={() => setMode('none')} /> {t.noClick}</label>
         {mode === 'what-if' && (
           <select value={whatIfType} onChange={(e) => setWhatIfType(e.target.value)}>
             {(report?.catalog ?? []).map((c) => <option key={c.code} value={c.code}>{name(c.code)}</option>)}
@@ -160,7 +160,7 @@ export function LifeCirclePanel({ lang, lastClick, onClickModeChange, onLayers }
       </fieldset>
       {iso && (
         <ul>{iso.features.map((f) => (
-          <li key={String(f.properties?.minutes)}>{String(f.properties?.minutes)} min: {Object.entries((f.properties?.facilityCounts ?? {}) as Record<string, number>).map(([k, v]) => `${name(k)} ${v}`).join(', ') || t.none}</li>
+          <li key={String(f.properties?.minutes)}>{String(f.properties?.minutes)} {t.minutes}{lang === 'zh' ? '：' : ': '}{Object.entries((f.properties?.facilityCounts ?? {}) as Record<string, number>).map(([k, v]) => `${name(k)} ${v}`).join(', ') || t.none}</li>
         ))}</ul>
       )}
       {whatIf && (

@@ -24,7 +24,7 @@ export interface CoverageRules {
 
 export interface CoverageRequest {
   mode?: 'official' | 'walking' | 'both';
-  target?: 'residential_land' | 'estate';
+  target?: 'residential_land' | 'estate' | 'residential_building';
   datasetId?: string;
   rules?: CoverageRules;
 }

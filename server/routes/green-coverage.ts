@@ -34,7 +34,7 @@ const RulesSchema = Type.Object({
 
 const RunBodySchema = Type.Object({
   mode: Type.Optional(Type.Union([Type.Literal('official'), Type.Literal('walking'), Type.Literal('both')], { default: 'both' })),
-  target: Type.Optional(Type.Union([Type.Literal('residential_land'), Type.Literal('estate')])),
+  target: Type.Optional(Type.Union([Type.Literal('residential_land'), Type.Literal('estate'), Type.Literal('residential_building')])),
   datasetId: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]*$' })),
   rules: Type.Optional(RulesSchema),
 }, { additionalProperties: false });

@@ -60,4 +60,20 @@ describe('green coverage on central Nanjing', () => {
     for (let i = 1; i < picks.length; i++) expect(Number(picks[i].gain_m2)).toBeLessThanOrEqual(Number(picks[i - 1].gain_m2) + 1e-6);
     expect(Number(picks.at(-1).coverage_pct_after)).toBeCloseTo(Number(run.rows[0].summary.official_pct) + (100 * gained) / Number(target.rows[0].target_m2), 1);
   });
+
+  it('measures residential buildings (住房) too: official coverage equals an independent computation', async () => {
+    const { rows: [{ id }] } = await pool.query(
+      `SELECT analysis.green_coverage_run(mode => 'official', target => 'residential_building', dataset_id => $1) AS id`, [DEFAULT_DATASET_ID]);
+    const { rows } = await pool.query(`
+      WITH parks AS (
+        SELECT ST_Union(ST_Buffer(ST_Transform(geom, 32650), CASE WHEN area_m2 >= 5000 THEN 500 ELSE 300 END)) AS s
+        FROM app.green_space WHERE dataset_id = $1 AND is_park AND is_public AND area_m2 >= 2000),
+      b AS (SELECT ST_Transform(geom, 32650) AS g FROM app.building WHERE dataset_id = $1 AND use = 'residential')
+      SELECT 100 * sum(ST_Area(ST_Intersection(b.g, parks.s))) / sum(ST_Area(b.g)) AS pct, count(*)::int AS n
+      FROM b, parks`, [DEFAULT_DATASET_ID]);
+    expect(rows[0].n).toBeGreaterThan(50);
+    const run = await pool.query(`SELECT target, summary FROM app.coverage_run WHERE id = $1`, [id]);
+    expect(run.rows[0].target).toBe('residential_building');
+    expect(Number(run.rows[0].summary.official_pct)).toBeCloseTo(rows[0].pct, 1);
+  });
 });

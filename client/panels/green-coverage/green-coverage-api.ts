@@ -4,7 +4,7 @@
  * percentages 0–100.
  */
 export type CoverageMode = 'official' | 'walking' | 'both';
-export type CoverageTarget = 'residential_land' | 'estate';
+export type CoverageTarget = 'residential_land' | 'estate' | 'residential_building';
 export type ShortfallLayerName = 'uncovered_official' | 'uncovered_walking' | 'detour';
 
 /** Rule parameters (indicators.md §4); undefined = the server's documented default. */

@@ -18,7 +18,7 @@ export const DEFAULT_RULES: Required<CoverageRules> = {
 };
 
 const MODES: CoverageMode[] = ['official', 'walking', 'both'];
-const TARGETS: CoverageTarget[] = ['residential_land', 'estate'];
+const TARGETS: CoverageTarget[] = ['residential_land', 'estate', 'residential_building'];
 
 export interface RuleFormProps {
   mode: CoverageMode;

@@ -31,14 +31,15 @@ BEGIN
   IF mode IS NULL OR mode NOT IN ('official', 'walking', 'both') THEN
     RAISE EXCEPTION 'green coverage: mode must be official, walking or both, got %', coalesce(mode, 'NULL') USING ERRCODE = '22023';
   END IF;
-  IF target IS NULL OR target NOT IN ('residential_land', 'estate') THEN
-    RAISE EXCEPTION 'green coverage: unknown target "%" (residential_land | estate)', coalesce(target, 'NULL') USING ERRCODE = '22023';
+  IF target IS NULL OR target NOT IN ('residential_land', 'estate', 'residential_building') THEN
+    RAISE EXCEPTION 'green coverage: unknown target "%" (residential_land | estate | residential_building)', coalesce(target, 'NULL') USING ERRCODE = '22023';
   END IF;
   IF dataset_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM app.dataset d WHERE d.id = green_coverage_run.dataset_id) THEN
     RAISE EXCEPTION 'green coverage: unknown dataset "%"', dataset_id USING ERRCODE = '22023';
   END IF;
 
   SELECT CASE WHEN target = 'estate' THEN (SELECT ST_Extent(e.geom)::geometry FROM app.estate e WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id = green_coverage_run.dataset_id)
+              WHEN target = 'residential_building' THEN (SELECT ST_Extent(b.geom)::geometry FROM app.building b WHERE b.use = 'residential' AND (green_coverage_run.dataset_id IS NULL OR b.dataset_id = green_coverage_run.dataset_id))
               ELSE (SELECT ST_Extent(l.geom)::geometry FROM app.base_landuse l WHERE l.kind = 'residential' AND (green_coverage_run.dataset_id IS NULL OR l.dataset_id = green_coverage_run.dataset_id)) END
     INTO v_official;
   IF v_official IS NULL THEN

@@ -1,8 +1,9 @@
 -- analysis.green_coverage_targets: the land whose coverage is measured, in a metric CRS.
 -- Inputs: target 'residential_land' (app.base_landuse kind 'residential', dissolved so overlapping
---   polygons count once) or 'estate' (app.estate, one row per estate, residents attached);
+--   polygons count once), 'estate' (app.estate, one row per estate, residents attached) or
+--   'residential_building' (app.building with use 'residential': footprints, the 住房 level);
 --   dataset_id (NULL = all); srid (metric CRS of the run, analysis.coverage_metric_srid).
--- Output: target_id (estate id; piece number for residential land), name, residents, geom (srid).
+-- Output: target_id (estate or building id; piece number for residential land), name, residents, geom (srid).
 -- STABLE: reads app.base_landuse / app.estate. Raises 22023 on an unknown target.
 CREATE OR REPLACE FUNCTION analysis.green_coverage_targets(target text, dataset_id text, srid integer)
 RETURNS TABLE (target_id bigint, name text, residents integer, geom geometry)
@@ -30,9 +31,15 @@ BEGIN
       SELECT e.id, e.name, e.residents, ST_Transform(e.geom, srid)
       FROM app.estate e
       WHERE green_coverage_targets.dataset_id IS NULL OR e.dataset_id = green_coverage_targets.dataset_id;
+  ELSIF target = 'residential_building' THEN
+    RETURN QUERY
+      SELECT b.id, b.name, NULL::integer, ST_Transform(b.geom, srid)
+      FROM app.building b
+      WHERE b.use = 'residential'
+        AND (green_coverage_targets.dataset_id IS NULL OR b.dataset_id = green_coverage_targets.dataset_id);
   ELSE
-    RAISE EXCEPTION 'green coverage: unknown target "%" (residential_land | estate)', target USING ERRCODE = '22023';
+    RAISE EXCEPTION 'green coverage: unknown target "%" (residential_land | estate | residential_building)', target USING ERRCODE = '22023';
   END IF;
 END $$;
 COMMENT ON FUNCTION analysis.green_coverage_targets IS
-  'Coverage targets (dissolved residential land or estates) in a metric CRS';
+  'Coverage targets (dissolved residential land, estates or residential buildings) in a metric CRS';

@@ -4,7 +4,7 @@ import { importOsm } from '../../geodata/osm/import-osm.ts';
 import { testPool } from '../helpers/db.ts';
 
 const pool = testPool();
-const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/osm/walk-topology.osm');
+const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/osm/walk-topology.osm.xml');
 const ref = { dataset: { id: 'osm-fixture-topology', name: 'fixture' }, checkYear: 2026 };
 afterAll(() => pool.end());
 

@@ -49,6 +49,7 @@ const WhatIfSchema = Type.Object({
   lat: Type.Number({ minimum: -90, maximum: 90 }),
   speed: Type.Optional(Type.Number({ minimum: 10, maximum: 300 })),
   maxDistance: Type.Optional(Type.Number({ minimum: 100, maximum: 10000 })),
+  dataset: Type.Optional(DatasetSchema),
 });
 
 export default async function lifeCircleRoutes(app: FastifyInstance) {
@@ -129,8 +130,8 @@ export default async function lifeCircleRoutes(app: FastifyInstance) {
     '/api/analysis/life-circle/what-if',
     { schema: { tags: ['analysis'], summary: 'A proposed facility (not saved): estates it brings within standard', body: WhatIfSchema } },
     async (req) => {
-      const p = await service.params({ speed: req.body.speed, maxDistance: req.body.maxDistance });
-      return service.whatIf(req.body.type, req.body.lon, req.body.lat, p.speedMPerMin, p.maxDistanceM);
+      const p = await service.params({ speed: req.body.speed, maxDistance: req.body.maxDistance, dataset: req.body.dataset });
+      return service.whatIf(req.body.type, req.body.lon, req.body.lat, p.speedMPerMin, p.maxDistanceM, p.dataset);
     },
   );
 }

@@ -65,6 +65,22 @@ describe('life-circle analysis with a city catalog', () => {
     expect(await kindergartenStatus('')).toEqual({ E1: 'met', E2: 'met', E3: 'met', E4: 'met', O1: 'met' });
   });
 
+  it('judges a what-if facility against the city catalog and that city\'s estates only', async () => {
+    await put('kindergarten', DATASET, { standardDistanceM: 200 });
+    const whatIf = async (dataset?: string) => {
+      const res = await app.inject({ method: 'POST', url: '/api/analysis/life-circle/what-if',
+        payload: { type: 'kindergarten', lon: lonOf(50), lat: latOf(20), ...(dataset ? { dataset } : {}) } });
+      expect(res.statusCode).toBe(200);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON body
+      return res.json().newlyCovered.map((e: any) => e.name).sort();
+    };
+    // E2 (270 m, beyond the city's 200 m) gains a kindergarten at its door; O1 belongs to another city.
+    expect(await whatIf(DATASET)).toEqual(['E2']);
+    // Under the default 300 m both already meet the standard: nothing is newly covered.
+    expect(await whatIf()).toEqual([]);
+    expect(await whatIf(OTHER)).toEqual([]);
+  });
+
   it('stores the effective catalog and the dataset with a saved run', async () => {
     await put('kindergarten', DATASET, { standardDistanceM: 200 });
     const res = await app.inject({ method: 'POST', url: '/api/analysis/life-circle', payload: { types: ['kindergarten'], dataset: DATASET, save: true } });

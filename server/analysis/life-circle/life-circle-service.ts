@@ -104,9 +104,12 @@ export class LifeCircleService {
     };
   }
 
-  /** A proposed facility (not saved): which estates it would bring within standard. */
-  async whatIf(type: string, lon: number, lat: number, speedMPerMin: number, maxDistanceM: number) {
-    const [catalog, table] = await Promise.all([this.repo.catalog(), this.table(maxDistanceM)]);
+  /**
+   * A proposed facility (not saved): which estates it would bring within standard. With `dataset`,
+   * only that city's estates count, against its effective catalog (as in `report`).
+   */
+  async whatIf(type: string, lon: number, lat: number, speedMPerMin: number, maxDistanceM: number, dataset: string | null = null) {
+    const [catalog, table] = await Promise.all([this.repo.catalog(dataset), this.table(maxDistanceM)]);
     const t = catalog.find((c) => c.code === type);
     if (!t) throw new LifeCircleParamError(`Unknown facility type: ${type}`);
     if (t.standardDistanceM == null) throw new LifeCircleParamError(`Facility type ${type} has no standard distance`);
@@ -121,6 +124,7 @@ export class LifeCircleService {
     let metBefore = 0, residentsBefore = 0, residentsNew = 0;
     for (let i = 0; i < table.estates.length; i++) {
       const e = table.estates[i];
+      if (dataset !== null && e.datasetId !== dataset) continue;
       const b = before.distanceM[i];
       const wasMet = !Number.isNaN(b) && b <= std + EPS_M;
       if (wasMet) {

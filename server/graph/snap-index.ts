@@ -3,7 +3,7 @@
  * searched ring by ring outwards from the query cell. Distances are measured in a local metric
  * frame centred on the query point, so the index works for any number of cities at once.
  */
-import { closestOnSegment, localFrame, toLat, toLon, toX, toY } from './geo.ts';
+import { closestOnSegment, localFrame, toLat, toLon, toX, toY, type LocalFrame } from './geo.ts';
 import type { WalkGraph } from './walk-graph.ts';
 
 /** Where a point meets the network. */
@@ -26,7 +26,20 @@ export interface SnapOptions {
   cellDeg?: number;
 }
 
+/** A rectangle of grid cells, inclusive. */
+interface Box {
+  i0: number;
+  i1: number;
+  j0: number;
+  j1: number;
+}
+
 export class SnapIndex {
+  /** Extent of the populated cells (empty: iMin > iMax). */
+  private iMin = Infinity;
+  private iMax = -Infinity;
+  private jMin = Infinity;
+  private jMax = -Infinity;
   private readonly cells = new Map<number, number[]>();
   private readonly cellDeg: number;
   private readonly maxSnapM: number;
@@ -54,6 +67,10 @@ export class SnapIndex {
         if (y > maxY) maxY = y;
       }
       const i0 = this.cellOf(minX), i1 = this.cellOf(maxX), j0 = this.cellOf(minY), j1 = this.cellOf(maxY);
+      this.iMin = Math.min(this.iMin, i0);
+      this.iMax = Math.max(this.iMax, i1);
+      this.jMin = Math.min(this.jMin, j0);
+      this.jMax = Math.max(this.jMax, j1);
       for (let i = i0; i <= i1; i++) {
         for (let j = j0; j <= j1; j++) {
           const key = this.key(i, j);
@@ -73,46 +90,81 @@ export class SnapIndex {
     return (i + 200_000) * 400_000 + (j + 200_000);
   }
 
-  /** Nearest usable edge to (lon, lat), or null beyond maxSnapDistanceM. */
+  /**
+   * Nearest usable edge to (lon, lat), or null beyond maxSnapDistanceM (also for non-finite or
+   * out-of-range coordinates). The search visits rings of cells outwards from the query cell, but
+   * only inside the box of cells that can hold an edge within the snap radius, clipped to the
+   * populated extent of the index: near the poles a degree of longitude shrinks towards 0 m, so
+   * the radius alone would span an unbounded number of cells. Work is bounded by that box for any
+   * input. Longitudes are not wrapped: a point across the antimeridian from the network does not snap.
+   */
   nearest(lon: number, lat: number): Snap | null {
-    const g = this.g;
+    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) return null;
+    if (this.iMin > this.iMax) return null; // empty index
     const f = localFrame(lon, lat);
-    const cellM = this.cellDeg * Math.min(f.kx, f.ky);
-    const maxRing = Math.ceil(this.maxSnapM / cellM) + 1;
+    const cellMx = this.cellDeg * f.kx, cellMy = this.cellDeg * f.ky;
     const ci = this.cellOf(lon), cj = this.cellOf(lat);
-    let bestD2 = Infinity, bestEdge = -1, bestSeg = -1, bestT = 0;
+    const rx = cellMx > 0 ? Math.ceil(this.maxSnapM / cellMx) + 1 : Infinity;
+    const ry = Math.ceil(this.maxSnapM / cellMy) + 1;
+    const box: Box = {
+      i0: Math.max(ci - rx, this.iMin), i1: Math.min(ci + rx, this.iMax),
+      j0: Math.max(cj - ry, this.jMin), j1: Math.min(cj + ry, this.jMax),
+    };
+    if (box.i0 > box.i1 || box.j0 > box.j1) return null; // nothing indexed within the radius
+    const maxRing = Math.max(ci - box.i0, box.i1 - ci, cj - box.j0, box.j1 - cj);
+    // every cell of ring r + 1 lies at least r cells (of the smaller side) from the query point
+    const ringM = Math.min(cellMx, cellMy);
+    const best = { d2: Infinity, edge: -1, seg: -1, t: 0 };
     const q = ++this.query;
     for (let r = 0; r <= maxRing; r++) {
-      for (let i = ci - r; i <= ci + r; i++) {
-        for (let j = cj - r; j <= cj + r; j++) {
-          if (Math.max(Math.abs(i - ci), Math.abs(j - cj)) !== r) continue; // ring only
-          const list = this.cells.get(this.key(i, j));
-          if (!list) continue;
-          for (const e of list) {
-            if (this.seenAt[e] === q) continue;
-            this.seenAt[e] = q;
-            const c = g.coords;
-            for (let k = g.coordStart[e]; k < g.coordStart[e + 1] - 1; k++) {
-              const hit = closestOnSegment(0, 0, toX(f, c[2 * k]), toY(f, c[2 * k + 1]), toX(f, c[2 * k + 2]), toY(f, c[2 * k + 3]));
-              // ties go to the lower edge index, so snapping is deterministic
-              if (hit.d2 < bestD2 - 1e-9 || (Math.abs(hit.d2 - bestD2) <= 1e-9 && e < bestEdge)) {
-                bestD2 = hit.d2;
-                bestEdge = e;
-                bestSeg = k;
-                bestT = hit.t;
-              }
-            }
-          }
+      this.visitRing(ci, cj, r, box, (list) => this.measure(f, list, q, best));
+      if (best.edge >= 0 && Math.sqrt(best.d2) <= r * ringM) break;
+    }
+    if (best.edge < 0 || Math.sqrt(best.d2) > this.maxSnapM) return null;
+    return this.describe(f, best.edge, best.seg, best.t, Math.sqrt(best.d2));
+  }
+
+  /** Calls `visit` with the edge list of each populated cell at Chebyshev distance r from (ci, cj), inside `box`. */
+  private visitRing(ci: number, cj: number, r: number, box: Box, visit: (list: number[]) => void) {
+    const cell = (i: number, j: number) => {
+      const list = this.cells.get(this.key(i, j));
+      if (list) visit(list);
+    };
+    const ia = Math.max(ci - r, box.i0), ib = Math.min(ci + r, box.i1);
+    for (const j of r === 0 ? [cj] : [cj - r, cj + r]) {
+      if (j < box.j0 || j > box.j1) continue;
+      for (let i = ia; i <= ib; i++) cell(i, j);
+    }
+    if (r === 0) return;
+    const ja = Math.max(cj - r + 1, box.j0), jb = Math.min(cj + r - 1, box.j1);
+    for (const i of [ci - r, ci + r]) {
+      if (i < box.i0 || i > box.i1) continue;
+      for (let j = ja; j <= jb; j++) cell(i, j);
+    }
+  }
+
+  /** Measures the edges of one cell against the best so far (each edge once per query). */
+  private measure(f: LocalFrame, list: number[], q: number, best: { d2: number; edge: number; seg: number; t: number }) {
+    const g = this.g;
+    const c = g.coords;
+    for (const e of list) {
+      if (this.seenAt[e] === q) continue;
+      this.seenAt[e] = q;
+      for (let k = g.coordStart[e]; k < g.coordStart[e + 1] - 1; k++) {
+        const hit = closestOnSegment(0, 0, toX(f, c[2 * k]), toY(f, c[2 * k + 1]), toX(f, c[2 * k + 2]), toY(f, c[2 * k + 3]));
+        // ties go to the lower edge index, so snapping is deterministic
+        if (hit.d2 < best.d2 - 1e-9 || (Math.abs(hit.d2 - best.d2) <= 1e-9 && e < best.edge)) {
+          best.d2 = hit.d2;
+          best.edge = e;
+          best.seg = k;
+          best.t = hit.t;
         }
       }
-      if (bestEdge >= 0 && Math.sqrt(bestD2) <= r * cellM) break;
     }
-    if (bestEdge < 0 || Math.sqrt(bestD2) > this.maxSnapM) return null;
-    return this.describe(f, bestEdge, bestSeg, bestT, Math.sqrt(bestD2));
   }
 
   /** Fraction along the whole polyline of the snapped point, by length in the local frame. */
-  private describe(f: ReturnType<typeof localFrame>, e: number, seg: number, t: number, d: number): Snap {
+  private describe(f: LocalFrame, e: number, seg: number, t: number, d: number): Snap {
     const g = this.g;
     const c = g.coords;
     let total = 0, before = 0;

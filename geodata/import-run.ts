@@ -3,6 +3,14 @@
  * (all rows or none), and its row-level report goes to app.import_error after the data
  * transaction has committed or rolled back, so a rejected run still leaves its report.
  *
+ * The dataset row is upserted inside the data transaction, so a rejected or interrupted first import
+ * leaves no empty dataset. A running import refreshes `heartbeat_at` every IMPORT_HEARTBEAT_MS; an
+ * import whose process died (kill -9) is marked failed, and its staging tables dropped, by
+ * {@link cleanInterruptedImports} at the next import or server start.
+ *
+ * Environment (read when used): CITYCHECK_IMPORT_HEARTBEAT_MS (default 10000) and
+ * CITYCHECK_IMPORT_STALE_MS (default 60000, how long without a heartbeat means dead).
+ *
  * Shared by the OSM and ledger importers. No HTTP here: the server and CLI compose it.
  */
 import type pg from 'pg';
@@ -35,6 +43,8 @@ export interface DatasetRef {
   licence?: string;
   attribution?: string;
   isSample?: boolean;
+  /** The city (dataset id) this dataset belongs to, e.g. a city's ledgers or sample data; absent (or not loaded yet) = a city itself. */
+  cityId?: string;
 }
 
 export interface RunStart {
@@ -61,10 +71,10 @@ export interface RunResult {
 export async function startRun(pool: pg.Pool, run: RunStart): Promise<number> {
   const d = run.dataset;
   await pool.query(
-    `INSERT INTO app.dataset (id, name, source, licence, attribution, is_sample) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO app.dataset (id, name, source, licence, attribution, is_sample, city_id) VALUES ($1, $2, $3, $4, $5, $6, (SELECT c.id FROM app.dataset c WHERE c.id = $7))
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, source = EXCLUDED.source, licence = EXCLUDED.licence,
-       attribution = EXCLUDED.attribution, is_sample = EXCLUDED.is_sample`,
-    [d.id, d.name, d.source ?? run.source, d.licence ?? null, d.attribution ?? null, d.isSample ?? false],
+       attribution = EXCLUDED.attribution, is_sample = EXCLUDED.is_sample, city_id = EXCLUDED.city_id`,
+    [d.id, d.name, d.source ?? run.source, d.licence ?? null, d.attribution ?? null, d.isSample ?? false, d.cityId ?? null],
   );
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO app.import_run (dataset_id, kind, layer, source, file_sha256, params, check_year)
@@ -86,7 +96,7 @@ export async function finishRun(
     await client.query('BEGIN');
     await client.query(
       `UPDATE app.import_run SET status = $2, rows_in = $3, rows_loaded = $4, rows_rejected = $5, counts = $6,
-         message = $7, finished_at = clock_timestamp() WHERE id = $1`,
+         message = $7, finished_at = clock_timestamp(), heartbeat_at = clock_timestamp() WHERE id = $1`,
       [runId, outcome.status, outcome.rowsIn ?? 0, outcome.rowsLoaded ?? 0, outcome.rowsRejected ?? 0,
         JSON.stringify(outcome.counts ?? {}), outcome.message ?? null],
     );
@@ -111,22 +121,33 @@ export async function finishRun(
 }
 
 /**
- * Runs `fn` in one transaction marked as import run `runId` (row audit and per-row change
- * notifications are skipped; one `citycheck_change` notification with the run's tables is sent
- * on commit, so caches can drop what the import touched).
+ * Runs `fn` in one transaction marked as import run `runId`: the run's dataset is registered (or
+ * refreshed) first, row audit and per-row change notifications are skipped, and one
+ * `citycheck_change` notification naming the tables `changed(result)` returns is sent on commit,
+ * so caches and the walking graph drop what the import touched.
  */
 export async function inImportTransaction<T>(
   pool: pg.Pool,
   runId: number,
   fn: (client: pg.PoolClient) => Promise<T>,
-  changed: () => { tables: string[]; bbox?: [number, number, number, number] | null } = () => ({ tables: [] }),
+  changed: (result: T) => { tables: string[]; bbox?: [number, number, number, number] | null } = () => ({ tables: [] }),
 ): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query(`SELECT set_config('citycheck.import_run', $1, true)`, [String(runId)]);
+    const reg = await client.query(
+      `INSERT INTO app.dataset (id, name, source, licence, attribution, is_sample)
+       SELECT r.dataset_id, d.name, d.source, d.licence, d.attribution, coalesce(d.is_sample, false)
+         FROM app.import_run r, jsonb_to_record(r.dataset) AS d(name text, source text, licence text, attribution text, is_sample boolean)
+        WHERE r.id = $1
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, source = EXCLUDED.source, licence = EXCLUDED.licence,
+         attribution = EXCLUDED.attribution, is_sample = EXCLUDED.is_sample`,
+      [runId],
+    );
+    if (reg.rowCount !== 1) throw new Error(`import run ${runId} not found or has no dataset definition`);
     const result = await fn(client);
-    const { tables, bbox } = changed();
+    const { tables, bbox } = changed(result);
     if (tables.length) {
       await client.query(`SELECT pg_notify('citycheck_change', $1)`, [JSON.stringify({ run: runId, tables, bbox: bbox ?? null })]);
     }

@@ -20,6 +20,7 @@ export const SAMPLE_DATASET: DatasetRef = Object.freeze({
   licence: 'CC0-1.0 (made by the CityCheck project for the demo)',
   attribution: 'CityCheck 示例数据 — invented sample data, not official',
   isSample: true,
+  cityId: 'nanjing-core',
 });
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'nanjing');

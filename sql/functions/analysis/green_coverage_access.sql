@@ -39,7 +39,7 @@ RETURN QUERY
     SELECT s.park_id, 'derived_live', d.geom
     FROM svc s
     JOIN app.walk_edge e ON ST_Intersects(e.geom, s.geom)
-      AND (green_coverage_access.dataset_id IS NULL OR e.dataset_id = green_coverage_access.dataset_id)
+      AND (green_coverage_access.dataset_id IS NULL OR e.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_access.dataset_id IN (ds.id, ds.city_id)))
     CROSS JOIN LATERAL ST_Dump(ST_CollectionExtract(ST_Intersection(e.geom, ST_Boundary(s.geom)), 1)) d
     WHERE s.kinds IS NULL
     UNION ALL
@@ -49,7 +49,7 @@ RETURN QUERY
     JOIN app.walk_vertex v ON v.geom && ST_Expand(s.geom, 0.001)
                            AND ST_DWithin(ST_Transform(v.geom, srid), s.gm, 1.0)
     WHERE s.kinds IS NULL
-      AND (green_coverage_access.dataset_id IS NULL OR v.dataset_id = green_coverage_access.dataset_id)
+      AND (green_coverage_access.dataset_id IS NULL OR v.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_access.dataset_id IN (ds.id, ds.city_id)))
   ),
   snapped AS MATERIALIZED (
     SELECT p.park_id, p.access_kind, ST_Transform(p.geom, srid) AS pt, n.*
@@ -58,7 +58,7 @@ RETURN QUERY
       SELECT e.id AS edge_id, e.source, e.target, e.cost, e.reverse_cost, ST_Transform(e.geom, srid) AS eg
       FROM app.walk_edge e
       WHERE e.geom && ST_Expand(p.geom, 0.01)
-        AND (green_coverage_access.dataset_id IS NULL OR e.dataset_id = green_coverage_access.dataset_id)
+        AND (green_coverage_access.dataset_id IS NULL OR e.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_access.dataset_id IN (ds.id, ds.city_id)))
       ORDER BY e.geom <-> p.geom
       LIMIT 1
     ) n

@@ -32,7 +32,7 @@ RETURN QUERY
            ST_Transform(ST_Expand(m.g, (rules->>'access_width_m')::float8 + 10), 4326) AS box
     FROM app.estate e
     CROSS JOIN LATERAL (SELECT ST_Transform(e.geom, srid) AS g) m
-    WHERE (green_coverage_estate_distance.dataset_id IS NULL OR e.dataset_id = green_coverage_estate_distance.dataset_id)
+    WHERE (green_coverage_estate_distance.dataset_id IS NULL OR e.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_estate_distance.dataset_id IN (ds.id, ds.city_id)))
       AND (estate_ids IS NULL OR e.id = ANY (estate_ids))
   ),
   near AS MATERIALIZED (
@@ -45,7 +45,7 @@ RETURN QUERY
            CASE WHEN l.inside THEN 1 ELSE (SELECT max(ST_LineLocatePoint(l.lg, dp.geom)) FROM ST_DumpPoints(x.part) dp) END AS g2
     FROM est es
     JOIN app.walk_edge we ON we.geom && es.box
-      AND (green_coverage_estate_distance.dataset_id IS NULL OR we.dataset_id = green_coverage_estate_distance.dataset_id)
+      AND (green_coverage_estate_distance.dataset_id IS NULL OR we.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_estate_distance.dataset_id IN (ds.id, ds.city_id)))
       -- only edges a walker can come from: a reached end, or an access point on the edge
       AND (we.source IN (SELECT r.node FROM reach r) OR we.target IN (SELECT r.node FROM reach r)
            OR we.id IN (SELECT a.edge_id FROM access a))

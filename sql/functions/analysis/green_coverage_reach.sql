@@ -43,7 +43,7 @@ BEGIN
      UNION ALL
      SELECT id, source, target, cost, reverse_cost FROM jsonb_to_recordset(%L::jsonb)
        AS v(id bigint, source bigint, target bigint, cost float8, reverse_cost float8)',
-    CASE WHEN dataset_id IS NULL THEN 'true' ELSE format('dataset_id = %L', dataset_id) END, virt);
+    CASE WHEN dataset_id IS NULL THEN 'true' ELSE format('dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE %L IN (ds.id, ds.city_id))', dataset_id) END, virt);
   RETURN QUERY
     SELECT d.node, CASE WHEN d.from_v >= 1500000000000 THEN 1500000000000 - d.from_v ELSE d.from_v - 1000000000000 END,
            d.agg_cost

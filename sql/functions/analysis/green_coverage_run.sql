@@ -38,9 +38,9 @@ BEGIN
     RAISE EXCEPTION 'green coverage: unknown dataset "%"', dataset_id USING ERRCODE = '22023';
   END IF;
 
-  SELECT CASE WHEN target = 'estate' THEN (SELECT ST_Extent(e.geom)::geometry FROM app.estate e WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id = green_coverage_run.dataset_id)
-              WHEN target = 'residential_building' THEN (SELECT ST_Extent(b.geom)::geometry FROM app.building b WHERE b.use = 'residential' AND (green_coverage_run.dataset_id IS NULL OR b.dataset_id = green_coverage_run.dataset_id))
-              ELSE (SELECT ST_Extent(l.geom)::geometry FROM app.base_landuse l WHERE l.kind = 'residential' AND (green_coverage_run.dataset_id IS NULL OR l.dataset_id = green_coverage_run.dataset_id)) END
+  SELECT CASE WHEN target = 'estate' THEN (SELECT ST_Extent(e.geom)::geometry FROM app.estate e WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_run.dataset_id IN (ds.id, ds.city_id)))
+              WHEN target = 'residential_building' THEN (SELECT ST_Extent(b.geom)::geometry FROM app.building b WHERE b.use = 'residential' AND (green_coverage_run.dataset_id IS NULL OR b.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_run.dataset_id IN (ds.id, ds.city_id))))
+              ELSE (SELECT ST_Extent(l.geom)::geometry FROM app.base_landuse l WHERE l.kind = 'residential' AND (green_coverage_run.dataset_id IS NULL OR l.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_run.dataset_id IN (ds.id, ds.city_id)))) END
     INTO v_official;
   IF v_official IS NULL THEN
     RAISE EXCEPTION 'green coverage: no % in dataset %', replace(target, '_', ' '), coalesce(dataset_id, '(all)') USING ERRCODE = '22023';
@@ -99,7 +99,7 @@ BEGIN
     SELECT au.level, au.id, au.name, ST_Transform(au.geom, v_srid) AS g
     FROM app.admin_unit au
     WHERE au.level IN ('district', 'subdistrict', 'community')
-      AND (green_coverage_run.dataset_id IS NULL OR au.dataset_id = green_coverage_run.dataset_id);
+      AND (green_coverage_run.dataset_id IS NULL OR au.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_run.dataset_id IN (ds.id, ds.city_id)));
   CREATE TEMP TABLE cov_upiece AS SELECT u.id, d.geom FROM cov_unit u, ST_Subdivide(u.g, 128) AS d(geom);
   CREATE INDEX ON cov_unit USING gist (g);
   CREATE INDEX ON cov_upiece USING gist (geom);
@@ -151,7 +151,7 @@ BEGIN
     WHERE ST_DWithin(sv.gm, g.g, k.d0)
     ORDER BY ST_Distance(g.g, sv.gm), sv.park_id LIMIT 1
   ) np ON true
-  WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id = green_coverage_run.dataset_id;
+  WHERE green_coverage_run.dataset_id IS NULL OR e.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_run.dataset_id IN (ds.id, ds.city_id));
   RAISE DEBUG 'green coverage run: % % ms', 'estates', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
   IF v_walk THEN
     UPDATE app.coverage_estate ce SET walk_distance_m = d.walk_distance_m, nearest_park_id = d.park_id,

@@ -23,7 +23,7 @@ RETURN QUERY
     SELECT g.id AS park_id, g.name, g.area_m2, g.geom
     FROM app.green_space g
     WHERE NOT coalesce((rules->>'extra_only')::boolean, false)
-      AND (green_coverage_services.dataset_id IS NULL OR g.dataset_id = green_coverage_services.dataset_id)
+      AND (green_coverage_services.dataset_id IS NULL OR g.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_services.dataset_id IN (ds.id, ds.city_id)))
       AND g.is_public
       AND CASE WHEN rules->'eligible_kinds' IS NULL OR jsonb_typeof(rules->'eligible_kinds') = 'null' THEN g.is_park
                ELSE g.kind IN (SELECT jsonb_array_elements_text(rules->'eligible_kinds')) END

@@ -22,7 +22,7 @@ BEGIN
                   FROM (SELECT ST_Transform(l.geom, srid) AS g
                         FROM app.base_landuse l
                         WHERE l.kind = 'residential'
-                          AND (green_coverage_targets.dataset_id IS NULL OR l.dataset_id = green_coverage_targets.dataset_id)) x) c
+                          AND (green_coverage_targets.dataset_id IS NULL OR l.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_targets.dataset_id IN (ds.id, ds.city_id)))) x) c
             GROUP BY c.cl) k,
            ST_Dump(k.u) d
       WHERE NOT ST_IsEmpty(d.geom);
@@ -30,13 +30,13 @@ BEGIN
     RETURN QUERY
       SELECT e.id, e.name, e.residents, ST_Transform(e.geom, srid)
       FROM app.estate e
-      WHERE green_coverage_targets.dataset_id IS NULL OR e.dataset_id = green_coverage_targets.dataset_id;
+      WHERE green_coverage_targets.dataset_id IS NULL OR e.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_targets.dataset_id IN (ds.id, ds.city_id));
   ELSIF target = 'residential_building' THEN
     RETURN QUERY
       SELECT b.id, b.name, NULL::integer, ST_Transform(b.geom, srid)
       FROM app.building b
       WHERE b.use = 'residential'
-        AND (green_coverage_targets.dataset_id IS NULL OR b.dataset_id = green_coverage_targets.dataset_id);
+        AND (green_coverage_targets.dataset_id IS NULL OR b.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_targets.dataset_id IN (ds.id, ds.city_id)));
   ELSE
     RAISE EXCEPTION 'green coverage: unknown target "%" (residential_land | estate | residential_building)', target USING ERRCODE = '22023';
   END IF;

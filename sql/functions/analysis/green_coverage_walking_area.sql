@@ -31,7 +31,7 @@ BEGIN
       LEFT JOIN reach rs ON rs.node = we.source
       LEFT JOIN reach rt ON rt.node = we.target
       WHERE (rs.node IS NOT NULL OR rt.node IS NOT NULL)
-        AND (green_coverage_walking_area.dataset_id IS NULL OR we.dataset_id = green_coverage_walking_area.dataset_id)
+        AND (green_coverage_walking_area.dataset_id IS NULL OR we.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_walking_area.dataset_id IN (ds.id, ds.city_id)))
     ),
     spans AS (
       SELECT g,

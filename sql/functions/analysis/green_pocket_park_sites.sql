@@ -58,11 +58,11 @@ BEGIN
     UNION ALL
     SELECT 'green:' || gs.id, gs.name, gs.kind, gs.geom FROM app.green_space gs
     WHERE candidates IS NULL AND gs.kind = 'grass' AND NOT gs.is_park
-      AND (run.dataset_id IS NULL OR gs.dataset_id = run.dataset_id)
+      AND (run.dataset_id IS NULL OR gs.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE run.dataset_id IN (ds.id, ds.city_id)))
     UNION ALL
     SELECT 'landuse:' || l.id, l.name, l.kind, l.geom FROM app.base_landuse l
     WHERE candidates IS NULL AND l.kind = ANY (candidate_kinds)
-      AND (run.dataset_id IS NULL OR l.dataset_id = run.dataset_id)
+      AND (run.dataset_id IS NULL OR l.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE run.dataset_id IN (ds.id, ds.city_id)))
   ), sized AS (
     SELECT c.*, ST_Area(c.g::geography) AS a FROM c
   ), rated AS (

@@ -67,21 +67,79 @@ export interface RunResult {
   seconds: number;
 }
 
-/** Registers (or refreshes) the dataset and opens a run; committed at once so failures can be reported. */
+/** A bad CITYCHECK_IMPORT_* environment value. */
+export class ImportConfigError extends Error {
+  readonly code = 'IMPORT_CONFIG_ERROR';
+}
+
+function envMs(name: string, def: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 10 || n > 86_400_000) throw new ImportConfigError(`${name} must be an integer number of ms in 10–86400000, got "${raw}"`);
+  return n;
+}
+
+/** Heartbeat period of a running import in ms (env CITYCHECK_IMPORT_HEARTBEAT_MS, default 10 s). */
+export const importHeartbeatMs = () => envMs('CITYCHECK_IMPORT_HEARTBEAT_MS', 10_000);
+/** A running import without a heartbeat for this long (ms) died (env CITYCHECK_IMPORT_STALE_MS, default 60 s). */
+export const importStaleMs = () => envMs('CITYCHECK_IMPORT_STALE_MS', 60_000);
+
+/** What {@link cleanInterruptedImports} did. */
+export interface CleanupResult {
+  runsFailed: number;
+  tablesDropped: number;
+  datasetsRemoved: number;
+}
+
+/**
+ * Marks imports that died (running, heartbeat older than `staleAfterMs`) failed, drops staging tables
+ * of runs that are not running, and deletes datasets that failed or rejected runs left without rows
+ * (internal.clean_interrupted_imports). Called at every import start and at server start.
+ */
+export async function cleanInterruptedImports(pool: pg.Pool, staleAfterMs: number = importStaleMs()): Promise<CleanupResult> {
+  const { rows } = await pool.query<{ runs_failed: number; tables_dropped: number; datasets_removed: number }>(
+    `SELECT * FROM internal.clean_interrupted_imports(make_interval(secs => $1::double precision / 1000))`, [staleAfterMs]);
+  const r = rows[0];
+  return { runsFailed: r.runs_failed, tablesDropped: r.tables_dropped, datasetsRemoved: r.datasets_removed };
+}
+
+/**
+ * Opens a run (committed at once so failures can be reported) after cleaning what interrupted runs
+ * left. The dataset itself is registered (or refreshed) only when the run's data commits
+ * ({@link inImportTransaction}); until then the run keeps its definition.
+ */
 export async function startRun(pool: pg.Pool, run: RunStart): Promise<number> {
+  await cleanInterruptedImports(pool);
   const d = run.dataset;
-  await pool.query(
-    `INSERT INTO app.dataset (id, name, source, licence, attribution, is_sample, city_id) VALUES ($1, $2, $3, $4, $5, $6, (SELECT c.id FROM app.dataset c WHERE c.id = $7))
-     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, source = EXCLUDED.source, licence = EXCLUDED.licence,
-       attribution = EXCLUDED.attribution, is_sample = EXCLUDED.is_sample, city_id = EXCLUDED.city_id`,
-    [d.id, d.name, d.source ?? run.source, d.licence ?? null, d.attribution ?? null, d.isSample ?? false, d.cityId ?? null],
-  );
+  const dataset = {
+    name: d.name, source: d.source ?? run.source, licence: d.licence ?? null, attribution: d.attribution ?? null,
+    is_sample: d.isSample ?? false, city_id: d.cityId ?? null,
+  };
   const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO app.import_run (dataset_id, kind, layer, source, file_sha256, params, check_year)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [d.id, run.kind, run.layer ?? null, run.source, run.fileSha256 ?? null, JSON.stringify(run.params ?? {}), run.checkYear],
+    `INSERT INTO app.import_run (dataset_id, dataset, kind, layer, source, file_sha256, params, check_year)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    [d.id, JSON.stringify(dataset), run.kind, run.layer ?? null, run.source, run.fileSha256 ?? null, JSON.stringify(run.params ?? {}), run.checkYear],
   );
-  return Number(rows[0].id);
+  const runId = Number(rows[0].id);
+  startHeartbeat(pool, runId, importHeartbeatMs());
+  return runId;
+}
+
+/**
+ * Refreshes the run's heartbeat every `everyMs` while it is running. The timer stops itself once the
+ * run is no longer running (finishRun) or the pool fails (closed), and never keeps the process alive.
+ */
+function startHeartbeat(pool: pg.Pool, runId: number, everyMs: number): void {
+  const timer = setInterval(() => {
+    pool.query(`UPDATE app.import_run SET heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'running'`, [runId]).then(
+      (r) => {
+        if (r.rowCount === 0) clearInterval(timer);
+      },
+      () => clearInterval(timer),
+    );
+  }, everyMs);
+  timer.unref();
 }
 
 /** Closes a run with its outcome and writes its row-level report. */
@@ -137,12 +195,14 @@ export async function inImportTransaction<T>(
     await client.query('BEGIN');
     await client.query(`SELECT set_config('citycheck.import_run', $1, true)`, [String(runId)]);
     const reg = await client.query(
-      `INSERT INTO app.dataset (id, name, source, licence, attribution, is_sample)
-       SELECT r.dataset_id, d.name, d.source, d.licence, d.attribution, coalesce(d.is_sample, false)
-         FROM app.import_run r, jsonb_to_record(r.dataset) AS d(name text, source text, licence text, attribution text, is_sample boolean)
+      `INSERT INTO app.dataset (id, name, source, licence, attribution, is_sample, city_id)
+       SELECT r.dataset_id, d.name, d.source, d.licence, d.attribution, coalesce(d.is_sample, false),
+              (SELECT c.id FROM app.dataset c WHERE c.id = d.city_id)
+         FROM app.import_run r,
+              jsonb_to_record(r.dataset) AS d(name text, source text, licence text, attribution text, is_sample boolean, city_id text)
         WHERE r.id = $1
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, source = EXCLUDED.source, licence = EXCLUDED.licence,
-         attribution = EXCLUDED.attribution, is_sample = EXCLUDED.is_sample`,
+         attribution = EXCLUDED.attribution, is_sample = EXCLUDED.is_sample, city_id = EXCLUDED.city_id`,
       [runId],
     );
     if (reg.rowCount !== 1) throw new Error(`import run ${runId} not found or has no dataset definition`);

@@ -97,7 +97,7 @@ export async function importOsm(pool: pg.Pool, o: ImportOsmOptions): Promise<Osm
         const c = await promoteAll(client, ref, s, o.adminLevels ?? CHINA_ADMIN_LEVELS, log);
         await o.beforeCommit?.(client);
         return c;
-      }, () => ({ tables: Object.keys(counts ?? {}).map((t) => `app.${t}`), bbox: o.bbox ?? null }));
+      }, (promoted) => ({ tables: Object.keys(promoted).map((t) => `app.${t}`), bbox: o.bbox ?? null }));
     } catch (err) {
       const message = `promote failed, nothing was written: ${(err as Error).message}`;
       await finishRun(pool, runId, { status: 'failed', rowsIn, message, issues: [{ message, severity: 'error' }, ...issues] });
@@ -106,10 +106,18 @@ export async function importOsm(pool: pg.Pool, o: ImportOsmOptions): Promise<Osm
     const cc = await largestComponentShare(pool, o.dataset.id, o.checkYear);
     log(`walking network: ${cc.vertices} vertices, ${cc.components} components, largest holds ${(cc.share * 100).toFixed(1)} %`);
     const rowsLoaded = Object.values(counts).reduce((a, b) => a + b, 0);
-    const warnings = issues.filter((i) => i.severity === 'warning').length;
-    await finishRun(pool, runId, { status: 'succeeded', rowsIn, rowsLoaded, rowsRejected: warnings, counts: { ...counts }, issues,
+    // rows_rejected counts rejected rows only: a successful OSM run rejected none (skipped or repaired
+    // objects are warnings in the report, not rejections).
+    const rowsRejected = issues.filter((i) => i.severity === 'error').length;
+    await finishRun(pool, runId, { status: 'succeeded', rowsIn, rowsLoaded, rowsRejected, counts: { ...counts }, issues,
       message: `walk largest component share ${cc.share.toFixed(4)}` });
-    return { runId, rowsIn, rowsLoaded, rowsRejected: warnings, counts, issues, seconds: (performance.now() - t0) / 1000, walkLargestComponentShare: cc.share };
+    return { runId, rowsIn, rowsLoaded, rowsRejected, counts, issues, seconds: (performance.now() - t0) / 1000, walkLargestComponentShare: cc.share };
+  } catch (err) {
+    // Anything unexpected (osm2pgsql missing, a lost connection, an abort): the run is failed, not left running.
+    if (!(err instanceof ImportRejectedError || err instanceof OsmPromoteError)) {
+      await finishRun(pool, runId, { status: 'failed', message: (err as Error).message }).catch(() => {});
+    }
+    throw err;
   } finally {
     cleanup();
     const w = walkStagingTables(s);

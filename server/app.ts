@@ -24,6 +24,7 @@ import searchRoutes from './routes/search.ts';
 import adminUnitRoutes from './routes/admin-units.ts';
 import labelRoutes from './routes/labels.ts';
 import walkGraph from './plugins/walk-graph.ts';
+import { finiteNumbersAjvPlugin } from './contract/geo.ts';
 import lifeCircleRoutes from './routes/life-circle.ts';
 import facilityTypeRoutes from './routes/facility-types.ts';
 
@@ -40,7 +41,7 @@ export interface AppOptions {
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info' },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false }, plugins: [finiteNumbersAjvPlugin] },
     // Composite tile paths name up to 16 layers in one segment (/tiles/a,b,…/z/x/y.mvt): above the default 100.
     routerOptions: { maxParamLength: 400 },
   });

@@ -4,6 +4,7 @@
  * Geometry in and out is GeoJSON in EPSG:4326 (lon/lat); areas are m², distances metres.
  */
 import { sql, type Kysely } from 'kysely';
+import { GeometryInputError, type PolygonInput } from '../validation/geojson.ts';
 
 /** Rule parameters (indicators.md §4); every field optional, NULL/undefined = documented default. */
 export interface CoverageRules {
@@ -44,10 +45,9 @@ function rulesExpr(r: CoverageRules = {}) {
     estate_covered_min_share => ${r.estateCoveredMinShare ?? 0.5}::float8)`;
 }
 
-/** GeoJSON geometry / Feature / FeatureCollection → one EPSG:4326 geometry expression (bound as text). */
-function geojsonExpr(g: unknown) {
-  return sql`(SELECT ST_Collect(ST_SetSRID(ST_GeomFromGeoJSON(x), 4326))
-             FROM jsonb_path_query(${JSON.stringify(g)}::jsonb, 'strict $.** ? (@.type == "Polygon" || @.type == "MultiPolygon")') x)`;
+/** Validated user polygons (server/validation/geojson.ts) → one EPSG:4326 MultiPolygon expression (bound as text). */
+function polygonsExpr(p: PolygonInput) {
+  return sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(p.multiPolygon)}::text), 4326)`;
 }
 
 export function greenCoverageRepository(db: Kysely<unknown>) {
@@ -99,15 +99,28 @@ export function greenCoverageRepository(db: Kysely<unknown>) {
       return rows[0].fc;
     },
 
-    /** What-if: extra park polygons (GeoJSON) on top of a stored run; nothing is saved. */
-    async whatIf(runId: number, parks: unknown) {
-      const { rows } = await sql<{ w: unknown }>`SELECT analysis.green_coverage_whatif(run_id => ${runId}::bigint, parks => ${geojsonExpr(parks)}) AS w`.execute(db);
+    /**
+     * Rejects polygons GEOS does not accept (self-intersections, rings touching in a line, …) with a
+     * 400 naming the input path and GEOS's reason, before they reach an intersection that would throw.
+     */
+    async assertValidPolygons(p: PolygonInput) {
+      const { rows } = await sql<{ n: number; reason: string }>`
+        SELECT d.path[1] AS n, ST_IsValidReason(d.geom) AS reason
+        FROM ST_Dump(${polygonsExpr(p)}) d WHERE NOT ST_IsValid(d.geom) ORDER BY 1`.execute(db);
+      if (rows.length) throw new GeometryInputError(rows.map((r) => ({ path: p.paths[r.n - 1] ?? 'polygon', message: `not a valid polygon: ${r.reason}` })));
+    },
+
+    /** What-if: extra park polygons (validated GeoJSON) on top of a stored run; nothing is saved. */
+    async whatIf(runId: number, parks: PolygonInput) {
+      await this.assertValidPolygons(parks);
+      const { rows } = await sql<{ w: unknown }>`SELECT analysis.green_coverage_whatif(run_id => ${runId}::bigint, parks => ${polygonsExpr(parks)}) AS w`.execute(db);
       return rows[0].w;
     },
 
     /** Saves a named what-if scenario (audited); returns the stored row. */
-    async saveScenario(runId: number, name: string, parks: unknown) {
-      const { rows } = await sql<{ id: number }>`SELECT analysis.green_coverage_scenario_save(run_id => ${runId}::bigint, name => ${name}::text, parks => ${geojsonExpr(parks)}) AS id`.execute(db);
+    async saveScenario(runId: number, name: string, parks: PolygonInput) {
+      await this.assertValidPolygons(parks);
+      const { rows } = await sql<{ id: number }>`SELECT analysis.green_coverage_scenario_save(run_id => ${runId}::bigint, name => ${name}::text, parks => ${polygonsExpr(parks)}) AS id`.execute(db);
       return (await this.scenarios(runId, rows[0].id))[0];
     },
 
@@ -121,12 +134,13 @@ export function greenCoverageRepository(db: Kysely<unknown>) {
     },
 
     /** Greedy pocket-park sites with the marginal gain of each pick. */
-    async pocketParks(runId: number, o: { k?: number; minAreaM2?: number; mode?: 'official' | 'walking'; candidates?: unknown; candidateKinds?: string[] }) {
+    async pocketParks(runId: number, o: { k?: number; minAreaM2?: number; mode?: 'official' | 'walking'; candidates?: PolygonInput; candidateKinds?: string[] }) {
+      if (o.candidates) await this.assertValidPolygons(o.candidates);
       const { rows } = await sql`
         SELECT pick, candidate_id AS "candidateId", name, kind, area_m2 AS "areaM2", radius_m AS "radiusM", gain_m2 AS "gainM2",
                gain_pct AS "gainPct", coverage_pct_after AS "coveragePctAfter", geom
         FROM analysis.green_pocket_park_sites(run_id => ${runId}::bigint, k => ${o.k ?? 5}::int, min_area_m2 => ${v(o.minAreaM2)}::float8,
-             mode => ${o.mode ?? 'official'}, candidates => ${o.candidates ? geojsonExpr(o.candidates) : sql`NULL::geometry`},
+             mode => ${o.mode ?? 'official'}, candidates => ${o.candidates ? polygonsExpr(o.candidates) : sql`NULL::geometry`},
              candidate_kinds => ${o.candidateKinds ?? ['brownfield', 'construction', 'greenfield', 'parking', 'vacant']}::text[])
         ORDER BY pick`.execute(db);
       return rows;

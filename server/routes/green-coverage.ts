@@ -13,23 +13,25 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { FiniteNumber, GeoJsonPolygonInput } from '../contract/geo.ts';
 import { notFound } from '../errors.ts';
 import { estatesToCsv, greenCoverageRepository } from '../repositories/green-coverage-repository.ts';
+import { polygonInput } from '../validation/geojson.ts';
 
 const RulesSchema = Type.Object({
-  largeMinM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'm², default 5000 (CONFIRMED [S1])' })),
-  largeRadiusM: Type.Optional(Type.Number({ minimum: 1, maximum: 5000, description: 'm, default 500' })),
-  smallMinM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'm², default 2000' })),
-  smallRadiusM: Type.Optional(Type.Number({ minimum: 1, maximum: 5000, description: 'm, default 300' })),
+  largeMinM2: Type.Optional(FiniteNumber({ exclusiveMinimum: 0, description: 'm², default 5000 (CONFIRMED [S1])' })),
+  largeRadiusM: Type.Optional(FiniteNumber({ minimum: 1, maximum: 5000, description: 'm, default 500' })),
+  smallMinM2: Type.Optional(FiniteNumber({ exclusiveMinimum: 0, description: 'm², default 2000' })),
+  smallRadiusM: Type.Optional(FiniteNumber({ minimum: 1, maximum: 5000, description: 'm, default 300' })),
   smallMinInclusive: Type.Optional(Type.Boolean({ description: 'default true: a 2000 m² park counts' })),
   eligibleKinds: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z_]+$' }), { maxItems: 20, description: 'default: is_park' })),
   historicVariant: Type.Optional(Type.Boolean({ description: 'UNCONFIRMED rule, default false' })),
-  historicMinM2: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-  historicRadiusM: Type.Optional(Type.Number({ minimum: 1, maximum: 5000 })),
-  accessWidthM: Type.Optional(Type.Number({ minimum: 1, maximum: 500, description: 'walking mode, default 50 m' })),
-  snapM: Type.Optional(Type.Number({ minimum: 0, maximum: 500 })),
-  distanceCapM: Type.Optional(Type.Number({ minimum: 100, maximum: 20000 })),
-  estateCoveredMinShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  historicMinM2: Type.Optional(FiniteNumber({ exclusiveMinimum: 0 })),
+  historicRadiusM: Type.Optional(FiniteNumber({ minimum: 1, maximum: 5000 })),
+  accessWidthM: Type.Optional(FiniteNumber({ minimum: 1, maximum: 500, description: 'walking mode, default 50 m' })),
+  snapM: Type.Optional(FiniteNumber({ minimum: 0, maximum: 500 })),
+  distanceCapM: Type.Optional(FiniteNumber({ minimum: 100, maximum: 20000 })),
+  estateCoveredMinShare: Type.Optional(FiniteNumber({ minimum: 0, maximum: 1 })),
 }, { additionalProperties: false });
 
 const RunBodySchema = Type.Object({
@@ -43,7 +45,7 @@ const RunParams = Type.Object({ runId: Type.Integer({ minimum: 1 }) });
 const ShortfallQuery = Type.Object({
   layer: Type.Union([Type.Literal('uncovered_official'), Type.Literal('uncovered_walking'), Type.Literal('detour')], { default: 'uncovered_official' }),
 });
-const GeoJsonSchema = Type.Object({ type: Type.String() }, { additionalProperties: true, description: 'GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection (EPSG:4326)' });
+const GeoJsonSchema = GeoJsonPolygonInput();
 const WhatIfBody = Type.Object({ parks: GeoJsonSchema }, { additionalProperties: false });
 const ScenarioBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200, description: 'scenario name' }),
@@ -51,7 +53,7 @@ const ScenarioBody = Type.Object({
 }, { additionalProperties: false });
 const PocketBody = Type.Object({
   k: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-  minAreaM2: Type.Optional(Type.Number({ minimum: 0 })),
+  minAreaM2: Type.Optional(FiniteNumber({ minimum: 0 })),
   mode: Type.Optional(Type.Union([Type.Literal('official'), Type.Literal('walking')])),
   candidates: Type.Optional(GeoJsonSchema),
   candidateKinds: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z_]+$' }), { maxItems: 20 })),
@@ -86,13 +88,13 @@ export default async function greenCoverageRoutes(app: FastifyInstance) {
 
   app.post<{ Params: Params; Body: Static<typeof WhatIfBody> }>('/api/analysis/green-coverage/:runId/what-if',
     { schema: { tags, summary: 'Coverage with extra park polygons (nothing saved)', params: RunParams, body: WhatIfBody } },
-    async (req) => repo.whatIf(req.params.runId, req.body.parks));
+    async (req) => repo.whatIf(req.params.runId, polygonInput(req.body.parks, 'parks')));
 
   app.post<{ Params: Params; Body: Static<typeof ScenarioBody> }>('/api/analysis/green-coverage/:runId/scenarios',
     { schema: { tags, summary: 'Save a named what-if scenario (extra parks + before/after summary); audited', params: RunParams, body: ScenarioBody } },
     async (req, reply) => {
       found(await repo.get(req.params.runId), req.params.runId);
-      return reply.code(201).send(await repo.saveScenario(req.params.runId, req.body.name, req.body.parks));
+      return reply.code(201).send(await repo.saveScenario(req.params.runId, req.body.name, polygonInput(req.body.parks, 'parks')));
     });
 
   app.get<{ Params: Params }>('/api/analysis/green-coverage/:runId/scenarios',
@@ -104,5 +106,8 @@ export default async function greenCoverageRoutes(app: FastifyInstance) {
 
   app.post<{ Params: Params; Body: Static<typeof PocketBody> }>('/api/analysis/green-coverage/:runId/pocket-parks',
     { schema: { tags, summary: 'Pocket-park (口袋公园) sites by greedy maximum coverage', params: RunParams, body: PocketBody } },
-    async (req) => ({ runId: req.params.runId, picks: await repo.pocketParks(req.params.runId, req.body) }));
+    async (req) => {
+      const candidates = req.body.candidates === undefined ? undefined : polygonInput(req.body.candidates, 'candidates');
+      return { runId: req.params.runId, picks: await repo.pocketParks(req.params.runId, { ...req.body, candidates }) };
+    });
 }

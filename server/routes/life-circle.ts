@@ -11,6 +11,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { LifeCircleService } from '../analysis/life-circle/life-circle-service.ts';
+import { FiniteNumber, Lat, Lon } from '../contract/geo.ts';
 import { LifeCircleParamError, estatesCsv } from '../analysis/life-circle/life-circle-report.ts';
 import { lifeCircleRepository } from '../repositories/life-circle-repository.ts';
 
@@ -21,8 +22,8 @@ const DatasetSchema = Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]*$', maxLength
 const QuerySchema = Type.Object({
   types: Type.Optional(Type.String({ maxLength: 1000, description: 'Comma-separated facility type codes (default: all with a standard distance)' })),
   tier: Type.Optional(Type.String({ maxLength: 100, description: 'Comma-separated tiers: 5min,10min,15min,block' })),
-  speed: Type.Optional(Type.Number({ minimum: 10, maximum: 300, description: 'Walking speed m/min (default app.setting walking_speed_m_per_min = 80)' })),
-  maxDistance: Type.Optional(Type.Number({ minimum: 100, maximum: 10000, description: 'Search cut-off in metres (default 2000); beyond it: "none within X m"' })),
+  speed: Type.Optional(FiniteNumber({ minimum: 10, maximum: 300, description: 'Walking speed m/min (default app.setting walking_speed_m_per_min = 80)' })),
+  maxDistance: Type.Optional(FiniteNumber({ minimum: 100, maximum: 10000, description: 'Search cut-off in metres (default 2000); beyond it: "none within X m"' })),
   dataset: Type.Optional(DatasetSchema),
 });
 type Query = Static<typeof QuerySchema>;
@@ -30,25 +31,25 @@ type Query = Static<typeof QuerySchema>;
 const BodySchema = Type.Object({
   types: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), { maxItems: 100 })),
   tiers: Type.Optional(Type.Array(Type.String(), { maxItems: 4 })),
-  speed: Type.Optional(Type.Number({ minimum: 10, maximum: 300 })),
-  maxDistance: Type.Optional(Type.Number({ minimum: 100, maximum: 10000 })),
+  speed: Type.Optional(FiniteNumber({ minimum: 10, maximum: 300 })),
+  maxDistance: Type.Optional(FiniteNumber({ minimum: 100, maximum: 10000 })),
   dataset: Type.Optional(DatasetSchema),
   save: Type.Optional(Type.Boolean({ description: 'Store the run (parameters, catalog and every result) in app.life_circle_run/result' })),
 });
 
 const IsochroneSchema = Type.Object({
-  lon: Type.Number({ minimum: -180, maximum: 180 }),
-  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lon: Lon(),
+  lat: Lat(),
   minutes: Type.String({ default: '5,10,15', pattern: '^\\s*\\d+(\\.\\d+)?(\\s*,\\s*\\d+(\\.\\d+)?){0,4}\\s*$', description: 'Up to 5 comma-separated minute limits' }),
-  speed: Type.Optional(Type.Number({ minimum: 10, maximum: 300 })),
+  speed: Type.Optional(FiniteNumber({ minimum: 10, maximum: 300 })),
 });
 
 const WhatIfSchema = Type.Object({
   type: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }),
-  lon: Type.Number({ minimum: -180, maximum: 180 }),
-  lat: Type.Number({ minimum: -90, maximum: 90 }),
-  speed: Type.Optional(Type.Number({ minimum: 10, maximum: 300 })),
-  maxDistance: Type.Optional(Type.Number({ minimum: 100, maximum: 10000 })),
+  lon: Lon(),
+  lat: Lat(),
+  speed: Type.Optional(FiniteNumber({ minimum: 10, maximum: 300 })),
+  maxDistance: Type.Optional(FiniteNumber({ minimum: 100, maximum: 10000 })),
   dataset: Type.Optional(DatasetSchema),
 });
 

@@ -1,75 +1,180 @@
 /**
- * LISTENs on `citycheck_change` with a dedicated pg client and applies each notice to the tile
- * cache and the feature metadata (targeted invalidation). On a lost connection it reconnects with
- * backoff and clears the tile cache, since notices may have been missed meanwhile.
- * Decorates `app.changeFeed` (ready promise + counters, for tests and health).
+ * The one change feed: a single dedicated pg connection LISTENs on `citycheck_change` (row triggers
+ * of migrations 002/040/061/070 and one notice per import run, geodata/import-run.ts) and hands each
+ * parsed notice to its subscribers — the tile cache and feature metadata (wired here) and the
+ * walking graph (server/plugins/walk-graph.ts).
+ *
+ * When the connection is lost (PostgreSQL restarted, network cut) it reconnects with exponential
+ * backoff. Notices sent meanwhile are lost, so after every reconnect subscribers receive
+ * `{ everything: true }`: the tile cache and feature metadata are dropped and the walking graph is
+ * marked stale (rebuilt on next use). While the database is down nothing is dropped, so cached tiles
+ * and the in-memory graph keep serving (degraded mode).
+ *
+ * Decorates `app.changeFeed` (ready promise, state and counters for tests and /api/health, subscribe).
  */
 import fp from 'fastify-plugin';
 import pg from 'pg';
-import { parseChangeNotice } from '../../tiles/change-notice.ts';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    changeFeed: { ready: Promise<void>; received: number };
-  }
-}
+import { parseChangeNotice, type ChangeNotice } from '../../tiles/change-notice.ts';
 
 export const CHANGE_CHANNEL = 'citycheck_change';
 
-export default fp<{ databaseUrl: string }>(
+/** A change: the notice, or `everything` after a reconnect (notices may have been missed). */
+export type FeedEvent = { everything: false; change: ChangeNotice } | { everything: true };
+
+export interface ChangeFeed {
+  /** Resolves once the first LISTEN succeeded (never rejects; stays pending while the database is down). */
+  ready: Promise<void>;
+  /** True while the LISTEN connection is up. */
+  readonly connected: boolean;
+  /** Notices received. */
+  readonly received: number;
+  /** Successful reconnects after a lost or failed connection. */
+  readonly reconnects: number;
+  /** Calls `listener` for every change; returns the unsubscribe function. */
+  subscribe(listener: (e: FeedEvent) => void): () => void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    changeFeed: ChangeFeed;
+  }
+}
+
+export interface ChangeListenerOptions {
+  databaseUrl: string;
+  /** Apply notices to the tile cache and feature metadata (default true; false for tile tests that need a still cache). */
+  tiles?: boolean;
+  /** First reconnect delay in ms (default 250), doubled per failure up to `maxRetryMs` (default 5000). */
+  minRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+export default fp<ChangeListenerOptions>(
   async (app, opts) => {
+    const minRetry = opts.minRetryMs ?? 250;
+    const maxRetry = opts.maxRetryMs ?? 5000;
+    const listeners = new Set<(e: FeedEvent) => void>();
     let client: pg.Client | null = null;
     let closing = false;
-    let retryMs = 250;
+    let retryMs = minRetry;
+    let timer: NodeJS.Timeout | null = null;
+    let everConnected = false;
+    let lostSinceConnect = false;
+    let received = 0;
+    let reconnects = 0;
     let markReady!: () => void;
-    const feed = { ready: new Promise<void>((r) => (markReady = r)), received: 0 };
+    const ready = new Promise<void>((r) => (markReady = r));
+
+    const emit = (e: FeedEvent) => {
+      for (const l of listeners) {
+        try {
+          l(e);
+        } catch (err) {
+          app.log.error({ err }, 'change feed subscriber failed');
+        }
+      }
+    };
+    const feed: ChangeFeed = {
+      ready,
+      get connected() {
+        return client !== null;
+      },
+      get received() {
+        return received;
+      },
+      get reconnects() {
+        return reconnects;
+      },
+      subscribe(l) {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
     app.decorate('changeFeed', feed);
 
-    const connect = async (): Promise<void> => {
-      const c = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'citycheck-change-listener' });
-      c.on('notification', (msg) => {
-        if (msg.channel !== CHANGE_CHANNEL || !msg.payload) return;
-        const change = parseChangeNotice(msg.payload);
-        if (!change) return app.log.warn({ payload: msg.payload.slice(0, 200) }, 'unreadable change notice');
-        feed.received++;
+    if (opts.tiles !== false) {
+      const allTables = [...new Set(app.tileCatalog.sources.flatMap((s) => s.def.tables))];
+      feed.subscribe((e) => {
+        const change: ChangeNotice = e.everything ? { tables: allTables, boxes: null } : e.change;
         const dropped = app.tiles.invalidate(change);
         app.features.invalidate(change);
         app.log.debug({ tables: change.tables, dropped }, 'tile cache invalidated');
       });
-      c.on('error', (err) => {
-        app.log.warn({ err }, 'change listener connection lost');
-        void c.end().catch(() => {});
-        if (client === c) client = null;
-        if (!closing) scheduleReconnect();
+    }
+
+    const lost = (c: pg.Client, err?: Error) => {
+      if (client !== c) return; // already handled ('error' and 'end' both fire)
+      client = null;
+      lostSinceConnect = true;
+      app.log.warn({ err }, 'change feed connection lost; reconnecting');
+      void c.end().catch(() => {});
+      scheduleReconnect();
+    };
+
+    const connect = async (): Promise<void> => {
+      const c = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'citycheck-change-feed', keepAlive: true });
+      c.on('notification', (msg) => {
+        if (msg.channel !== CHANGE_CHANNEL || !msg.payload) return;
+        const change = parseChangeNotice(msg.payload);
+        if (!change) return app.log.warn({ payload: msg.payload.slice(0, 200) }, 'unreadable change notice');
+        received++;
+        emit({ everything: false, change });
       });
-      await c.connect();
-      await c.query(`LISTEN ${CHANGE_CHANNEL}`);
+      c.on('error', (err) => lost(c, err));
+      c.on('end', () => lost(c));
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${CHANGE_CHANNEL}`);
+      } catch (err) {
+        c.removeAllListeners('end');
+        c.removeAllListeners('error');
+        c.on('error', () => {});
+        void c.end().catch(() => {});
+        throw err;
+      }
+      if (closing) {
+        await c.end().catch(() => {});
+        return;
+      }
       client = c;
-      retryMs = 250;
+      retryMs = minRetry;
+      if (everConnected || lostSinceConnect) {
+        reconnects++;
+        app.log.info('change feed reconnected: dropping caches, walking graph marked stale');
+        emit({ everything: true });
+      }
+      everConnected = true;
+      lostSinceConnect = false;
       markReady();
     };
 
     const scheduleReconnect = () => {
-      setTimeout(() => {
+      if (closing || timer) return;
+      timer = setTimeout(() => {
+        timer = null;
         if (closing) return;
-        app.tiles.cache?.clear();
         connect().catch((err) => {
-          app.log.warn({ err }, 'change listener reconnect failed');
-          retryMs = Math.min(retryMs * 2, 10_000);
+          app.log.warn({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'change feed reconnect failed');
+          retryMs = Math.min(retryMs * 2, maxRetry);
           scheduleReconnect();
         });
-      }, retryMs).unref();
+      }, retryMs);
+      timer.unref();
     };
 
     // A database that is down at boot only delays change tracking: the app still starts, /api/health
-    // says the database is unreachable, and the listener keeps trying (the cache is cleared on connect).
+    // says the database is unreachable, and the feed keeps trying (subscribers drop everything on connect).
     await connect().catch((err) => {
-      app.log.warn({ err }, 'change listener could not connect; retrying in the background');
+      lostSinceConnect = true;
+      app.log.warn({ err }, 'change feed could not connect; retrying in the background');
       scheduleReconnect();
     });
     app.addHook('onClose', async () => {
       closing = true;
-      await client?.end().catch(() => {});
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = null;
+      await c?.end().catch(() => {});
     });
   },
   { name: 'change-listener', dependencies: ['tile-catalog'] },

@@ -1,14 +1,15 @@
 /**
  * The shared walking graph as an app service (`app.walkGraph`): built on first use, kept in memory,
- * rebuilt when the network changes. It LISTENs on `citycheck_change` (see internal.notify_change in
- * sql/migrations/003_layers.sql): a notification whose `table` is walk_edge / walk_vertex, or whose
- * `tables` include one of them (one notification per import run), drops the graph and rebuilds it
- * in the background; callers awaiting `get()` meanwhile receive the new graph.
+ * rebuilt when the network changes. It listens through the one change feed (`app.changeFeed`,
+ * server/plugins/change-listener.ts): a notice naming walk_edge / walk_vertex (a row trigger, or
+ * one notice per import run) drops the graph and rebuilds it in the background; callers awaiting
+ * `get()` meanwhile receive the new graph. After the feed reconnects (notices may have been missed)
+ * the graph is marked stale and rebuilt lazily on next use. While the database is down the graph in
+ * memory keeps answering.
  *
  * Other tables' changes are passed on to `onChange` listeners (e.g. the life-circle cache).
  */
 import fp from 'fastify-plugin';
-import pg from 'pg';
 import { loadWalkGraph } from '../graph/load-walk-graph.ts';
 import type { WalkGraph } from '../graph/walk-graph.ts';
 
@@ -58,6 +59,14 @@ export class WalkGraphService {
     for (const l of this.listeners) l(tables);
   }
 
+  /** Marks the graph stale without rebuilding now: the next `get()` builds it (after a feed reconnect). */
+  markStale() {
+    this.graph = null;
+    this.version++;
+    if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = null;
+  }
+
   close() {
     if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
   }
@@ -83,49 +92,18 @@ declare module 'fastify' {
   }
 }
 
-export interface WalkGraphPluginOptions {
-  databaseUrl: string;
-}
-
-export default fp<WalkGraphPluginOptions>(
-  async (app, opts) => {
+export default fp(
+  async (app) => {
     const service = new WalkGraphService(
-      () => loadWalkGraph(app.db),
+      () => loadWalkGraph(app.analysisDb), // a full read of the network: on the analysis pool
       (m, err) => (err ? app.log.error({ err }, m) : app.log.info(m)),
     );
     app.decorate('walkGraph', service);
-
-    // A dedicated connection for LISTEN; a database that is down only delays change tracking.
-    let client: pg.Client | null = null;
-    let closing = false;
-    const listen = async () => {
-      if (closing) return;
-      const c = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'citycheck-walk-graph' });
-      c.on('notification', (msg) => service.notify(changedTables(msg.payload)));
-      c.on('error', (err) => {
-        app.log.warn({ err }, 'walk graph change listener lost; reconnecting');
-        client = null;
-        service.notify(['walk_edge']); // changes may have been missed
-        setTimeout(() => void listen(), 2000).unref();
-      });
-      try {
-        await c.connect();
-        await c.query('LISTEN citycheck_change');
-        if (closing) await c.end();
-        else client = c;
-      } catch (err) {
-        app.log.warn({ err }, 'walk graph change listener could not connect');
-        c.end().catch(() => {});
-      }
-    };
-    app.addHook('onReady', async () => {
-      await listen();
-    });
+    const unsubscribe = app.changeFeed.subscribe((e) => (e.everything ? service.markStale() : service.notify(e.change.tables)));
     app.addHook('onClose', async () => {
-      closing = true;
+      unsubscribe();
       service.close();
-      await client?.end().catch(() => {});
     });
   },
-  { name: 'walk-graph', dependencies: ['db'] },
+  { name: 'walk-graph', dependencies: ['db', 'change-listener'] },
 );

@@ -2,10 +2,21 @@
  * The CityCheck application as a Fastify plugin tree. `server.ts` only listens and shuts down;
  * tests build this app and call `app.inject()`.
  *
- * Order: external plugins (compress, swagger) → services (db) → error handling → routes → client.
+ * Order: external plugins (security headers, rate limits, compress, swagger) → services (db, tiles,
+ * change feed, walking graph) → error handling → routes → client.
+ *
+ * Environment read here (each also settable through AppOptions, which wins):
+ * | variable                         | default | meaning |
+ * |----------------------------------|---------|---------|
+ * | CITYCHECK_RATE_LIMIT_MAX         | 30      | expensive requests (analysis runs, what-ifs, isochrones) per client per window; 0 = off |
+ * | CITYCHECK_RATE_LIMIT_WINDOW_MS   | 60000   | the window in ms |
+ * | CITYCHECK_BODY_LIMIT_BYTES       | 2097152 | largest accepted request body (larger → 413) |
+ * | CITYCHECK_ANALYSIS_CONNECTIONS   | 4       | connections of the analysis pool (server/plugins/db.ts) |
  */
 import path from 'node:path';
 import compress from '@fastify/compress';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -36,26 +47,112 @@ export interface AppOptions {
   clientDir?: string;
   /** Tile services (cache size, tile statement timeout, extra sources); see server/plugins/tile-catalog.ts. */
   tiles?: TilePluginOptions & TileRouteOptions;
+  /** Per-client limit on expensive endpoints (see {@link isExpensiveRoute}); false = off. */
+  rateLimit?: { max: number; timeWindowMs: number } | false;
+  /** Largest accepted request body in bytes (larger → 413). */
+  bodyLimitBytes?: number;
+  /** Connections of the analysis pool and how long an analysis may queue for one (server/plugins/db.ts). */
+  analysis?: { connections?: number; queueTimeoutMs?: number };
+  /** Reconnect backoff of the change feed (server/plugins/change-listener.ts). */
+  changeFeed?: { minRetryMs?: number; maxRetryMs?: number };
 }
 
+/** A bad CITYCHECK_RATE_LIMIT_* or CITYCHECK_BODY_LIMIT_BYTES value. */
+export class AppConfigError extends Error {
+  readonly code = 'APP_CONFIG_ERROR';
+}
+
+function envInt(name: string, def: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new AppConfigError(`${name} must be an integer in ${min}–${max}, got "${raw}"`);
+  return n;
+}
+
+/**
+ * The expensive endpoints, limited per client: every analysis POST (runs, what-ifs, pocket parks,
+ * scenarios) and the GETs that compute (life-circle report, isochrone). Stored results (GET by run id,
+ * CSV, GeoJSON) are cheap reads and not limited.
+ */
+export function isExpensiveRoute(method: string | string[], url: string): boolean {
+  if (!url.startsWith('/api/analysis/')) return false;
+  const methods = Array.isArray(method) ? method : [method];
+  if (methods.includes('POST')) return true;
+  return methods.includes('GET') && (url === '/api/analysis/isochrone' || url === '/api/analysis/life-circle');
+}
+
+/**
+ * Content Security Policy for the client (client/): scripts, styles and data from this origin only;
+ * maplibre-gl runs its workers from blob: URLs and draws data: / blob: images; React and maplibre set
+ * inline styles. Nothing may frame the app (clickjacking).
+ */
+export const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  workerSrc: ["'self'", 'blob:'],
+  childSrc: ["'self'", 'blob:'],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'", 'data:', 'blob:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  // The app is served over plain HTTP on a LAN as often as behind TLS: never rewrite to https.
+  upgradeInsecureRequests: null,
+};
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const rateLimitOpts = opts.rateLimit ?? (() => {
+    const max = envInt('CITYCHECK_RATE_LIMIT_MAX', 30, 0, 1_000_000);
+    return max === 0 ? false : { max, timeWindowMs: envInt('CITYCHECK_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000) };
+  })();
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info' },
+    bodyLimit: opts.bodyLimitBytes ?? envInt('CITYCHECK_BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false }, plugins: [finiteNumbersAjvPlugin] },
     // Composite tile paths name up to 16 layers in one segment (/tiles/a,b,…/z/x/y.mvt): above the default 100.
     routerOptions: { maxParamLength: 400 },
   });
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    // Tiles, styles and OGC API Features are public map data that other web maps may load.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  if (rateLimitOpts) {
+    // Runs before @fastify/rate-limit's own onRoute hook: marks the expensive routes, whichever plugin declares them.
+    app.addHook('onRoute', (route) => {
+      if (isExpensiveRoute(route.method, route.url)) route.config = { ...route.config, rateLimit: { groupId: 'analysis' } } as typeof route.config;
+    });
+    await app.register(rateLimit, {
+      global: false,
+      max: rateLimitOpts.max,
+      timeWindow: rateLimitOpts.timeWindowMs,
+      errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`Too many analysis requests from this client; retry in ${ctx.after}.`), { statusCode: 429 }),
+    });
+  }
   await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 512 });
   await app.register(swagger, {
     openapi: {
       info: { title: 'CityCheck 城检 API', version: '0.1.0', description: 'Urban health check (城市体检) and renewal (城市更新) web GIS' },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(dbPlugin, { databaseUrl: opts.databaseUrl, statementTimeoutMs: opts.statementTimeoutMs ?? 8000 });
+  // Swagger UI sets its own CSP on /docs (its scripts and styles), without the https upgrade.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs', staticCSP: true,
+    transformStaticCSP: (h) => h.replace(/\s*upgrade-insecure-requests;?/, '').replace(/frame-ancestors 'self'/, "frame-ancestors 'none'"),
+  });
+  await app.register(dbPlugin, {
+    databaseUrl: opts.databaseUrl, statementTimeoutMs: opts.statementTimeoutMs ?? 8000,
+    analysisConnections: opts.analysis?.connections, analysisQueueTimeoutMs: opts.analysis?.queueTimeoutMs,
+  });
   await app.register(tileCatalog, { databaseUrl: opts.databaseUrl, ...opts.tiles });
-  if (opts.tiles?.listen !== false) await app.register(changeListener, { databaseUrl: opts.databaseUrl });
-  await app.register(walkGraph, { databaseUrl: opts.databaseUrl });
+  // One change feed for every listener; `tiles.listen: false` only keeps it off the tile cache.
+  await app.register(changeListener, { databaseUrl: opts.databaseUrl, tiles: opts.tiles?.listen !== false, ...opts.changeFeed });
+  await app.register(walkGraph);
   await app.register(errorHandler);
 
   await app.register(healthRoutes);

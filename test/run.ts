@@ -3,6 +3,11 @@
  * server, re-creates the test database, runs vitest, and closes with the plain line
  * `N passed, N failed, N skipped` that CI reads. Exit code is non-zero on any failure.
  *
+ * The test cluster is stopped at the end only when this run started it and nobody else is connected
+ * (another checkout's tests or a benchmark may be using a cluster that was already running).
+ * Rate limits are off in tests (CITYCHECK_RATE_LIMIT_MAX=0) unless set; the tests of the limit
+ * configure their own app.
+ *
  * Environment: TEST_DB_NAME (default citycheck_test) lets parallel runs use separate databases;
  * extra arguments are passed to vitest (e.g. `npm test -- test/geodata`).
  */
@@ -12,6 +17,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { REPO_ROOT, loadConfig } from '../server/config.ts';
 import { bootstrapDatabase } from '../server/db/bootstrap.ts';
+import { isClusterReady, stopCluster } from '../server/db/local-cluster.ts';
 import { ensureDatabase, migrate } from '../server/db/migrate.ts';
 import { BROWSER_PACKAGES, ensurePackages } from '../server/db/system-packages.ts';
 
@@ -20,9 +26,12 @@ const dbName = process.env.TEST_DB_NAME || 'citycheck_test';
 ensurePackages(BROWSER_PACKAGES);
 
 const t0 = performance.now();
+const testPgData = path.join(REPO_ROOT, '.data/pg-test');
+const testPgPort = Number(process.env.CITYCHECK_TEST_PGPORT || 54330);
+const startedCluster = !config.databaseUrl && !isClusterReady(testPgPort);
 const url = config.databaseUrl ? await testDatabaseOn(config.databaseUrl) : await bootstrapDatabase({
-  pgData: path.join(REPO_ROOT, '.data/pg-test'),
-  pgPort: Number(process.env.CITYCHECK_TEST_PGPORT || 54330),
+  pgData: testPgData,
+  pgPort: testPgPort,
   dbName,
   unsafeFast: true,
   recreate: true,
@@ -63,8 +72,33 @@ fs.rmSync(jsonFile, { force: true });
 const vitest = spawnSync(
   process.execPath,
   [path.join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, NO_COLOR: '1', TEST_DATABASE_URL: url, CITYCHECK_TEST_DB: dbName } },
+  {
+    stdio: 'inherit',
+    env: { ...process.env, NO_COLOR: '1', TEST_DATABASE_URL: url, CITYCHECK_TEST_DB: dbName, CITYCHECK_RATE_LIMIT_MAX: process.env.CITYCHECK_RATE_LIMIT_MAX ?? '0' },
+  },
 );
+
+/** Stops the test cluster if this run started it and no one else is connected to it now. */
+async function stopClusterIfOurs(): Promise<void> {
+  if (!startedCluster) return;
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  let others = 0;
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+    others = rows[0].n;
+  } catch {
+    return; // already down
+  } finally {
+    await client.end().catch(() => {});
+  }
+  if (others > 0) console.log(`test cluster left running: ${others} other connection(s) use it`);
+  else stopCluster(testPgData);
+}
+await stopClusterIfOurs();
 
 let passed = 0;
 let failed = 0;

@@ -152,6 +152,11 @@ function assertOwnCluster(url: string, dataDir: string, port: number): void {
   );
 }
 
+/** True when a server accepts connections on 127.0.0.1:port (whoever started it). */
+export function isClusterReady(port: number): boolean {
+  return isReady(port);
+}
+
 /** Stops the cluster (fast mode). Used by `npm run db -- stop`. */
 export function stopCluster(dataDir: string): void {
   if (!fs.existsSync(path.join(dataDir, 'postmaster.pid'))) return;

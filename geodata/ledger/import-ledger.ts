@@ -13,10 +13,12 @@ import type pg from 'pg';
 import { geometryToWgs84, parseInputCrs, type Geometry, type InputCrs } from '../crs/to-wgs84.ts';
 import { ImportRejectedError, finishRun, inImportTransaction, startRun, type DatasetRef, type ImportIssue, type RunResult } from '../import-run.ts';
 import { checkGeometry, simplifyType } from './check-geometry.ts';
+import type { LayerSpec } from './layer-spec.ts';
+import { LedgerMappingError, emptyMapping, resolveMapping, type LedgerMapping } from './ledger-mapping.ts';
 import { layerSpec } from './layers.ts';
 import { loadLedger } from './load-ledger.ts';
-import { mapHeaders, mapRows, missingColumns, type LedgerRecord } from './map-row.ts';
-import { LedgerFileError, readLedgerFile, type LedgerFormat } from './read-ledger-file.ts';
+import { headerWarnings, mapHeaders, mapRows, missingColumns, type HeaderMap, type LedgerRecord } from './map-row.ts';
+import { LedgerFileError, readLedgerFile, type LedgerFormat, type LedgerTable } from './read-ledger-file.ts';
 
 export interface ImportLedgerOptions {
   /** estate | waterlogging_point | heritage_district | heritage_zone | heritage_site | facility | admin_unit | green_space */
@@ -26,8 +28,12 @@ export interface ImportLedgerOptions {
   format?: LedgerFormat;
   /** Declared CRS of the coordinates in the file: wgs84 | cgcs2000 | gcj02 | bd09 (spellings like "GCJ-02" accepted). */
   crs: InputCrs | string;
-  /** A dataset, or the id of one (an unknown id is registered with its id as name). */
+  /** A dataset, or the id of one (an unknown id is registered with its id as name, a known one keeps its name). */
   dataset: DatasetRef | string;
+  /** Display name of the dataset (the city's name in the UI); overrides the dataset's name. */
+  datasetName?: string;
+  /** The planner's header → field mapping and value vocabularies (ledger-mapping.ts). */
+  mapping?: LedgerMapping;
   /** Check year (体检年度) the rows belong to. */
   checkYear: number;
   /** XLSX sheet name, or the layer name inside a GeoPackage. Default: the first. */
@@ -43,17 +49,26 @@ export interface ImportLedgerOptions {
   log?: (msg: string) => void;
 }
 
-async function resolveDataset(pool: pg.Pool, d: DatasetRef | string): Promise<DatasetRef> {
-  if (typeof d !== 'string') return d;
+/** The dataset to import into; a known id keeps its stored name unless `name` is given. */
+export async function resolveDataset(pool: pg.Pool, d: DatasetRef | string, name?: string): Promise<DatasetRef> {
+  if (typeof d !== 'string') return name ? { ...d, name } : d;
   const { rows } = await pool.query(`SELECT id, name, source, licence, attribution, is_sample FROM app.dataset WHERE id = $1`, [d]);
   const r = rows[0];
-  return r ? { id: r.id, name: r.name, source: r.source ?? undefined, licence: r.licence ?? undefined, attribution: r.attribution ?? undefined, isSample: r.is_sample } : { id: d, name: d };
+  const ref: DatasetRef = r ? { id: r.id, name: r.name, source: r.source ?? undefined, licence: r.licence ?? undefined, attribution: r.attribution ?? undefined, isSample: r.is_sample } : { id: d, name: d };
+  return name ? { ...ref, name } : ref;
 }
 
-async function facilityTypeLookup(pool: pg.Pool): Promise<Map<string, string>> {
+/** Facility types by code, Chinese and English name, plus the mapping's vocabulary (checked against the codes). */
+async function facilityTypeLookup(pool: pg.Pool, vocabulary: Record<string, string>): Promise<Map<string, string>> {
   const { rows } = await pool.query<{ code: string; name_zh: string; name_en: string }>(`SELECT code, name_zh, name_en FROM app.facility_type`);
   const m = new Map<string, string>();
   for (const r of rows) for (const k of [r.code, r.name_zh, r.name_en.toLowerCase()]) m.set(k, r.code);
+  const codes = new Set(rows.map((r) => r.code));
+  const bad = Object.entries(vocabulary).filter(([, code]) => !codes.has(code));
+  if (bad.length) {
+    throw new LedgerMappingError(`values: facility types ${bad.map(([s, c]) => `"${s}" → "${c}"`).join(', ')} name no facility type code (codes: ${[...codes].join(', ')})`);
+  }
+  for (const [src, code] of Object.entries(vocabulary)) { m.set(src, code); m.set(src.toLowerCase(), code); }
   return m;
 }
 
@@ -87,6 +102,48 @@ function toWgs84Records(records: LedgerRecord[], spec: ReturnType<typeof layerSp
   return ok;
 }
 
+/** A ledger read, mapped, validated and converted to WGS-84, not yet staged. */
+export interface PreparedLedger {
+  spec: LayerSpec;
+  table: LedgerTable;
+  map: HeaderMap;
+  /** Valid rows, geometry in WGS-84. */
+  records: LedgerRecord[];
+  /** Column warnings, then row errors and warnings. */
+  issues: ImportIssue[];
+  /** Set when the file as a whole cannot be imported (required columns missing); `issues` says which. */
+  fileError?: string;
+}
+
+/** Layer spec with the mapping's vocabularies, the resolved mapping and the facility lookup: checked before any write. */
+export async function resolveLedgerInputs(pool: pg.Pool, o: Pick<ImportLedgerOptions, 'layer' | 'mapping'>) {
+  const mapping = resolveMapping(o.mapping ?? emptyMapping(), layerSpec(o.layer));
+  const facilityTypes = mapping.spec.layer === 'facility' ? await facilityTypeLookup(pool, mapping.facilityVocabulary) : undefined;
+  return { mapping, spec: mapping.spec, facilityTypes };
+}
+
+/**
+ * Reads, maps and validates a ledger file and converts its geometry; writes nothing.
+ * Missing required columns give `fileError` and no records.
+ * @throws LedgerFileError for an unreadable or empty file.
+ */
+export async function prepareLedger(pool: pg.Pool, o: ImportLedgerOptions, inputs: Awaited<ReturnType<typeof resolveLedgerInputs>>, crs: InputCrs, seen: { rowsIn: number } = { rowsIn: 0 }): Promise<PreparedLedger> {
+  const { spec, mapping, facilityTypes } = inputs;
+  const table = await readLedgerFile(o.file, o.format, o.sheet);
+  seen.rowsIn = table.rows.length;
+  o.log?.(`${spec.layer}: read ${table.rows.length} rows from ${path.basename(o.file)}${table.encoding ? ` (${table.encoding})` : ''}`);
+  const map = mapHeaders(table.headers, spec, mapping);
+  const missing = missingColumns(map, spec, table);
+  if (missing.length) {
+    return { spec, table, map, records: [], fileError: `Missing required columns (缺少必需列): ${missing.join('; ')}. Found columns (文件中的列): ${table.headers.join(', ')}`,
+      issues: missing.map((m) => ({ field: m.split(' (')[0], message: `missing column (缺少列): ${m}`, severity: 'error' as const })) };
+  }
+  const { records, issues } = mapRows(table, spec, map, facilityTypes);
+  const all = [...headerWarnings(map, spec), ...issues];
+  const converted = toWgs84Records(await resolveWkt(pool, records, all), spec, crs, all);
+  return { spec, table, map, records: converted, issues: all };
+}
+
 function rejectedRows(issues: ImportIssue[]): number {
   return new Set(issues.filter((i) => i.severity === 'error').map((i) => i.row ?? 0)).size;
 }
@@ -101,29 +158,21 @@ function rejectedRows(issues: ImportIssue[]): number {
 export async function importLedger(pool: pg.Pool, o: ImportLedgerOptions): Promise<RunResult> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
-  const spec = layerSpec(o.layer);
+  const inputs = await resolveLedgerInputs(pool, o);
+  const spec = inputs.spec;
   const crs = parseInputCrs(o.crs);
-  const dataset = await resolveDataset(pool, o.dataset);
+  const dataset = await resolveDataset(pool, o.dataset, o.datasetName);
   const bytes = await fs.readFile(o.file).catch(() => null);
   const runId = await startRun(pool, {
     dataset, kind: o.kind ?? 'ledger', layer: spec.layer, source: path.resolve(o.file), checkYear: o.checkYear,
     fileSha256: bytes ? createHash('sha256').update(bytes).digest('hex') : undefined,
-    params: { crs, format: o.format ?? null, sheet: o.sheet ?? null },
+    params: { crs, format: o.format ?? null, sheet: o.sheet ?? null, ...(o.mapping ? { mapping: o.mapping } : {}) },
   });
-  let rowsIn = 0;
+  const seen = { rowsIn: 0 };
   try {
-    const table = await readLedgerFile(o.file, o.format, o.sheet);
-    rowsIn = table.rows.length;
-    log(`${spec.layer}: read ${rowsIn} rows from ${path.basename(o.file)}${table.encoding ? ` (${table.encoding})` : ''}`);
-    const map = mapHeaders(table.headers, spec);
-    const missing = missingColumns(map, spec, table);
-    if (missing.length) {
-      throw new ImportRejectedError(`Missing required columns (缺少必需列): ${missing.join('; ')}. Found columns (文件中的列): ${table.headers.join(', ')}`,
-        missing.map((m) => ({ field: m.split(' (')[0], message: `missing column (缺少列): ${m}`, severity: 'error' as const })));
-    }
-    const facilityTypes = spec.layer === 'facility' ? await facilityTypeLookup(pool) : undefined;
-    const { records, issues } = mapRows(table, spec, map, facilityTypes);
-    const converted = toWgs84Records(await resolveWkt(pool, records, issues), spec, crs, issues);
+    const { records: converted, issues, fileError } = await prepareLedger(pool, o, inputs, crs, seen);
+    const rowsIn = seen.rowsIn;
+    if (fileError) throw new ImportRejectedError(fileError, issues);
     if (issues.some((i) => i.severity === 'error')) {
       throw new ImportRejectedError(`${rejectedRows(issues)} of ${rowsIn} rows have errors; nothing was imported (存在错误行，整个文件未导入)`, issues);
     }
@@ -133,21 +182,22 @@ export async function importLedger(pool: pg.Pool, o: ImportLedgerOptions): Promi
         estateRadiusM: o.estateRadiusM ?? 60, estateLanduseMaxM2: o.estateLanduseMaxM2 ?? 100_000, repairAreaRatio: o.repairAreaRatio ?? 1.25,
       });
       if (r.issues.some((i) => i.severity === 'error')) {
-        throw new ImportRejectedError(`${rejectedRows(r.issues)} of ${rowsIn} rows have invalid geometry; nothing was imported (几何错误，整个文件未导入)`, r.issues);
+        throw new ImportRejectedError(`${rejectedRows(r.issues)} of ${rowsIn} rows have invalid geometry; nothing was imported (几何错误，整个文件未导入)`, [...issues, ...r.issues]);
       }
       return r;
     }, () => ({ tables: [`app.${spec.table}`] }));
     const counts = { [`app.${spec.table}`]: result.loaded };
-    await finishRun(pool, runId, { status: 'succeeded', rowsIn, rowsLoaded: result.loaded, rowsRejected: 0, counts, issues: result.issues });
-    log(`${spec.layer}: loaded ${result.loaded} rows${result.issues.length ? `, ${result.issues.length} warnings` : ''}`);
-    return { runId, rowsIn, rowsLoaded: result.loaded, rowsRejected: 0, counts, issues: result.issues, seconds: (performance.now() - t0) / 1000 };
+    const warnings = [...issues, ...result.issues];
+    await finishRun(pool, runId, { status: 'succeeded', rowsIn, rowsLoaded: result.loaded, rowsRejected: 0, counts, issues: warnings });
+    log(`${spec.layer}: loaded ${result.loaded} rows${warnings.length ? `, ${warnings.length} warnings` : ''}`);
+    return { runId, rowsIn, rowsLoaded: result.loaded, rowsRejected: 0, counts, issues: warnings, seconds: (performance.now() - t0) / 1000 };
   } catch (err) {
     if (err instanceof ImportRejectedError || err instanceof LedgerFileError) {
       const issues = err instanceof ImportRejectedError ? err.issues : [{ message: err.message, severity: 'error' as const }];
-      await finishRun(pool, runId, { status: 'rejected', rowsIn, rowsLoaded: 0, rowsRejected: rejectedRows(issues), message: err.message, issues });
+      await finishRun(pool, runId, { status: 'rejected', rowsIn: seen.rowsIn, rowsLoaded: 0, rowsRejected: rejectedRows(issues), message: err.message, issues });
       throw new ImportRejectedError(err.message, issues, runId);
     }
-    await finishRun(pool, runId, { status: 'failed', rowsIn, message: (err as Error).message }).catch(() => {});
+    await finishRun(pool, runId, { status: 'failed', rowsIn: seen.rowsIn, message: (err as Error).message }).catch(() => {});
     throw err;
   }
 }

@@ -43,14 +43,31 @@ export interface LayerSpec {
   geometry: GeometryKind;
   /** Point input is accepted and turned into a footprint polygon (estates given as points). */
   pointFootprint?: boolean;
+  /**
+   * Words real ledgers put before a header (易涝点名称, 潜在积水点位, 内涝风险等级): a header that
+   * matches nothing is matched again with these stripped from its start, repeatedly.
+   */
+  headerPrefixes?: string[];
+  /**
+   * Rows without a name get a generated, stable one (with a warning) instead of a rejection:
+   * `<prefix> <file id>`, else `<prefix> (lon, lat)` from the file's own coordinates. Only for
+   * layers whose name describes a place rather than identifies it (candidate lists of 积水点 have none).
+   */
+  generatedName?: { prefix: string };
   fields: FieldSpec[];
 }
 
 /** Headers that carry the row's stable id (upsert key). */
-export const ID_HEADERS = ['编号', '唯一编号', '标识码', '编码', 'id', 'source_id', 'sourceid', 'fid', 'code_id'];
+export const ID_HEADERS = ['编号', '唯一编号', '标识码', '编码', '点位编号', '点编号', '点位代码', '统一编号', 'id', 'source_id', 'sourceid', 'fid', 'code_id'];
+/**
+ * Row counters (序号). Not ids: a 序号 is renumbered when rows are sorted, inserted or deleted, and an
+ * id that moves makes a re-import overwrite one place with another's data. Kept in props and named
+ * in the mapping report; a planner whose 序号 never changes maps it with `--map 序号=id`.
+ */
+export const SEQ_HEADERS = ['序号', '顺序号', '行号', '序', 'no', 'no.', 'seq'];
 /** Longitude / latitude columns. */
-export const LON_HEADERS = ['经度', '经度坐标', 'lon', 'lng', 'long', 'longitude', 'x', 'x坐标', '横坐标'];
-export const LAT_HEADERS = ['纬度', '纬度坐标', 'lat', 'latitude', 'y', 'y坐标', '纵坐标'];
+export const LON_HEADERS = ['经度', '经度坐标', '东经', 'lon', 'lng', 'long', 'longitude', 'x', 'x坐标', '横坐标'];
+export const LAT_HEADERS = ['纬度', '纬度坐标', '北纬', 'lat', 'latitude', 'y', 'y坐标', '纵坐标'];
 /** WKT geometry column. */
 export const WKT_HEADERS = ['wkt', 'geometry', 'geom', 'the_geom', 'shape', '几何', '空间范围', '坐标串', '范围'];
 

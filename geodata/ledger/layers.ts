@@ -19,6 +19,7 @@ export const RENOVATION_CLASS = { 基础: 'basic', 基础类: 'basic', basic: 'b
 
 const estate: LayerSpec = {
   layer: 'estate', table: 'estate', label: '小区 estate', geometry: 'polygon', pointFootprint: true,
+  headerPrefixes: ['老旧', '待改造', '改造'],
   fields: [
     name(true, ['小区名称', '小区名', '项目名称', 'estate', 'estatename']),
     address,
@@ -39,8 +40,11 @@ const estate: LayerSpec = {
 
 const waterlogging: LayerSpec = {
   layer: 'waterlogging_point', table: 'waterlogging_point', label: '内涝积水点 waterlogging point', geometry: 'point',
+  // 易涝点名称, 潜在积水点位, 内涝积水点名称, 内涝风险等级 …: the prefix says what kind of point, not which field.
+  headerPrefixes: ['潜在', '易涝', '积水', '内涝', '渍水', '涝水'],
+  generatedName: { prefix: '积水点' },
   fields: [
-    name(true, ['积水点名称', '积水点', '易涝点名称', '点位名称']),
+    name(true, ['积水点名称', '积水点', '易涝点名称', '点位名称', '点名称', '点位', '点', '位置名称', '地点', '地点名称']),
     { field: 'location_type', label: '位置类型 location_type', headers: ['位置类型', '类型', '积水点类型', 'location_type'], default: 'other',
       type: { kind: 'enum', domain: 'location_type', values: { 道路: 'road', 路段: 'road', 下穿通道: 'underpass', 下凹桥: 'underpass', 下穿: 'underpass', 下立交: 'underpass', 下凹式立交桥: 'underpass', 低洼地: 'low_lying', 低洼: 'low_lying', 地下空间: 'underground', 地下车库: 'underground', 小区: 'estate', 其他: 'other', road: 'road', underpass: 'underpass', low_lying: 'low_lying', underground: 'underground', estate: 'estate', other: 'other' } } },
     { field: 'max_depth_cm', label: '积水深度 max_depth_cm', headers: ['积水深度', '最大积水深度', '水深', 'max_depth_cm', 'depth', 'depth_cm'],
@@ -52,8 +56,11 @@ const waterlogging: LayerSpec = {
     { field: 'last_occurrence', label: '最近积水时间 last_occurrence', headers: ['最近积水时间', '最近积水日期', '最近一次积水', 'last_occurrence'], type: { kind: 'date' } },
     { field: 'status', label: '状态 status', headers: ['状态', '治理状态', 'status'], default: 'untreated',
       type: { kind: 'enum', domain: 'waterlogging_status', values: { 未治理: 'untreated', 待治理: 'untreated', 治理中: 'in_progress', 整治中: 'in_progress', 已销号: 'closed', 已治理: 'closed', 已消除: 'closed', untreated: 'untreated', in_progress: 'in_progress', closed: 'closed' } } },
-    { field: 'severity', label: '严重程度 severity', headers: ['严重程度', '风险等级', '等级', 'severity'],
-      type: { kind: 'enum', domain: 'severity', values: { 轻度: 'low', 轻微: 'low', 低: 'low', 一般: 'medium', 中度: 'medium', 中: 'medium', 较重: 'high', 重度: 'high', 高: 'high', 严重: 'severe', low: 'low', medium: 'medium', high: 'high', severe: 'severe' } } },
+    // Risk grades (高/中/低, 高风险/中风险/低风险) map to the nearest severity; a city whose 高风险 means
+    // severe says so in a vocabulary file (README: value vocabularies).
+    { field: 'severity', label: '严重程度 severity', headers: ['严重程度', '风险等级', '风险级别', '等级', '风险', '积水等级', 'risk', 'risk_level', 'severity'],
+      type: { kind: 'enum', domain: 'severity', values: { 轻度: 'low', 轻微: 'low', 低: 'low', 低风险: 'low', 较低风险: 'low', 一般: 'medium', 中度: 'medium', 中: 'medium', 中风险: 'medium', 中等风险: 'medium',
+        较重: 'high', 重度: 'high', 高: 'high', 高风险: 'high', 较高风险: 'high', 严重: 'severe', 极高风险: 'severe', low: 'low', medium: 'medium', high: 'high', severe: 'severe' } } },
   ],
 };
 

@@ -144,14 +144,50 @@ const LINKS: Record<string, string> = {
 };
 
 /**
+ * The staging half, which writes only the transaction's temporary table: stage, repair invalid
+ * polygons, derive estate footprints. Returns the repair issues; errors mean the file is rejected.
+ * `--check` runs exactly this in a transaction it rolls back.
+ */
+export async function stageLedger(client: pg.PoolClient, spec: LayerSpec, records: LedgerRecord[], o: Pick<LoadOptions, 'estateRadiusM' | 'estateLanduseMaxM2' | 'repairAreaRatio'>): Promise<ImportIssue[]> {
+  await stage(client, records);
+  const issues = await repairInvalid(client, o.repairAreaRatio);
+  if (issues.some((i) => i.severity === 'error')) return issues;
+  if (spec.pointFootprint) await estateFootprints(client, o.estateRadiusM, o.estateLanduseMaxM2);
+  return issues;
+}
+
+/** A staged row as it would land: key, parsed columns, props and the final geometry (WGS-84). */
+export interface StagedRow {
+  row: number;
+  sourceId: string;
+  attrs: Record<string, unknown>;
+  props: Record<string, unknown>;
+  geometryType: string;
+  /** WKT of a point, else the centroid of the shape, 6 decimals. */
+  where: string;
+  /** Vertex count and area (m², on the spheroid) of a polygon; null for points. */
+  vertices: number;
+  areaM2: number | null;
+}
+
+/** The first `limit` staged rows (after repair and footprints), in file order. */
+export async function previewStaged(client: pg.PoolClient, limit: number): Promise<StagedRow[]> {
+  const { rows } = await client.query<{ row_number: number; source_id: string; attrs: Record<string, unknown>; props: Record<string, unknown>; t: string; w: string; n: number; a: number | null }>(
+    `SELECT row_number, source_id, attrs, props, GeometryType(geom) AS t,
+            ST_AsText(CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_Centroid(geom) END, 6) AS w,
+            ST_NPoints(geom) AS n,
+            CASE WHEN GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON') THEN round(ST_Area(geom::geography)::numeric)::float8 END AS a
+     FROM ledger_stage ORDER BY row_number LIMIT $1`, [limit]);
+  return rows.map((r) => ({ row: r.row_number, sourceId: r.source_id, attrs: r.attrs, props: r.props, geometryType: r.t, where: r.w, vertices: r.n, areaM2: r.a }));
+}
+
+/**
  * Stages, repairs, derives footprints and upserts `records` (geometry already in WGS-84).
  * Returns error issues (the caller rolls back) or the loaded count with warnings.
  */
 export async function loadLedger(client: pg.PoolClient, spec: LayerSpec, records: LedgerRecord[], o: LoadOptions): Promise<LoadResult> {
-  await stage(client, records);
-  const issues = await repairInvalid(client, o.repairAreaRatio);
+  const issues = await stageLedger(client, spec, records, o);
   if (issues.some((i) => i.severity === 'error')) return { loaded: 0, issues, bbox: null };
-  if (spec.pointFootprint) await estateFootprints(client, o.estateRadiusM, o.estateLanduseMaxM2);
   const loaded = await upsert(client, spec, o);
   const link = Object.hasOwn(LINKS, spec.table) ? LINKS[spec.table] : undefined;
   if (link) await client.query(link, [o.runId]);

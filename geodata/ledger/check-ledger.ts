@@ -7,7 +7,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { parseInputCrs } from '../crs/to-wgs84.ts';
 import type { ImportIssue } from '../import-run.ts';
-import { prepareLedger, resolveLedgerInputs, type ImportLedgerOptions } from './import-ledger.ts';
+import { prepareLedger, resolveDataset, resolveLedgerInputs, type ImportLedgerOptions } from './import-ledger.ts';
 import { previewStaged, stageLedger, type StagedRow } from './load-ledger.ts';
 import type { ColumnReport } from './map-row.ts';
 
@@ -33,11 +33,13 @@ export interface LedgerCheck {
 /**
  * Checks a ledger file without writing; see the module comment.
  * @param o the options an import would take; `previewRows` rows are shown (default 5).
- * @throws LedgerMappingError for a mapping that does not fit the layer, LedgerFileError for an unreadable file.
+ * @throws LedgerMappingError for a mapping that does not fit the layer, LedgerFileError for an unreadable file,
+ *   UnknownCityError for a city that is not in the database.
  */
 export async function checkLedger(pool: pg.Pool, o: ImportLedgerOptions & { previewRows?: number }): Promise<LedgerCheck> {
   const inputs = await resolveLedgerInputs(pool, o);
   const crs = parseInputCrs(o.crs);
+  await resolveDataset(pool, o.dataset, o.datasetName, o.cityId); // an unknown --city fails here too
   const p = await prepareLedger(pool, o, inputs, crs);
   const base = { layer: p.spec.layer, file: path.basename(o.file), encoding: p.table.encoding, rowsIn: p.table.rows.length, columns: p.map.columns, idColumn: p.map.id };
   if (p.fileError) return { ...base, rows: [], issues: p.issues, fileError: p.fileError, wouldLoad: 0 };

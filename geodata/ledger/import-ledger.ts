@@ -30,8 +30,10 @@ export interface ImportLedgerOptions {
   crs: InputCrs | string;
   /** A dataset, or the id of one (an unknown id is registered with its id as name, a known one keeps its name). */
   dataset: DatasetRef | string;
-  /** Display name of the dataset (the city's name in the UI); overrides the dataset's name. */
+  /** Display name of the dataset; overrides the dataset's (stored) name. */
   datasetName?: string;
+  /** The city (a dataset id with no city of its own) these ledgers belong to; a known dataset keeps its city. */
+  cityId?: string;
   /** The planner's header → field mapping and value vocabularies (ledger-mapping.ts). */
   mapping?: LedgerMapping;
   /** Check year (体检年度) the rows belong to. */
@@ -49,13 +51,28 @@ export interface ImportLedgerOptions {
   log?: (msg: string) => void;
 }
 
-/** The dataset to import into; a known id keeps its stored name unless `name` is given. */
-export async function resolveDataset(pool: pg.Pool, d: DatasetRef | string, name?: string): Promise<DatasetRef> {
-  if (typeof d !== 'string') return name ? { ...d, name } : d;
-  const { rows } = await pool.query(`SELECT id, name, source, licence, attribution, is_sample FROM app.dataset WHERE id = $1`, [d]);
+/** A --city that names no city in the database. */
+export class UnknownCityError extends Error {
+  readonly code = 'UNKNOWN_CITY';
+  constructor(readonly cityId: string, cities: string[]) {
+    super(`unknown city "${cityId}" (城市不存在); cities: ${cities.join(', ') || 'none yet (import one first)'}`);
+  }
+}
+
+/**
+ * The dataset to import into. A known id keeps its stored name and city unless `name` / `cityId`
+ * are given, so a re-import never undoes a rename or detaches the ledger from its city.
+ */
+export async function resolveDataset(pool: pg.Pool, d: DatasetRef | string, name?: string, cityId?: string): Promise<DatasetRef> {
+  if (cityId !== undefined) {
+    const { rows } = await pool.query<{ id: string }>(`SELECT id FROM app.dataset WHERE city_id IS NULL ORDER BY id`);
+    if (!rows.some((r) => r.id === cityId)) throw new UnknownCityError(cityId, rows.map((r) => r.id));
+  }
+  const over = (ref: DatasetRef): DatasetRef => ({ ...ref, ...(name ? { name } : {}), ...(cityId ? { cityId } : {}) });
+  if (typeof d !== 'string') return over(d);
+  const { rows } = await pool.query(`SELECT id, name, source, licence, attribution, is_sample, city_id FROM app.dataset WHERE id = $1`, [d]);
   const r = rows[0];
-  const ref: DatasetRef = r ? { id: r.id, name: r.name, source: r.source ?? undefined, licence: r.licence ?? undefined, attribution: r.attribution ?? undefined, isSample: r.is_sample } : { id: d, name: d };
-  return name ? { ...ref, name } : ref;
+  return over(r ? { id: r.id, name: r.name, source: r.source ?? undefined, licence: r.licence ?? undefined, attribution: r.attribution ?? undefined, isSample: r.is_sample, cityId: r.city_id ?? undefined } : { id: d, name: d });
 }
 
 /** Facility types by code, Chinese and English name, plus the mapping's vocabulary (checked against the codes). */
@@ -161,7 +178,7 @@ export async function importLedger(pool: pg.Pool, o: ImportLedgerOptions): Promi
   const inputs = await resolveLedgerInputs(pool, o);
   const spec = inputs.spec;
   const crs = parseInputCrs(o.crs);
-  const dataset = await resolveDataset(pool, o.dataset, o.datasetName);
+  const dataset = await resolveDataset(pool, o.dataset, o.datasetName, o.cityId);
   const bytes = await fs.readFile(o.file).catch(() => null);
   const runId = await startRun(pool, {
     dataset, kind: o.kind ?? 'ledger', layer: spec.layer, source: path.resolve(o.file), checkYear: o.checkYear,

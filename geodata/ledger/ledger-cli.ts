@@ -7,17 +7,18 @@
 import pg from 'pg';
 import { ImportRejectedError, type ImportIssue } from '../import-run.ts';
 import { checkLedger, type LedgerCheck } from './check-ledger.ts';
-import { importLedger } from './import-ledger.ts';
+import { UnknownCityError, importLedger } from './import-ledger.ts';
 import { LedgerMappingError, mergeMappings, parseMapFlag, parseValueFlag, readMappingFile, type LedgerMapping } from './ledger-mapping.ts';
 import { LEDGER_LAYERS } from './layers.ts';
 import { LedgerFileError } from './read-ledger-file.ts';
 
-const USAGE = `usage: ledger <layer> <file> [--crs wgs84|cgcs2000|gcj02|bd09] [--dataset id] [--name 城市名称] [--year YYYY] [--sheet name]
+const USAGE = `usage: ledger <layer> <file> [--crs wgs84|cgcs2000|gcj02|bd09] [--dataset id] [--name 名称] [--city id] [--year YYYY] [--sheet name]
               [--mapping file.json]… [--map '源列=field']… [--value 'field:源值=code']… [--check]
 layers: ${Object.keys(LEDGER_LAYERS).join(', ')}
+--city names the city (an imported OSM dataset) the ledger belongs to; --name the ledger dataset's display name.
 --check prints the mapping, the first rows as they would land and the row errors, and writes nothing.`;
 
-const SINGLE = ['crs', 'dataset', 'year', 'sheet', 'radius', 'name'];
+const SINGLE = ['crs', 'dataset', 'year', 'sheet', 'radius', 'name', 'city'];
 const REPEATED = ['mapping', 'map', 'value'];
 const SWITCHES = ['check'];
 
@@ -119,7 +120,7 @@ export async function runLedgerCli(args: string[], ctx: { databaseUrl: string; g
   try {
     const mapping = await readMapping(parsed, layer);
     const options = {
-      layer, file, crs: flags.crs ?? 'wgs84', dataset: flags.dataset ?? 'city-ledger', datasetName: name, checkYear, sheet: flags.sheet, mapping,
+      layer, file, crs: flags.crs ?? 'wgs84', dataset: flags.dataset ?? 'city-ledger', datasetName: name, cityId: flags.city, checkYear, sheet: flags.sheet, mapping,
       estateRadiusM: flags.radius ? Number(flags.radius) : undefined, log: (m: string) => console.log(m),
     };
     if (parsed.switches.has('check')) {
@@ -138,7 +139,7 @@ export async function runLedgerCli(args: string[], ctx: { databaseUrl: string; g
       console.error(`nothing was written; report stored as run ${err.runId ?? '?'} in app.import_error`);
       return 1;
     }
-    if (err instanceof LedgerMappingError || err instanceof LedgerFileError) {
+    if (err instanceof LedgerMappingError || err instanceof LedgerFileError || err instanceof UnknownCityError) {
       console.error(`${err.message}\nnothing was written`);
       return 1;
     }

@@ -8,6 +8,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { FilterError } from './errors.ts';
 import type { FieldType } from './layer-def.ts';
 import { parseFilter, type FilterClause } from './filter-parser.ts';
+import { compileCql2 } from './cql2-compiler.ts';
 
 /** A compiled filter: the SQL predicate and a canonical text (for cache keys). */
 export interface CompiledFilter {
@@ -109,4 +110,25 @@ export function compileFilter(
   if (clauses.length === 0) return null;
   const parts = clauses.map((c) => compileClause(c, fields, table, codeDomains));
   return { where: sql<boolean>`(${sql.join(parts, sql` AND `)})`, canonical: JSON.stringify(clauses) };
+}
+
+/**
+ * Values of OGC `filter-lang`: `cql2-text` (OGC API Features Part 3), `cql-text` (its draft name,
+ * still sent by GDAL ≤ 3.6; read as CQL2-text) and `citycheck` (the short syntax above, the default
+ * when `filter-lang` is absent, so existing URLs keep their meaning).
+ */
+export const FILTER_LANGS = ['cql2-text', 'cql-text', 'citycheck'] as const;
+export type FilterLang = (typeof FILTER_LANGS)[number];
+
+/** Compiles a filter written in `lang` (see FILTER_LANGS); null for an empty filter. */
+export function compileFilterIn(
+  lang: FilterLang,
+  text: string | undefined,
+  fields: Record<string, FieldType>,
+  table = 't',
+  codeDomains: Readonly<Record<string, string>> = {},
+): CompiledFilter | null {
+  if (lang === 'citycheck') return compileFilter(text, fields, table, codeDomains);
+  if (text === undefined || text.trim() === '') return null;
+  return { where: compileCql2(text, fields, table, codeDomains), canonical: `cql2:${text}` };
 }

@@ -21,8 +21,9 @@ tables.point = osm2pgsql.define_table{
   },
 }
 
--- Every way as a line with its node ids (walking network topology, roads, rail, water lines,
--- and untagged members of incomplete boundary relations).
+-- Every tagged way, and every member way of a boundary relation (tagged or not, see stage 2
+-- below), as a line with its node ids (walking network topology, roads, rail, water lines,
+-- coastline, boundary completeness).
 tables.line = osm2pgsql.define_table{
   name = prefix .. 'line', schema = 'staging',
   ids = { type = 'way', id_column = 'osm_id' },
@@ -92,9 +93,21 @@ function osm2pgsql.process_node(object)
   tables.point:insert{ tags = tags, geom = object:as_point() }
 end
 
+-- osm2pgsql 1.8 hands only tagged ways to process_way. The member ways of boundary relations are
+-- selected for stage 2, where process_way sees them again (untagged ones too; osm2pgsql first
+-- removes the rows stage 1 wrote for them, so processing stays the same in both stages). With
+-- every member way in the line table, admin-boundaries.ts can tell a complete ring from one cut
+-- by the extract: a member way missing, or one whose line has fewer points than node ids.
+function osm2pgsql.select_relation_members(relation)
+  if relation.tags.boundary == 'administrative' then
+    return { ways = osm2pgsql.way_member_ids(relation) }
+  end
+end
+
 function osm2pgsql.process_way(object)
   local tags, n = clean(object.tags)
-  -- Node ids with consecutive duplicates removed, matching the points of as_linestring().
+  -- Node ids with consecutive duplicates removed, matching the points of as_linestring() when every
+  -- node has a location (fewer points than ids: nodes missing from the extract, or co-located nodes).
   local nodes = {}
   local last = nil
   for _, id in ipairs(object.nodes) do

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type pg from 'pg';
 import { type DatasetRef, type ImportIssue, ImportRejectedError, type RunResult, finishRun, inImportTransaction, startRun } from '../import-run.ts';
-import { type AdminLevelMap, closeIncompleteBoundaries } from './admin-boundaries.ts';
+import { type AdminLevelMap, dropIncompleteBoundaries } from './admin-boundaries.ts';
 import { resolveSource, SourceUnavailableError } from './fetch-source.ts';
 import { promoteAll } from './promote.ts';
 import { repairStaging } from './repair-staging.ts';
@@ -87,7 +87,7 @@ export async function importOsm(pool: pg.Pool, o: ImportOsmOptions): Promise<Osm
     log(`staging: ${rowsIn} objects; repairing geometry and building the walking graph …`);
     const issues = [
       ...(await repairStaging(pool, s)),
-      ...(await closeIncompleteBoundaries(pool, s, o.adminLevels ?? CHINA_ADMIN_LEVELS, o.bbox)),
+      ...(await dropIncompleteBoundaries(pool, s, o.adminLevels ?? CHINA_ADMIN_LEVELS)),
       ...(await buildWalkGraph(pool, s)),
     ];
     const ref = { datasetId: o.dataset.id, checkYear: o.checkYear, runId };

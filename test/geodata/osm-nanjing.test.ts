@@ -60,9 +60,13 @@ describe('importOsm (Nanjing core)', () => {
     expect(first.walkLargestComponentShare).toBeGreaterThan(0.75);
   });
 
-  it('closes the incomplete 玄武区 boundary against the data frame and says so', async () => {
-    expect(first.issues.some((i) => i.field === 'r2138698' && /partial/.test(i.message))).toBe(true);
-    expect(await count(`SELECT count(*) n FROM app.admin_unit WHERE dataset_id = $1 AND name = '玄武区' AND props->>'partial' = 'true'`)).toBe(1);
+  it('leaves the districts cut by the extract out, naming each in the run report', async () => {
+    // The extract holds 3 of 玄武区's 9 member ways (鼓楼区 3 of 8, 秦淮区 4 of 8). Closed against the
+    // data frame, 玄武区 became a 573 km² polygon; the real district is about 75 km².
+    const { rows } = await pool.query(`SELECT field, message FROM app.import_error WHERE run_id = $1 AND field IN ('r2138698', 'r2139790', 'r2140011') ORDER BY field`, [first.runId]);
+    expect(rows.map((r) => r.field)).toEqual(['r2138698', 'r2139790', 'r2140011']);
+    expect(rows[0].message).toMatch(/^boundary 玄武区 \(relation r2138698, admin_level 6\) left out: incomplete in this extract, cut by its edge: 3 of 9 member ways/);
+    expect(await count(`SELECT count(*) n FROM app.admin_unit WHERE dataset_id = $1 AND (name = '玄武区' OR ST_Area(geom::geography) > 100e6)`)).toBe(0);
   });
 
   it('is idempotent: a re-import gives the same counts and no duplicates', async () => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type pg from 'pg';
 import { type DatasetRef, type ImportIssue, ImportRejectedError, type RunResult, finishRun, inImportTransaction, startRun } from '../import-run.ts';
 import { type AdminLevelMap, dropIncompleteBoundaries } from './admin-boundaries.ts';
+import { oversizeResidentialIssues, resolveEstateMaxArea } from './estate-plausibility.ts';
 import { resolveSource, SourceUnavailableError } from './fetch-source.ts';
 import { promoteAll } from './promote.ts';
 import { repairStaging } from './repair-staging.ts';
@@ -22,6 +23,8 @@ export interface ImportOsmOptions {
   checkYear: number;
   /** admin_level → admin_unit.level; default China (6 → district, 8 → subdistrict). */
   adminLevels?: AdminLevelMap;
+  /** Largest landuse=residential polygon taken as an estate (小区), m²; default app.setting osm_estate_max_area_m2 (50 ha). */
+  estateMaxAreaM2?: number;
   /** libpq URL for osm2pgsql; default: the pool's connectionString. */
   databaseUrl?: string;
   log?: (line: string) => void;
@@ -55,7 +58,8 @@ export async function importOsm(pool: pg.Pool, o: ImportOsmOptions): Promise<Osm
   const log = o.log ?? (() => {});
   const t0 = performance.now();
   validateOptions(o);
-  const runId = await startRun(pool, { dataset: o.dataset, kind: 'osm', source: o.source, checkYear: o.checkYear, params: { bbox: o.bbox ?? null } });
+  const estateMaxAreaM2 = await resolveEstateMaxArea(pool, o.estateMaxAreaM2);
+  const runId = await startRun(pool, { dataset: o.dataset, kind: 'osm', source: o.source, checkYear: o.checkYear, params: { bbox: o.bbox ?? null, estateMaxAreaM2 } });
   const reject = async (message: string, issues: ImportIssue[] = []): Promise<never> => {
     const all = [{ message, severity: 'error' as const }, ...issues];
     await finishRun(pool, runId, { status: 'rejected', message, issues: all });
@@ -88,13 +92,14 @@ export async function importOsm(pool: pg.Pool, o: ImportOsmOptions): Promise<Osm
     const issues = [
       ...(await repairStaging(pool, s)),
       ...(await dropIncompleteBoundaries(pool, s, o.adminLevels ?? CHINA_ADMIN_LEVELS)),
+      ...(await oversizeResidentialIssues(pool, s, estateMaxAreaM2)),
       ...(await buildWalkGraph(pool, s)),
     ];
     const ref = { datasetId: o.dataset.id, checkYear: o.checkYear, runId };
     let counts: Record<string, number>;
     try {
       counts = await inImportTransaction(pool, runId, async (client) => {
-        const c = await promoteAll(client, ref, s, o.adminLevels ?? CHINA_ADMIN_LEVELS, log);
+        const c = await promoteAll(client, ref, s, o.adminLevels ?? CHINA_ADMIN_LEVELS, log, { estateMaxAreaM2 });
         await o.beforeCommit?.(client);
         return c;
       }, (promoted) => ({ tables: Object.keys(promoted).map((t) => `app.${t}`), bbox: o.bbox ?? null }));

@@ -53,8 +53,11 @@ export function greenSpaceQuery(s: StagingTables): LayerUpsert {
   };
 }
 
-/** Every landuse=residential polygon is an estate (小区), named or not: unnamed ones still carry the residential fabric. */
-export function estateQuery(s: StagingTables): LayerUpsert {
+/**
+ * landuse=residential polygons up to `maxAreaM2` (geodesic m²; estate-plausibility.ts) are estates
+ * (小区), named or not: unnamed ones still carry the residential fabric. Larger ones stay land only.
+ */
+export function estateQuery(s: StagingTables, maxAreaM2: number): LayerUpsert {
   return {
     table: 'estate',
     columns: ['name', 'address', 'build_year'],
@@ -62,7 +65,8 @@ export function estateQuery(s: StagingTables): LayerUpsert {
       SELECT ${sourceId('a')} AS source_id, a.tags->>'name' AS name,
         nullif(concat_ws(' ', a.tags->>'addr:street', a.tags->>'addr:housenumber'), '') AS address,
         ${yearOf(`a.tags->>'start_date'`, 1800)} AS build_year, a.tags AS props, ST_Multi(a.geom) AS geom
-      FROM ${q(s.area)} a WHERE a.tags->>'landuse' = 'residential'`,
+      FROM ${q(s.area)} a WHERE a.tags->>'landuse' = 'residential' AND ST_Area(a.geom::geography) <= $4`,
+    params: [maxAreaM2],
   };
 }
 

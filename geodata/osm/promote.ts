@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { type AdminLevelMap, adminUnitQuery, linkAdminParents } from './admin-boundaries.ts';
 import { landuseQuery, parkEntranceQuery, placeQuery, roadQuery, waterQuery } from './basemap-queries.ts';
+import { DEFAULT_ESTATE_MAX_AREA_M2 } from './estate-plausibility.ts';
 import { buildingQuery, estateQuery, facilityQuery, greenSpaceQuery, heritageQuery } from './layer-queries.ts';
 import type { StagingTables } from './run-osm2pgsql.ts';
 import { deleteStale, type LayerUpsert, type OsmTable, upsertLayer } from './upsert-layer.ts';
@@ -9,10 +10,17 @@ import { walkEdgeQuery, walkVertexQuery } from './walk-network.ts';
 
 type Ref = { datasetId: string; checkYear: number; runId: number };
 
+/** Generalisation rules of one import. */
+export interface PromoteRules {
+  /** Largest landuse=residential polygon taken as an estate (小区), m² geodesic (estate-plausibility.ts). */
+  estateMaxAreaM2: number;
+}
+
 /** Runs inside the import transaction; returns rows written per app table. */
-export async function promoteAll(client: pg.PoolClient, ref: Ref, s: StagingTables, levels: AdminLevelMap, log: (l: string) => void): Promise<Record<string, number>> {
+export async function promoteAll(client: pg.PoolClient, ref: Ref, s: StagingTables, levels: AdminLevelMap, log: (l: string) => void,
+  rules: PromoteRules = { estateMaxAreaM2: DEFAULT_ESTATE_MAX_AREA_M2 }): Promise<Record<string, number>> {
   const steps: LayerUpsert[] = [
-    adminUnitQuery(s, levels), estateQuery(s), buildingQuery(s), greenSpaceQuery(s), parkEntranceQuery(s),
+    adminUnitQuery(s, levels), estateQuery(s, rules.estateMaxAreaM2), buildingQuery(s), greenSpaceQuery(s), parkEntranceQuery(s),
     heritageQuery(s), facilityQuery(s), walkVertexQuery(s), walkEdgeQuery(s),
     roadQuery(s), waterQuery(s), landuseQuery(s), placeQuery(s),
   ];

@@ -43,6 +43,15 @@ describe('importOsm (Liechtenstein)', () => {
     ]);
   });
 
+  it('keeps the residential polygons over 50 ha as land, not as estates, each named in a warning', async () => {
+    const { rows } = await pool.query(`SELECT source_id FROM app.base_landuse WHERE dataset_id = $1 AND kind = 'residential' AND ST_Area(geom::geography) > 500000`, [d.id]);
+    const large = rows.map((x) => x.source_id).sort();
+    expect(large.length).toBeGreaterThan(0);
+    expect(run.issues.filter((i) => /kept as residential land/.test(i.message)).map((i) => i.field).sort()).toEqual(large);
+    const estates = await pool.query(`SELECT count(*)::int AS n FROM app.estate WHERE dataset_id = $1 AND source_id = ANY($2::text[])`, [d.id, large]);
+    expect(estates.rows[0].n).toBe(0);
+  });
+
   it('puts every estate in at most one municipality, and each inside the country in exactly one', async () => {
     const { rows } = await pool.query(`
       SELECT e.id, count(a.id)::int AS units, ST_Intersects(c.geom, ST_PointOnSurface(e.geom)) AS in_country

@@ -69,6 +69,11 @@ describe('importOsm (Nanjing core)', () => {
     expect(await count(`SELECT count(*) n FROM app.admin_unit WHERE dataset_id = $1 AND (name = '玄武区' OR ST_Area(geom::geography) > 100e6)`)).toBe(0);
   });
 
+  it('takes every landuse=residential polygon as an estate: none is over 50 ha here', async () => {
+    expect(await count(`SELECT count(*) n FROM app.estate WHERE dataset_id = $1 AND ST_Area(geom::geography) > 500000`)).toBe(0);
+    expect(await count(`SELECT count(*) n FROM app.base_landuse WHERE dataset_id = $1 AND kind = 'residential'`)).toBe(11);
+  });
+
   it('is idempotent: a re-import gives the same counts and no duplicates', async () => {
     const before = await counts();
     const again = await importOsm(pool, opts);

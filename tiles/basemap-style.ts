@@ -1,6 +1,6 @@
 /**
- * The offline basemap as a MapLibre style: background, land use, water, roads by class with
- * casing, building footprints, place and road labels. No `glyphs` and no `sprite`: MapLibre ≥ 5.11
+ * The offline basemap as a MapLibre style: background, land use, water (sea and coastline included),
+ * roads by class with casing, building footprints, place and road labels. No `glyphs` and no `sprite`: MapLibre ≥ 5.11
  * draws text with local fonts (WenQuanYi Zen Hei covers Chinese). The vector source is one
  * composite tile URL, absolute, built from the request's base URL.
  */
@@ -53,10 +53,19 @@ export function basemapStyle(baseUrl: string): Record<string, unknown> {
           'fill-opacity': 0.8,
         },
       },
+      // Lakes, riverbanks and the sea (kind 'sea', built from natural=coastline by the OSM importer).
       { id: 'water-area', type: 'fill', source: src, 'source-layer': 'water', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#aacbe8' } },
       {
-        id: 'water-line', type: 'line', source: src, 'source-layer': 'water', filter: ['==', ['geometry-type'], 'LineString'],
+        id: 'water-line', type: 'line', source: src, 'source-layer': 'water',
+        filter: ['all', ['==', ['geometry-type'], 'LineString'], ['!=', ['get', 'kind'], 'coastline']],
         paint: { 'line-color': '#aacbe8', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 18, 6] },
+      },
+      // The shore itself, drawn even where the extract gives no sea polygon (a coastline cut by the extract).
+      {
+        id: 'coastline', type: 'line', source: src, 'source-layer': 'water',
+        filter: ['all', ['==', ['geometry-type'], 'LineString'], ['==', ['get', 'kind'], 'coastline']],
+        layout: { 'line-join': 'round' },
+        paint: { 'line-color': '#6f9cc4', 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.6, 18, 2] },
       },
       ...ROADS.map((r) => ({
         id: `road-${r.cls[0]}-casing`, type: 'line', source: src, 'source-layer': 'roads', filter: roadFilter(r.cls),

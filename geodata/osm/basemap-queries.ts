@@ -1,7 +1,8 @@
 /**
- * Staging → basemap tables (roads incl. rail, water, landuse, place labels + named POIs) and
- * park entrances. Geometry stays EPSG:4326; the tables generate geom_3857 for tiles.
+ * Staging → basemap tables (roads incl. rail, water incl. coastline and sea, landuse, place labels +
+ * named POIs) and park entrances. Geometry stays EPSG:4326; the tables generate geom_3857 for tiles.
  */
+import { seaSelect } from './coastline.ts';
 import { areaSourceId, q, type StagingTables } from './run-osm2pgsql.ts';
 import { PLACE_RANK, RAIL_CLASS, ROAD_CLASS } from './tag-mapping.ts';
 import type { LayerUpsert } from './upsert-layer.ts';
@@ -35,8 +36,11 @@ export function waterQuery(s: StagingTables): LayerUpsert {
       FROM ${q(s.area)} a
       WHERE a.tags->>'natural' = 'water' OR a.tags->>'waterway' = 'riverbank' OR a.tags->>'landuse' IN ('reservoir', 'basin')
       UNION ALL
-      SELECT 'w' || l.osm_id || ':line', l.tags->>'waterway', l.tags->>'name', l.tags, l.geom
-      FROM ${q(s.line)} l WHERE l.tags->>'waterway' IN ('river', 'stream', 'canal', 'drain', 'ditch')`,
+      SELECT 'w' || l.osm_id || ':line', CASE WHEN l.tags->>'natural' = 'coastline' THEN 'coastline' ELSE l.tags->>'waterway' END,
+        l.tags->>'name', l.tags, l.geom
+      FROM ${q(s.line)} l WHERE l.tags->>'waterway' IN ('river', 'stream', 'canal', 'drain', 'ditch') OR l.tags->>'natural' = 'coastline'
+      UNION ALL
+      SELECT * FROM (${seaSelect(s)}) sea`,
   };
 }
 

@@ -74,6 +74,10 @@ describe('importOsm (Nanjing core)', () => {
     expect(await count(`SELECT count(*) n FROM app.base_landuse WHERE dataset_id = $1 AND kind = 'residential'`)).toBe(11);
   });
 
+  it('draws no sea from an extract without coastline', async () => {
+    expect(await count(`SELECT count(*) n FROM app.base_water WHERE dataset_id = $1 AND kind IN ('sea', 'coastline')`)).toBe(0);
+  });
+
   it('is idempotent: a re-import gives the same counts and no duplicates', async () => {
     const before = await counts();
     const again = await importOsm(pool, opts);

@@ -80,7 +80,7 @@ function parseYear(s: string | undefined): number {
 }
 
 function summary(r: RunResult, log: (l: string) => void): void {
-  log(`run ${r.runId}: ${r.rowsIn} objects in, ${r.rowsLoaded} rows loaded, ${r.rowsRejected} rows with warnings, ${r.seconds.toFixed(1)} s`);
+  log(`run ${r.runId}: ${r.rowsIn} objects in, ${r.rowsLoaded} rows loaded, ${r.rowsRejected} rows rejected, ${r.issues.filter((i) => i.severity === 'warning').length} warnings, ${r.seconds.toFixed(1)} s`);
   for (const [t, n] of Object.entries(r.counts)) log(`  ${t.padEnd(20)} ${n}`);
   for (const i of r.issues.slice(0, 20)) log(`  ${i.severity}: ${i.field ?? ''} ${i.message}`);
   if (r.issues.length > 20) log(`  … ${r.issues.length - 20} more in app.import_error (run ${r.runId})`);

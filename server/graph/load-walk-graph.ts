@@ -14,8 +14,8 @@ export async function loadWalkGraph(db: Kysely<unknown>, opts: LoadWalkGraphOpti
   const ds = opts.datasetIds ?? null;
   const filter = (alias: string) =>
     ds ? sql`WHERE ${sql.ref(`${alias}.dataset_id`)} = ANY(${ds}::text[])` : sql``;
-  const vertices = await sql<{ id: number; lon: number; lat: number }>`
-    SELECT v.id, ST_X(v.geom) AS lon, ST_Y(v.geom) AS lat FROM app.walk_vertex v ${filter('v')} ORDER BY v.id`.execute(db);
+  const vertices = await sql<{ id: number; lon: number; lat: number; dataset: string }>`
+    SELECT v.id, ST_X(v.geom) AS lon, ST_Y(v.geom) AS lat, v.dataset_id AS dataset FROM app.walk_vertex v ${filter('v')} ORDER BY v.id`.execute(db);
   const edges = await sql<{ id: number; source: number; target: number; length_m: number; cost: number; reverse_cost: number; c: number[][] }>`
     SELECT e.id, e.source, e.target, e.length_m, e.cost, e.reverse_cost,
            (ST_AsGeoJSON(e.geom, 8)::json -> 'coordinates') AS c
@@ -23,7 +23,9 @@ export async function loadWalkGraph(db: Kysely<unknown>, opts: LoadWalkGraphOpti
   const V = vertices.rows.length;
   const E = edges.rows.length;
   const vertexIds = new Float64Array(V), vertexLon = new Float64Array(V), vertexLat = new Float64Array(V);
+  const vertexDataset: string[] = new Array(V);
   vertices.rows.forEach((r, i) => {
+    vertexDataset[i] = r.dataset;
     vertexIds[i] = r.id;
     vertexLon[i] = r.lon;
     vertexLat[i] = r.lat;
@@ -50,7 +52,7 @@ export async function loadWalkGraph(db: Kysely<unknown>, opts: LoadWalkGraphOpti
     coordStart[i + 1] = k;
   });
   return WalkGraph.fromArrays(
-    { vertexIds, vertexLon, vertexLat, edgeIds, edgeSource: src, edgeTarget: tgt, edgeLength: len, edgeCost: cost, edgeReverseCost: rev, coords, coordStart },
+    { vertexIds, vertexLon, vertexLat, vertexDataset, edgeIds, edgeSource: src, edgeTarget: tgt, edgeLength: len, edgeCost: cost, edgeReverseCost: rev, coords, coordStart },
     opts,
   );
 }

@@ -30,6 +30,8 @@ export interface WalkGraphInput {
    */
   coords?: Float64Array;
   coordStart?: Uint32Array;
+  /** app.dataset id of each vertex (the city's network it belongs to); absent for hand-built graphs. */
+  vertexDataset?: ArrayLike<string>;
 }
 
 /** One direction of adjacency: arcs of vertex v are offset[v] .. offset[v+1]. */
@@ -75,6 +77,8 @@ export class WalkGraph {
   readonly snapIndex: SnapIndex;
   readonly builtAt = new Date();
   private readonly indexOfId: Map<number, number>;
+  /** Vertices per app.dataset id (empty when the input named none). */
+  private readonly datasetVertices = new Map<string, number>();
 
   private constructor(input: WalkGraphInput, opts: WalkGraphOptions) {
     const V = input.vertexIds.length;
@@ -86,6 +90,10 @@ export class WalkGraph {
     this.lat = Float64Array.from(input.vertexLat);
     this.indexOfId = new Map();
     for (let i = 0; i < V; i++) this.indexOfId.set(this.vertexId[i], i);
+
+    if (input.vertexDataset) {
+      for (let i = 0; i < V; i++) this.datasetVertices.set(input.vertexDataset[i], (this.datasetVertices.get(input.vertexDataset[i]) ?? 0) + 1);
+    }
 
     this.edgeId = Float64Array.from(input.edgeIds);
     this.edgeSrc = new Int32Array(E);
@@ -146,6 +154,22 @@ export class WalkGraph {
    */
   snap(lon: number, lat: number): Snap | null {
     return this.snapIndex.nearest(lon, lat);
+  }
+
+  /** Vertex count of the weakly connected component a snapped point lies on. */
+  componentVertices(s: Snap): number {
+    return this.componentSize[this.component[this.edgeSrc[s.edge]]];
+  }
+
+  /**
+   * Vertices of the networks of some datasets (a city's datasets), or of the whole graph when
+   * `datasets` is null or the graph does not know its vertices' datasets (hand-built graphs).
+   */
+  networkVertices(datasets: readonly string[] | null): number {
+    if (datasets === null || this.datasetVertices.size === 0) return this.vertexCount;
+    let n = 0;
+    for (const d of datasets) n += this.datasetVertices.get(d) ?? 0;
+    return n;
   }
 
   private buildCsr(reversed: boolean): Csr {

@@ -8,7 +8,8 @@
  * and arrives from u with c + f·cost, from v with c + (1−f)·reverse_cost. Two points on the same
  * edge may also walk along it directly, in a passable direction. Distances are metres.
  */
-import { multiSourceDijkstra, MinHeap, type SearchResult, type Seed } from './dijkstra.ts';
+import { multiSourceDijkstraSteps, MinHeap, type SearchResult, type Seed } from './dijkstra.ts';
+import { runSync, type Steps } from './work-budget.ts';
 import type { Snap } from './snap-index.ts';
 import type { WalkGraph } from './walk-graph.ts';
 
@@ -78,9 +79,14 @@ export class NearestTargets {
 
   /** Searches once from all targets, up to cutoffM metres. Buffers may be reused via `reuse`. */
   static search(g: WalkGraph, targets: readonly Target[], cutoffM: number, reuse?: { result?: SearchResult; heap?: MinHeap }): NearestTargets {
+    return runSync(NearestTargets.searchSteps(g, targets, cutoffM, reuse));
+  }
+
+  /** The same search, step-wise (run it with a WorkBudget); never share `reuse` between interleaved searches. */
+  static *searchSteps(g: WalkGraph, targets: readonly Target[], cutoffM: number, reuse?: { result?: SearchResult; heap?: MinHeap }): Steps<NearestTargets> {
     const seeds: Seed[] = [];
     for (const t of targets) for (const a of arrive(g, t.snap)) seeds.push({ vertex: a.vertex, distance: a.distance, label: t.label });
-    const result = multiSourceDijkstra(g.reverse, g.vertexCount, seeds, cutoffM + EPS_M, reuse?.result, reuse?.heap ?? new MinHeap());
+    const result = yield* multiSourceDijkstraSteps(g.reverse, g.vertexCount, seeds, cutoffM + EPS_M, reuse?.result, reuse?.heap ?? new MinHeap());
     return new NearestTargets(g, result, cutoffM, targets);
   }
 

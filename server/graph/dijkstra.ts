@@ -3,6 +3,7 @@
  * using a binary min-heap with lazy deletion. One call answers "distance to the nearest seed" for
  * every vertex (and which seed it was), which is what nearest-facility access needs.
  */
+import { runSync, type Steps } from './work-budget.ts';
 import type { Csr } from './walk-graph.ts';
 
 /** A search start: a vertex index, the distance already walked to reach it, and a caller label. */
@@ -83,6 +84,9 @@ export class MinHeap {
   }
 }
 
+/** Heap pops between two yields of the step-wise search (a few hundred microseconds of work). */
+const POPS_PER_STEP = 4096;
+
 /**
  * Runs Dijkstra from all seeds at once over `csr`, settling vertices up to `cutoffM` metres.
  * Pass the same `result` again to reuse its buffers (it is reset here).
@@ -99,6 +103,22 @@ export function multiSourceDijkstra(
   result?: SearchResult,
   heap: MinHeap = new MinHeap(),
 ): SearchResult {
+  return runSync(multiSourceDijkstraSteps(csr, vertexCount, seeds, cutoffM, result, heap));
+}
+
+/**
+ * The same search, step-wise: yields every few thousand settled vertices so that a caller can run
+ * it under a WorkBudget (deadline, event-loop slices). Do not share `result`/`heap` between searches
+ * that run interleaved.
+ */
+export function* multiSourceDijkstraSteps(
+  csr: Csr,
+  vertexCount: number,
+  seeds: readonly Seed[],
+  cutoffM: number,
+  result?: SearchResult,
+  heap: MinHeap = new MinHeap(),
+): Steps<SearchResult> {
   const r = result ?? {
     dist: new Float64Array(vertexCount),
     label: new Int32Array(vertexCount),
@@ -119,7 +139,12 @@ export function multiSourceDijkstra(
   }
   const { offset, head, weight } = csr;
   const done = new Uint8Array(vertexCount);
+  let pops = 0;
   while (heap.size > 0) {
+    if (++pops === POPS_PER_STEP) {
+      pops = 0;
+      yield;
+    }
     const d = heap.peekKey();
     const v = heap.pop();
     if (done[v] || d > dist[v]) continue;

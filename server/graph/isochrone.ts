@@ -12,10 +12,11 @@
  * not point-in-polygon.
  */
 import { EPS_M, alongEdge, arrive, leave } from './access.ts';
-import { multiSourceDijkstra, type SearchResult } from './dijkstra.ts';
+import { multiSourceDijkstraSteps, type SearchResult } from './dijkstra.ts';
 import { localFrame, toLat, toLon, toX, toY, type LocalFrame } from './geo.ts';
 import type { Snap } from './snap-index.ts';
 import type { WalkGraph } from './walk-graph.ts';
+import { runSync, type Steps } from './work-budget.ts';
 
 export interface IsochroneOptions {
   /** Band limits in metres of walking, ascending (e.g. minutes × speed). */
@@ -52,10 +53,15 @@ interface Pieces {
 
 /** Computes isochrone polygons for the clicked, already snapped point `origin`. */
 export function isochrone(g: WalkGraph, origin: Snap, clickLon: number, clickLat: number, opts: IsochroneOptions): IsochroneResult {
+  return runSync(isochroneSteps(g, origin, clickLon, clickLat, opts));
+}
+
+/** The same computation, step-wise: run it with a WorkBudget (deadline, event-loop slices). */
+export function* isochroneSteps(g: WalkGraph, origin: Snap, clickLon: number, clickLat: number, opts: IsochroneOptions): Steps<IsochroneResult> {
   const limits = [...opts.limitsM].sort((a, b) => a - b);
   const maxT = limits[limits.length - 1];
   const seeds = leave(g, origin).map((l) => ({ ...l, label: 0 }));
-  const search = multiSourceDijkstra(g.forward, g.vertexCount, seeds, maxT + EPS_M);
+  const search = yield* multiSourceDijkstraSteps(g.forward, g.vertexCount, seeds, maxT + EPS_M);
   const f = localFrame(clickLon, clickLat);
   const p: Pieces = { x0: [], y0: [], d0: [], x1: [], y1: [], d1: [] };
 
@@ -67,6 +73,7 @@ export function isochrone(g: WalkGraph, origin: Snap, clickLon: number, clickLat
 
   const { offset, head, weight, edge } = g.forward;
   for (let s = 0; s < search.settledCount; s++) {
+    if ((s & 1023) === 1023) yield;
     const a = search.settled[s];
     const da = search.dist[a];
     for (let k = offset[a]; k < offset[a + 1]; k++) {
@@ -75,7 +82,7 @@ export function isochrone(g: WalkGraph, origin: Snap, clickLon: number, clickLat
       addPiece(g, f, p, e, forwardDir ? 0 : 1, forwardDir ? 1 : 0, da, da + weight[k], maxT);
     }
   }
-  const bands = rasterBands(f, p, limits, opts.cellM ?? 15, opts.bufferM ?? 45);
+  const bands = yield* rasterBands(f, p, limits, opts.cellM ?? 15, opts.bufferM ?? 45);
   return { origin, bands, search, reachedVertices: search.settledCount };
 }
 
@@ -120,7 +127,7 @@ function addPiece(g: WalkGraph, f: LocalFrame, p: Pieces, e: number, fa: number,
   }
 }
 
-function rasterBands(f: LocalFrame, p: Pieces, limits: number[], cell: number, buffer: number): IsochroneBand[] {
+function* rasterBands(f: LocalFrame, p: Pieces, limits: number[], cell: number, buffer: number): Steps<IsochroneBand[]> {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (let s = 0; s < p.x0.length; s++) {
     minX = Math.min(minX, p.x0[s], p.x1[s]); maxX = Math.max(maxX, p.x0[s], p.x1[s]);
@@ -131,6 +138,7 @@ function rasterBands(f: LocalFrame, p: Pieces, limits: number[], cell: number, b
   const grid = new Float32Array(W * H).fill(Infinity);
   const b2 = buffer * buffer;
   for (let s = 0; s < p.x0.length; s++) {
+    if ((s & 255) === 255) yield;
     const ax = p.x0[s], ay = p.y0[s], bx = p.x1[s], by = p.y1[s];
     const dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
     const i0 = Math.max(0, Math.floor((Math.min(ax, bx) - buffer - minX) / cell));
@@ -150,13 +158,16 @@ function rasterBands(f: LocalFrame, p: Pieces, limits: number[], cell: number, b
       }
     }
   }
-  return limits.map((limitM) => {
-    const rings = traceRings(grid, W, H, limitM);
+  const bands: IsochroneBand[] = [];
+  for (const limitM of limits) {
+    yield;
+    const rings = yield* traceRingsSteps(grid, W, H, limitM);
     const toLonLat = (r: number[][]) => r.map(([i, j]) => [round7(toLon(f, minX + i * cell)), round7(toLat(f, minY + j * cell))]);
     let cells = 0;
     for (let k = 0; k < grid.length; k++) if (grid[k] <= limitM) cells++;
-    return { limitM, coordinates: rings.map((poly) => poly.map(toLonLat)), areaM2: cells * cell * cell };
-  });
+    bands.push({ limitM, coordinates: rings.map((poly) => poly.map(toLonLat)), areaM2: cells * cell * cell });
+  }
+  return bands;
 }
 
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
@@ -171,6 +182,11 @@ const DY = [0, 1, 0, -1];
  * every ring simple.
  */
 export function traceRings(grid: Float32Array, W: number, H: number, limit: number): number[][][][] {
+  return runSync(traceRingsSteps(grid, W, H, limit));
+}
+
+/** traceRings, step-wise (yields between rows and along long rings). */
+export function* traceRingsSteps(grid: Float32Array, W: number, H: number, limit: number): Steps<number[][][][]> {
   const filled = (i: number, j: number) => i >= 0 && j >= 0 && i < W && j < H && grid[j * W + i] <= limit;
   const V = W + 1;
   const out = new Map<number, number[]>(); // vertex key → edge ids (edge id = key*4 + dir)
@@ -181,6 +197,7 @@ export function traceRings(grid: Float32Array, W: number, H: number, limit: numb
     else out.set(key, [dir]);
   };
   for (let j = 0; j < H; j++) {
+    if ((j & 63) === 63) yield;
     for (let i = 0; i < W; i++) {
       if (!filled(i, j)) continue;
       if (!filled(i, j - 1)) add(i, j, 0);
@@ -199,7 +216,12 @@ export function traceRings(grid: Float32Array, W: number, H: number, limit: numb
       const sx = key % V, sy = Math.floor(key / V);
       let x = sx, y = sy, d = d0, prev = -1;
       let area2 = 0;
+      let steps = 0;
       for (;;) {
+        if (++steps === 65536) {
+          steps = 0;
+          yield;
+        }
         used.add((y * V + x) * 4 + d);
         if (d !== prev) ring.push([x, y]);
         const nx = x + DX[d], ny = y + DY[d];

@@ -8,10 +8,15 @@ import { NearestTargets, type Target } from '../../graph/access.ts';
 import { MinHeap, type SearchResult } from '../../graph/dijkstra.ts';
 import type { Snap } from '../../graph/snap-index.ts';
 import type { WalkGraph } from '../../graph/walk-graph.ts';
+import { runSync, type Steps, type WorkBudget } from '../../graph/work-budget.ts';
 import type { EstateRow, FacilityRow } from '../../repositories/life-circle-repository.ts';
 
-/** Why an estate has no distance for a type. */
-export type NoneReason = 'none_within' | 'no_facility' | 'off_network';
+/**
+ * Why an estate has no distance for a type. `isolated_network`: none within the cut-off, but the
+ * estate snapped to a small piece of the walking network (see life-circle-report.ts), so the
+ * missing facility may be a gap in the network data rather than in the city.
+ */
+export type NoneReason = 'none_within' | 'no_facility' | 'off_network' | 'isolated_network';
 
 export interface TypeAccess {
   type: string;
@@ -34,18 +39,41 @@ export class AccessTable {
   searches = 0;
   searchMs = 0;
 
+  /** Vertex count of the network component each estate snapped to (0 when off the network). */
+  readonly estateComponentVertices: Int32Array;
+
   constructor(
     readonly graph: WalkGraph,
     readonly estates: EstateRow[],
     facilities: FacilityRow[],
     readonly cutoffM: number,
+    snaps: { estates: (Snap | null)[]; facilities: (Snap | null)[] } = runSync(AccessTable.snapSteps(graph, estates, facilities)),
   ) {
-    this.estateSnaps = estates.map((e) => graph.snap(e.lon, e.lat));
-    for (const f of facilities) {
+    this.estateSnaps = snaps.estates;
+    this.estateComponentVertices = Int32Array.from(snaps.estates, (s) => (s ? graph.componentVertices(s) : 0));
+    facilities.forEach((f, k) => {
       const list = this.facilitiesByType.get(f.type) ?? [];
-      list.push({ row: f, snap: graph.snap(f.lon, f.lat) });
+      list.push({ row: f, snap: snaps.facilities[k] });
       this.facilitiesByType.set(f.type, list);
-    }
+    });
+  }
+
+  /** Builds the table with the snapping done in slices (see WorkBudget); the same table as the constructor's. */
+  static async build(graph: WalkGraph, estates: EstateRow[], facilities: FacilityRow[], cutoffM: number, budget: WorkBudget): Promise<AccessTable> {
+    const snaps = await budget.run(AccessTable.snapSteps(graph, estates, facilities));
+    return new AccessTable(graph, estates, facilities, cutoffM, snaps);
+  }
+
+  private static *snapSteps(graph: WalkGraph, estates: EstateRow[], facilities: FacilityRow[]): Steps<{ estates: (Snap | null)[]; facilities: (Snap | null)[] }> {
+    const snapAll = function* (points: { lon: number; lat: number }[]): Steps<(Snap | null)[]> {
+      const out: (Snap | null)[] = new Array(points.length);
+      for (let i = 0; i < points.length; i++) {
+        if ((i & 511) === 511) yield;
+        out[i] = graph.snap(points[i].lon, points[i].lat);
+      }
+      return out;
+    };
+    return { estates: yield* snapAll(estates), facilities: yield* snapAll(facilities) };
   }
 
   /** Snapped facilities of a type (for isochrone counts and what-if). */
@@ -61,6 +89,25 @@ export class AccessTable {
   forType(type: string): TypeAccess {
     const hit = this.columns.get(type);
     if (hit) return hit;
+    const col = runSync(this.columnSteps(type, this.buffers));
+    this.columns.set(type, col);
+    return col;
+  }
+
+  /**
+   * Computes the columns of `types` not computed yet, in slices under `budget` (deadline → 503).
+   * Afterwards `forType` answers them from the cache. Concurrent requests may compute the same
+   * column twice; each search has its own buffers, so they never interfere.
+   */
+  async prepare(types: readonly string[], budget: WorkBudget): Promise<void> {
+    for (const type of types) {
+      if (this.columns.has(type)) continue;
+      const col = await budget.run(this.columnSteps(type));
+      this.columns.set(type, col);
+    }
+  }
+
+  private *columnSteps(type: string, reuse?: { result?: SearchResult; heap: MinHeap }): Steps<TypeAccess> {
     const all = this.facilities(type);
     const targets: Target[] = [];
     all.forEach((f, label) => f.snap && targets.push({ snap: f.snap, label }));
@@ -76,12 +123,13 @@ export class AccessTable {
     let near: NearestTargets | null = null;
     if (targets.length) {
       const t0 = performance.now();
-      near = NearestTargets.search(this.graph, targets, this.cutoffM, this.buffers);
-      this.buffers.result = near.result;
+      near = yield* NearestTargets.searchSteps(this.graph, targets, this.cutoffM, reuse);
+      if (reuse) reuse.result = near.result;
       this.searches++;
       this.searchMs += performance.now() - t0;
     }
     for (let i = 0; i < n; i++) {
+      if ((i & 4095) === 4095) yield;
       const s = this.estateSnaps[i];
       if (!s) col.reason[i] = 'off_network';
       else if (!near) col.reason[i] = 'no_facility';
@@ -94,7 +142,6 @@ export class AccessTable {
         }
       }
     }
-    this.columns.set(type, col);
     return col;
   }
 }

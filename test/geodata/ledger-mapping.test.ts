@@ -153,6 +153,16 @@ describe('a district waterlogging ledger (易涝点名称, 风险等级 高风�
     ]);
   });
 
+  it('stores the column warnings with the run, and takes 序号 as the id only when the planner maps it so', async () => {
+    const r = await importLedger(pool, { layer: 'waterlogging_point', file: path.join(FIX, 'waterlogging-risk.csv'), crs: 'wgs84', dataset: WL, checkYear: 2030,
+      mapping: mergeMappings(parseMapFlag('序号=id'), parseMapFlag('备注=props')) });
+    const stored = await pool.query(`SELECT field, severity, message FROM app.import_error WHERE run_id = $1 ORDER BY id`, [r.runId]);
+    expect(stored.rows.map((x) => [x.field, x.severity])).toEqual([['columns', 'warning']]);
+    expect(stored.rows[0].message).toMatch(/: 所在街道 —/);
+    const { rows } = await pool.query(`SELECT source_id FROM app.waterlogging_point WHERE dataset_id = $1 AND check_year = 2030 ORDER BY source_id`, [WL]);
+    expect(rows.map((x) => x.source_id)).toEqual(['1', '2', '3']);
+  });
+
   it('names generated for a nameless row in a file with an id column come from the id', async () => {
     const file = path.join(tmp, 'with-id.csv');
     fs.writeFileSync(file, '点位编号,易涝点名称,经度,纬度\nW-9101,,118.7801,32.0301\nW-9102,测试有名点,118.7802,32.0302\n');

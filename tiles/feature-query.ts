@@ -1,11 +1,12 @@
 /**
- * Queries behind OGC API Features: items (bbox, filter, datetime = check year, properties,
- * limit/offset) and single items, returning GeoJSON geometry (RFC 7946, lon/lat WGS-84) and the
- * layer's declared properties only.
+ * Queries behind OGC API Features: items (bbox, filter in either language, datetime = check year,
+ * properties, keyset paging by id or limit/offset), the bounded count behind `numberMatched`, and
+ * single items, returning GeoJSON geometry (RFC 7946, lon/lat WGS-84) and the layer's declared
+ * properties only.
  */
 import { sql, type RawBuilder } from 'kysely';
 import { QueryParamError } from './errors.ts';
-import { compileFilter } from './filter-compiler.ts';
+import { compileFilterIn, type FilterLang } from './filter-compiler.ts';
 import { compileSql, type CompiledSql } from './sql-compile.ts';
 import type { LonLatBox } from './tile-math.ts';
 import type { TileSource } from './tile-source.ts';
@@ -26,7 +27,19 @@ export interface ItemsQuery {
   offset: number;
   properties?: string[];
   filter?: string;
+  /** Language of `filter` (default `citycheck`, the short syntax). */
+  filterLang?: FilterLang;
   datetime?: YearRange;
+  /** Keyset cursor of a next page: only features with an id above it. */
+  after?: number;
+  /** Keyset cursor of a previous page: only features with an id below it (read backwards). */
+  before?: number;
+}
+
+/** Parses a keyset cursor (`after` / `before`): a feature id, decimal digits. */
+export function parseCursor(name: 'after' | 'before', text: string): number {
+  if (!/^\d{1,15}$/.test(text.trim())) throw new QueryParamError(`${name} must be a feature id (a non-negative integer)`);
+  return Number(text.trim());
 }
 
 /** Parses `bbox=minLon,minLat,maxLon,maxLat` (EPSG:4326, CRS84 order). */
@@ -80,18 +93,40 @@ function propertiesJson(names: string[]): RawBuilder<unknown> {
  * rows so the caller knows whether a next page exists.
  */
 export function buildItemsQuery(source: TileSource, q: ItemsQuery): CompiledSql {
-  const where: RawBuilder<unknown>[] = [sql`true`];
-  if (q.bbox) where.push(sql`t.geom && ST_MakeEnvelope(${q.bbox[0]}::float8, ${q.bbox[1]}::float8, ${q.bbox[2]}::float8, ${q.bbox[3]}::float8, 4326)`);
-  const filter = compileFilter(q.filter, source.fields, 't', source.def.codeDomains);
-  if (filter) where.push(filter.where);
-  if (q.datetime?.from !== undefined) where.push(sql`t.check_year >= ${q.datetime.from}::integer`);
-  if (q.datetime?.to !== undefined) where.push(sql`t.check_year <= ${q.datetime.to}::integer`);
+  const where = matchWhere(source, q);
+  if (q.after !== undefined) where.push(sql`t.id > ${q.after}::bigint`);
+  if (q.before !== undefined) where.push(sql`t.id < ${q.before}::bigint`);
   const props = q.properties ?? Object.keys(source.fields);
+  // A previous page is read backwards from its cursor (the caller reverses it): the index on id
+  // makes every keyset page cost the same, however deep.
+  const order = q.before !== undefined ? sql`ORDER BY t.id DESC` : sql`ORDER BY t.id`;
+  const offset = q.offset > 0 ? sql` OFFSET ${q.offset}::integer` : sql``;
   return compileSql(sql`SELECT t.id, ST_AsGeoJSON(t.geom, 7)::json AS geometry, ${propertiesJson(props)} AS properties
 FROM ${sql.table(`tiles.${source.id}`)} t
 WHERE ${sql.join(where, sql` AND `)}
-ORDER BY t.id
-LIMIT ${q.limit + 1}::integer OFFSET ${q.offset}::integer`);
+${order}
+LIMIT ${q.limit + 1}::integer${offset}`);
+}
+
+/** The conditions of an items query besides paging: bbox, filter, check years. */
+function matchWhere(source: TileSource, q: ItemsQuery): RawBuilder<unknown>[] {
+  const where: RawBuilder<unknown>[] = [sql`true`];
+  if (q.bbox) where.push(sql`t.geom && ST_MakeEnvelope(${q.bbox[0]}::float8, ${q.bbox[1]}::float8, ${q.bbox[2]}::float8, ${q.bbox[3]}::float8, 4326)`);
+  const filter = compileFilterIn(q.filterLang ?? 'citycheck', q.filter, source.fields, 't', source.def.codeDomains);
+  if (filter) where.push(filter.where);
+  if (q.datetime?.from !== undefined) where.push(sql`t.check_year >= ${q.datetime.from}::integer`);
+  if (q.datetime?.to !== undefined) where.push(sql`t.check_year <= ${q.datetime.to}::integer`);
+  return where;
+}
+
+/**
+ * The exact number of features matching an items query (paging ignored), as `n`. With
+ * `explain`, the planner's estimate of that count statement instead (`EXPLAIN (FORMAT JSON)`),
+ * so the caller can skip counts that would cost more than a bound.
+ */
+export function buildCountQuery(source: TileSource, q: ItemsQuery, explain = false): CompiledSql {
+  const count = sql`SELECT count(*) AS n FROM ${sql.table(`tiles.${source.id}`)} t WHERE ${sql.join(matchWhere(source, q), sql` AND `)}`;
+  return compileSql(explain ? sql`EXPLAIN (FORMAT JSON) ${count}` : count);
 }
 
 /** Builds the single-item query by id (a bigint; non-numeric ids never reach SQL). */

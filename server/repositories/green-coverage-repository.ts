@@ -4,45 +4,58 @@
  * Geometry in and out is GeoJSON in EPSG:4326 (lon/lat); areas are m², distances metres.
  */
 import { sql, type Kysely } from 'kysely';
+import { GREEN_COVERAGE_SOURCE } from '../analysis/rule-sources.ts';
+import type { EffectiveParams } from '../contract/common.ts';
+import type { CoverageEstate, CoverageRun, PocketParkPick, WhatIfResult } from '../contract/green-coverage.ts';
 import { GeometryInputError, type PolygonInput } from '../validation/geojson.ts';
 
-/** Rule parameters (indicators.md §4); every field optional, NULL/undefined = documented default. */
+/** Every rule parameter, resolved (server/contract/parameters.ts): nothing is left to SQL defaults. */
 export interface CoverageRules {
-  largeMinM2?: number;
-  largeRadiusM?: number;
-  smallMinM2?: number;
-  smallRadiusM?: number;
-  smallMinInclusive?: boolean;
-  eligibleKinds?: string[];
-  historicVariant?: boolean;
-  historicMinM2?: number;
-  historicRadiusM?: number;
-  accessWidthM?: number;
-  snapM?: number;
-  distanceCapM?: number;
-  estateCoveredMinShare?: number;
+  largeMinM2: number;
+  largeRadiusM: number;
+  smallMinM2: number;
+  smallRadiusM: number;
+  smallMinInclusive: boolean;
+  eligibleKinds: readonly string[] | null;
+  historicVariant: boolean;
+  historicMinM2: number;
+  historicRadiusM: number;
+  accessWidthM: number;
+  snapM: number;
+  distanceCapM: number;
+  estateCoveredMinShare: number;
 }
 
 export interface CoverageRequest {
-  mode?: 'official' | 'walking' | 'both';
-  target?: 'residential_land' | 'estate' | 'residential_building';
-  datasetId?: string;
-  rules?: CoverageRules;
+  mode: 'official' | 'walking' | 'both';
+  target: 'residential_land' | 'estate' | 'residential_building';
+  /** The city (app.dataset id); its ledgers and sample data count with it. */
+  dataset: string;
+  rules: CoverageRules;
+  /** Effective parameters with their origin, stored with the run. */
+  effective: EffectiveParams;
 }
 
 export type ShortfallLayer = 'uncovered_official' | 'uncovered_walking' | 'detour';
 
 const v = <T>(x: T | undefined) => (x === undefined ? null : x);
 
-function rulesExpr(r: CoverageRules = {}) {
+function rulesExpr(r: CoverageRules) {
   return sql`analysis.green_coverage_rules(
-    large_min_m2 => ${v(r.largeMinM2)}::float8, large_radius_m => ${v(r.largeRadiusM)}::float8,
-    small_min_m2 => ${v(r.smallMinM2)}::float8, small_radius_m => ${v(r.smallRadiusM)}::float8,
-    small_min_inclusive => ${r.smallMinInclusive ?? true}::boolean, eligible_kinds => ${v(r.eligibleKinds)}::text[],
-    historic_variant => ${r.historicVariant ?? false}::boolean, historic_min_m2 => ${v(r.historicMinM2)}::float8,
-    historic_radius_m => ${r.historicRadiusM ?? 300}::float8, access_width_m => ${v(r.accessWidthM)}::float8,
-    snap_m => ${r.snapM ?? 50}::float8, distance_cap_m => ${r.distanceCapM ?? 1000}::float8,
-    estate_covered_min_share => ${r.estateCoveredMinShare ?? 0.5}::float8)`;
+    large_min_m2 => ${r.largeMinM2}::float8, large_radius_m => ${r.largeRadiusM}::float8,
+    small_min_m2 => ${r.smallMinM2}::float8, small_radius_m => ${r.smallRadiusM}::float8,
+    small_min_inclusive => ${r.smallMinInclusive}::boolean, eligible_kinds => ${r.eligibleKinds}::text[],
+    historic_variant => ${r.historicVariant}::boolean, historic_min_m2 => ${r.historicMinM2}::float8,
+    historic_radius_m => ${r.historicRadiusM}::float8, access_width_m => ${r.accessWidthM}::float8,
+    snap_m => ${r.snapM}::float8, distance_cap_m => ${r.distanceCapM}::float8,
+    estate_covered_min_share => ${r.estateCoveredMinShare}::float8)`;
+}
+
+/** snake_case keys of stored jsonb (rule versions, summaries) → camelCase, the one wire convention. */
+export function camelKeys(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(camelKeys);
+  if (x === null || typeof x !== 'object') return x;
+  return Object.fromEntries(Object.entries(x).map(([k, val]) => [k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()), camelKeys(val)]));
 }
 
 /** Validated user polygons (server/validation/geojson.ts) → one EPSG:4326 MultiPolygon expression (bound as text). */
@@ -55,37 +68,71 @@ export function greenCoverageRepository(db: Kysely<unknown>) {
     /** Computes and stores a run; returns its summary, per-unit and per-estate tables. */
     async run(req: CoverageRequest) {
       const { rows } = await sql<{ id: number }>`SELECT analysis.green_coverage_run(
-          mode => ${req.mode ?? 'both'}, target => ${req.target ?? 'residential_land'},
-          dataset_id => ${v(req.datasetId)}::text, rules => ${rulesExpr(req.rules)}) AS id`.execute(db);
+          mode => ${req.mode}, target => ${req.target},
+          dataset_id => ${req.dataset}::text, rules => ${rulesExpr(req.rules)}) AS id`.execute(db);
+      await sql`UPDATE app.coverage_run SET effective = ${JSON.stringify(req.effective)}::jsonb WHERE id = ${rows[0].id}`.execute(db);
       return this.get(rows[0].id);
     },
 
-    /** A stored run, or undefined. */
-    async get(runId: number) {
-      const run = await sql<{ id: number; mode: string; target: string; datasetId: string | null; ruleVersion: unknown; summary: Record<string, unknown>; durationMs: number; createdAt: Date }>`
-        SELECT id, mode, target, dataset_id AS "datasetId", rule_version AS "ruleVersion", summary, duration_ms AS "durationMs", created_at AS "createdAt"
-        FROM app.coverage_run WHERE id = ${runId}`.execute(db);
-      if (!run.rows[0]) return undefined;
-      const units = await sql`
+    /**
+     * A stored run in the wire shape of CoverageRunSchema (server/contract/green-coverage.ts), or
+     * undefined. `city` is null for runs stored before runs had a city.
+     */
+    async get(runId: number): Promise<CoverageRun | undefined> {
+      const run = await sql<{
+        mode: CoverageRun['mode']; target: CoverageRun['target']; dataset: string | null; cityName: string | null; datasets: string[] | null;
+        metricSrid: number; ruleVersion: Record<string, unknown>; effective: EffectiveParams | null; summary: Record<string, unknown>;
+        durationMs: number | null; createdAt: Date;
+      }>`
+        SELECT r.mode, r.target, r.dataset_id AS dataset, d.name AS "cityName",
+               (SELECT array_agg(m.id ORDER BY m.id <> r.dataset_id, m.id) FROM app.dataset m WHERE m.id = r.dataset_id OR m.city_id = r.dataset_id) AS datasets,
+               r.metric_srid AS "metricSrid", r.rule_version AS "ruleVersion", r.effective, r.summary, r.duration_ms AS "durationMs", r.created_at AS "createdAt"
+        FROM app.coverage_run r LEFT JOIN app.dataset d ON d.id = r.dataset_id WHERE r.id = ${runId}`.execute(db);
+      const r = run.rows[0];
+      if (!r) return undefined;
+      const units = await sql<CoverageRun['units'][number]>`
         SELECT unit_kind AS "unitKind", unit_id AS "unitId", name, target_m2 AS "targetM2", official_m2 AS "officialM2", walking_m2 AS "walkingM2",
                100 * official_m2 / nullif(target_m2, 0) AS "officialPct", 100 * walking_m2 / nullif(target_m2, 0) AS "walkingPct",
                residents, 100 * official_residents / nullif(residents, 0) AS "officialResidentsPct",
                100 * walking_residents / nullif(residents, 0) AS "walkingResidentsPct"
         FROM app.coverage_unit WHERE run_id = ${runId}
         ORDER BY array_position(ARRAY['city', 'district', 'subdistrict', 'community'], unit_kind), name`.execute(db);
-      const estates = await this.estates(runId);
-      return { runId, ...run.rows[0], units: units.rows, estates };
+      const checkYear = r.effective?.checkYear?.value;
+      return {
+        runId,
+        city: r.dataset === null ? null : {
+          dataset: r.dataset, name: r.cityName ?? r.dataset, datasets: r.datasets ?? [r.dataset],
+          metricCrs: `EPSG:${r.metricSrid}`, checkYear: typeof checkYear === 'number' ? checkYear : null,
+        },
+        mode: r.mode,
+        target: r.target,
+        effective: r.effective ?? {},
+        ruleVersion: camelKeys(r.ruleVersion) as Record<string, unknown>,
+        ruleSource: GREEN_COVERAGE_SOURCE,
+        summary: camelKeys(r.summary) as CoverageRun['summary'],
+        durationMs: r.durationMs,
+        createdAt: r.createdAt.toISOString(),
+        units: units.rows,
+        estates: await this.estates(runId),
+      };
     },
 
-    /** Per-estate rows, sorted by walking distance (unknown last), then straight distance. */
-    async estates(runId: number) {
-      const { rows } = await sql<Record<string, unknown>>`
-        SELECT estate_id AS "estateId", name, residents, area_m2 AS "areaM2", official_share AS "officialShare", walking_share AS "walkingShare",
-               covered_official AS "coveredOfficial", covered_walking AS "coveredWalking",
-               straight_distance_m AS "straightDistanceM", straight_park_id AS "straightParkId",
-               walk_distance_m AS "walkDistanceM", nearest_park_id AS "nearestParkId", nearest_park_name AS "nearestParkName"
-        FROM app.coverage_estate WHERE run_id = ${runId}
-        ORDER BY walk_distance_m DESC NULLS FIRST, straight_distance_m DESC NULLS FIRST, estate_id`.execute(db);
+    /**
+     * Per-estate rows, sorted by walking distance (unknown last), then straight distance. Estates
+     * and parks by name: an unnamed estate is named from its surroundings (analysis.estate_label).
+     */
+    async estates(runId: number): Promise<CoverageEstate[]> {
+      const { rows } = await sql<CoverageEstate>`
+        SELECT ce.estate_id AS "estateId", coalesce(l.name, ce.name) AS name, coalesce(l.name_en, ce.name) AS "nameEn", coalesce(l.derived, false) AS "nameDerived",
+               ce.residents, ce.area_m2 AS "areaM2", ce.official_share AS "officialShare", ce.walking_share AS "walkingShare",
+               ce.covered_official AS "coveredOfficial", ce.covered_walking AS "coveredWalking",
+               ce.straight_distance_m AS "straightDistanceM", ce.straight_park_id AS "straightParkId", sp.name AS "straightParkName",
+               ce.walk_distance_m AS "walkDistanceM", ce.nearest_park_id AS "nearestParkId", ce.nearest_park_name AS "nearestParkName"
+        FROM app.coverage_estate ce
+        LEFT JOIN LATERAL analysis.estate_label(ce.estate_id) l ON true
+        LEFT JOIN app.green_space sp ON sp.id = ce.straight_park_id
+        WHERE ce.run_id = ${runId}
+        ORDER BY ce.walk_distance_m DESC NULLS FIRST, ce.straight_distance_m DESC NULLS FIRST, ce.estate_id`.execute(db);
       return rows;
     },
 
@@ -111,10 +158,10 @@ export function greenCoverageRepository(db: Kysely<unknown>) {
     },
 
     /** What-if: extra park polygons (validated GeoJSON) on top of a stored run; nothing is saved. */
-    async whatIf(runId: number, parks: PolygonInput) {
+    async whatIf(runId: number, parks: PolygonInput): Promise<WhatIfResult> {
       await this.assertValidPolygons(parks);
       const { rows } = await sql<{ w: unknown }>`SELECT analysis.green_coverage_whatif(run_id => ${runId}::bigint, parks => ${polygonsExpr(parks)}) AS w`.execute(db);
-      return rows[0].w;
+      return camelKeys(rows[0].w) as WhatIfResult;
     },
 
     /** Saves a named what-if scenario (audited); returns the stored row. */
@@ -126,17 +173,17 @@ export function greenCoverageRepository(db: Kysely<unknown>) {
 
     /** Saved scenarios of a run (newest first), or the one with `scenarioId`. */
     async scenarios(runId: number, scenarioId?: number) {
-      const { rows } = await sql<Record<string, unknown>>`
+      const { rows } = await sql<{ scenarioId: number; runId: number; name: string; parks: unknown; summary: unknown; createdAt: Date }>`
         SELECT id AS "scenarioId", base_run_id AS "runId", name, parks, summary, created_at AS "createdAt"
         FROM app.coverage_scenario WHERE base_run_id = ${runId} AND (${v(scenarioId)}::bigint IS NULL OR id = ${v(scenarioId)}::bigint)
         ORDER BY id DESC`.execute(db);
-      return rows;
+      return rows.map((r) => ({ ...r, summary: camelKeys(r.summary), createdAt: r.createdAt.toISOString() }));
     },
 
     /** Greedy pocket-park sites with the marginal gain of each pick. */
     async pocketParks(runId: number, o: { k?: number; minAreaM2?: number; mode?: 'official' | 'walking'; candidates?: PolygonInput; candidateKinds?: string[] }) {
       if (o.candidates) await this.assertValidPolygons(o.candidates);
-      const { rows } = await sql`
+      const { rows } = await sql<PocketParkPick>`
         SELECT pick, candidate_id AS "candidateId", name, kind, area_m2 AS "areaM2", radius_m AS "radiusM", gain_m2 AS "gainM2",
                gain_pct AS "gainPct", coverage_pct_after AS "coveragePctAfter", geom
         FROM analysis.green_pocket_park_sites(run_id => ${runId}::bigint, k => ${o.k ?? 5}::int, min_area_m2 => ${v(o.minAreaM2)}::float8,
@@ -149,10 +196,10 @@ export function greenCoverageRepository(db: Kysely<unknown>) {
 }
 
 const CSV_COLUMNS = ['estateId', 'name', 'residents', 'areaM2', 'officialShare', 'walkingShare', 'coveredOfficial', 'coveredWalking',
-  'straightDistanceM', 'walkDistanceM', 'nearestParkId', 'nearestParkName'] as const;
+  'straightDistanceM', 'straightParkName', 'walkDistanceM', 'nearestParkId', 'nearestParkName', 'nameDerived'] as const;
 
 /** One CSV row per estate (UTF-8 with BOM so Excel shows Chinese names). */
-export function estatesToCsv(rows: Record<string, unknown>[]): string {
+export function estatesToCsv(rows: CoverageEstate[]): string {
   const cell = (x: unknown) => {
     if (x === null || x === undefined) return '';
     const s = typeof x === 'number' ? String(Math.round(x * 1000) / 1000) : String(x);

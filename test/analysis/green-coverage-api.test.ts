@@ -18,7 +18,7 @@ async function drawnPark() {
 beforeAll(async () => {
   await loadCoverageFixture(pool);
   app = await testApp();
-  const res = await app.inject({ method: 'POST', url: '/api/analysis/green-coverage', payload: { mode: 'both', datasetId: 't-cov' } });
+  const res = await app.inject({ method: 'POST', url: '/api/analysis/green-coverage', payload: { mode: 'both', dataset: 't-cov' } });
   expect(res.statusCode).toBe(200);
   runId = res.json().runId;
 });
@@ -31,17 +31,17 @@ describe('POST /api/analysis/green-coverage', () => {
   it('returns the city summary, per-unit table, estates and the rule version', async () => {
     const res = await app.inject({ method: 'GET', url: `/api/analysis/green-coverage/${runId}` });
     const body = res.json();
-    expect(body.summary.official_pct).toBeCloseTo((100 * 29600) / 53000, 1);
-    expect(body.summary.walking_pct).toBeCloseTo((100 * 19600) / 53000, 1);
+    expect(body.summary.officialPct).toBeCloseTo((100 * 29600) / 53000, 1);
+    expect(body.summary.walkingPct).toBeCloseTo((100 * 19600) / 53000, 1);
     expect(body.units[0]).toMatchObject({ unitKind: 'city' });
     expect(body.estates).toHaveLength(7);
-    expect(body.ruleVersion).toMatchObject({ large_radius_m: 500, small_radius_m: 300, mode: 'both' });
+    expect(body.ruleVersion).toMatchObject({ largeRadiusM: 500, smallRadiusM: 300, mode: 'both' });
   });
 
   it('rejects an unknown mode (schema) and inconsistent rules (22023) with 400', async () => {
     const a = await app.inject({ method: 'POST', url: '/api/analysis/green-coverage', payload: { mode: 'flying' } });
     expect(a.statusCode).toBe(400);
-    const b = await app.inject({ method: 'POST', url: '/api/analysis/green-coverage', payload: { datasetId: 't-cov', rules: { smallMinM2: 9000 } } });
+    const b = await app.inject({ method: 'POST', url: '/api/analysis/green-coverage', payload: { dataset: 't-cov', rules: { smallMinM2: 9000 } } });
     expect(b.statusCode).toBe(400);
     expect(b.json().message).toMatch(/small_min_m2/);
   });
@@ -75,8 +75,8 @@ describe('what-if and pocket parks', () => {
     const res = await app.inject({ method: 'POST', url: `/api/analysis/green-coverage/${runId}/what-if`, payload: { parks: { type: 'Feature', properties: {}, geometry: await drawnPark() } } });
     expect(res.statusCode).toBe(200);
     const c = res.json().city;
-    expect(c.official_m2_after - c.official_m2_before).toBeCloseTo(6000, -1);
-    expect(c.walking_m2_after - c.walking_m2_before).toBeCloseTo(6000, -1);
+    expect(c.officialM2After - c.officialM2Before).toBeCloseTo(6000, -1);
+    expect(c.walkingM2After - c.walkingM2Before).toBeCloseTo(6000, -1);
   });
 
   it('saves nothing on what-if; saves a named scenario when asked, audited', async () => {
@@ -89,7 +89,7 @@ describe('what-if and pocket parks', () => {
     expect(res.statusCode).toBe(201);
     const sc = res.json();
     expect(sc).toMatchObject({ runId, name: '口袋公园 A' });
-    expect(sc.summary.city.official_m2_after - sc.summary.city.official_m2_before).toBeCloseTo(6000, -1);
+    expect(sc.summary.city.officialM2After - sc.summary.city.officialM2Before).toBeCloseTo(6000, -1);
     expect(sc.parks.features).toHaveLength(1);
     expect(await count()).toBe(before + 1);
     const audit = await pool.query(`SELECT action, new_row->>'name' AS name FROM app.audit_log WHERE table_name = 'coverage_scenario' AND row_id = $1`, [sc.scenarioId]);

@@ -1,12 +1,14 @@
 /**
  * The sea from natural=coastline ways. OSM draws no sea polygon: the coastline is a line with the
  * land on its left and the water on its right (https://wiki.openstreetmap.org/wiki/Tag:natural=coastline).
- * Within the data frame (the extent of the loaded ways; inside the clip box when there is one) the
+ * Within the data frame (the extent of the loaded ways but boundary ways, which reach far beyond an
+ * extract; inside the clip box when there is one) the
  * coastline pieces and the frame outline are polygonised; each face votes by small probe points set
  * just right (water) and just left (land) of every coastline segment, and faces with more water
- * than land votes are the sea. A face no coastline touches gets no vote and stays land, so an
- * extract without coastline gets no sea, and a coastline that ends inside the frame (cut by the
- * extract) splits nothing: its line is still drawn (waterQuery), its sea is not guessed.
+ * than land votes are the sea. Both probes of a segment inside one face cancel out, so a face no
+ * coastline separates from another stays land: an extract without coastline gets no sea, and a
+ * coastline that ends inside the frame (cut by the extract) splits nothing; its line is still drawn
+ * (waterQuery), its sea is not guessed.
  */
 import { q, type StagingTables } from './run-osm2pgsql.ts';
 
@@ -19,7 +21,8 @@ export function seaSelect(s: StagingTables): string {
   // in the face beside its own segment and not across a neighbouring edge.
   return `
     WITH coast AS (SELECT l.geom FROM ${q(s.line)} l WHERE l.tags->>'natural' = 'coastline'),
-    frame AS (SELECT ST_SetSRID(ST_Extent(l.geom)::geometry, 4326) AS g FROM ${q(s.line)} l WHERE EXISTS (SELECT 1 FROM coast)),
+    frame AS (SELECT ST_SetSRID(ST_Extent(l.geom)::geometry, 4326) AS g FROM ${q(s.line)} l
+              WHERE EXISTS (SELECT 1 FROM coast) AND l.tags <> '{}' AND NOT l.tags ? 'boundary'),
     piece AS (SELECT ST_CollectionExtract(ST_Intersection(c.geom, f.g), 2) AS g FROM coast c, frame f WHERE ST_Intersects(c.geom, f.g)),
     face AS (
       SELECT row_number() OVER () AS id, d.geom AS g

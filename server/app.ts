@@ -8,7 +8,7 @@
  * Environment read here (each also settable through AppOptions, which wins):
  * | variable                         | default | meaning |
  * |----------------------------------|---------|---------|
- * | CITYCHECK_RATE_LIMIT_MAX         | 30      | expensive requests (analysis runs, what-ifs, isochrones) per client per window; 0 = off |
+ * | CITYCHECK_RATE_LIMIT_MAX         | 60      | expensive requests (analysis runs, what-ifs, isochrones) per client per window; 0 = off |
  * | CITYCHECK_RATE_LIMIT_WINDOW_MS   | 60000   | the window in ms |
  * | CITYCHECK_BODY_LIMIT_BYTES       | 2097152 | largest accepted request body (larger → 413) |
  * | CITYCHECK_ANALYSIS_CONNECTIONS   | 4       | connections of the analysis pool (server/plugins/db.ts) |
@@ -38,10 +38,13 @@ import walkGraph from './plugins/walk-graph.ts';
 import { finiteNumbersAjvPlugin } from './contract/geo.ts';
 import lifeCircleRoutes from './routes/life-circle.ts';
 import facilityTypeRoutes from './routes/facility-types.ts';
+import datasetRoutes from './routes/datasets.ts';
 
 export interface AppOptions {
   databaseUrl: string;
   statementTimeoutMs?: number;
+  /** CPU deadline of in-memory analyses (life circles, isochrones) in ms → 503 + Retry-After; default: the statement timeout. */
+  analysisDeadlineMs?: number;
   logLevel?: string;
   /** Built client folder; defaults to client/dist. */
   clientDir?: string;
@@ -106,7 +109,7 @@ export const CSP_DIRECTIVES = {
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const rateLimitOpts = opts.rateLimit ?? (() => {
-    const max = envInt('CITYCHECK_RATE_LIMIT_MAX', 30, 0, 1_000_000);
+    const max = envInt('CITYCHECK_RATE_LIMIT_MAX', 60, 0, 1_000_000);
     return max === 0 ? false : { max, timeWindowMs: envInt('CITYCHECK_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000) };
   })();
   const app = Fastify({
@@ -162,9 +165,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes);
   await app.register(adminUnitRoutes);
   await app.register(labelRoutes);
-  await app.register(lifeCircleRoutes);
+  await app.register(lifeCircleRoutes, { deadlineMs: opts.analysisDeadlineMs ?? opts.statementTimeoutMs ?? 8000 });
   await app.register(facilityTypeRoutes);
   await app.register(greenCoverageRoutes);
+  await app.register(datasetRoutes);
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });
   return app;

@@ -16,7 +16,10 @@ export type FacilityTypeRow = EffectiveFacilityType;
  */
 export interface EstateRow {
   id: number;
+  /** Own name, else derived from the nearest street (analysis.estate_label; nameDerived). */
   name: string | null;
+  nameEn?: string | null;
+  nameDerived?: boolean;
   residents: number | null;
   isOld: boolean;
   /** app.dataset the estate belongs to (the city whose catalog applies). */
@@ -54,18 +57,13 @@ export function lifeCircleRepository(db: Kysely<unknown>) {
       return effectiveCatalog(db, dataset);
     },
 
-    /** A numeric app.setting, or `fallback` when unset. */
-    async numberSetting(key: string, fallback: number): Promise<number> {
-      const r = await sql<{ v: number | null }>`SELECT (value #>> '{}')::double precision AS v FROM app.setting WHERE key = ${key}`.execute(db);
-      return r.rows[0]?.v ?? fallback;
-    },
-
     async estates(): Promise<EstateRow[]> {
       const r = await sql<EstateRow>`
-        WITH e AS (SELECT id, name, residents, is_old, dataset_id, ST_PointOnSurface(geom) AS p FROM app.estate_v)
-        SELECT e.id, e.name, e.residents, e.is_old AS "isOld", e.dataset_id AS "datasetId", ST_X(e.p) AS lon, ST_Y(e.p) AS lat,
+        WITH e AS (SELECT id, residents, is_old, dataset_id, ST_PointOnSurface(geom) AS p FROM app.estate_v)
+        SELECT e.id, l.name, l.name_en AS "nameEn", l.derived AS "nameDerived", e.residents, e.is_old AS "isOld", e.dataset_id AS "datasetId", ST_X(e.p) AS lon, ST_Y(e.p) AS lat,
                d.id AS "districtId", d.name AS "districtName", s.id AS "subdistrictId", s.name AS "subdistrictName"
         FROM e
+        CROSS JOIN LATERAL analysis.estate_label(e.id) l
         LEFT JOIN LATERAL (SELECT id, name FROM app.admin_unit a WHERE a.level = 'district' AND ST_Intersects(a.geom, e.p) ORDER BY id LIMIT 1) d ON true
         LEFT JOIN LATERAL (SELECT id, name FROM app.admin_unit a WHERE a.level = 'subdistrict' AND ST_Intersects(a.geom, e.p) ORDER BY id LIMIT 1) s ON true
         ORDER BY e.id`.execute(db);
@@ -79,20 +77,25 @@ export function lifeCircleRepository(db: Kysely<unknown>) {
     },
 
     /** Estate polygons as GeoJSON geometries, by id. */
-    async estateGeometries(ids: number[]): Promise<Map<number, unknown>> {
+    async estateGeometries(ids: number[]): Promise<Map<number, { type: string }>> {
       if (!ids.length) return new Map();
-      const r = await sql<{ id: number; g: unknown }>`
+      const r = await sql<{ id: number; g: { type: string } }>`
         SELECT id, ST_AsGeoJSON(geom, 7)::json AS g FROM app.estate WHERE id = ANY(${ids}::bigint[])`.execute(db);
       return new Map(r.rows.map((x) => [x.id, x.g]));
     },
 
     /** Stores one run with its parameters and catalog, and every estate × type result. */
-    async saveRun(run: { params: unknown; catalog: unknown; graph: unknown; summary: unknown; durationMs: number; rows: StoredResultRow[]; estateCount: number }): Promise<number> {
+    async saveRun(run: {
+      params: unknown; catalog: unknown; graph: unknown; summary: unknown; durationMs: number; rows: StoredResultRow[]; estateCount: number;
+      dataset: string | null; metricCrs: string | null; effective: unknown;
+    }): Promise<number> {
       return db.transaction().execute(async (trx) => {
+        const srid = run.metricCrs ? Number(run.metricCrs.replace(/^EPSG:/, '')) : null;
         const ins = await sql<{ id: number }>`
-          INSERT INTO app.life_circle_run (params, catalog, graph, summary, estate_count, duration_ms)
+          INSERT INTO app.life_circle_run (params, catalog, graph, summary, estate_count, duration_ms, dataset_id, metric_srid, effective)
           VALUES (${JSON.stringify(run.params)}::jsonb, ${JSON.stringify(run.catalog)}::jsonb, ${JSON.stringify(run.graph)}::jsonb,
-                  ${JSON.stringify(run.summary)}::jsonb, ${run.estateCount}, ${run.durationMs})
+                  ${JSON.stringify(run.summary)}::jsonb, ${run.estateCount}, ${run.durationMs}, ${run.dataset}, ${srid}::integer,
+                  ${JSON.stringify(run.effective)}::jsonb)
           RETURNING id`.execute(trx);
         const runId = ins.rows[0].id;
         for (let i = 0; i < run.rows.length; i += 5000) {

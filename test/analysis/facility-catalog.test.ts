@@ -61,8 +61,11 @@ describe('life-circle analysis with a city catalog', () => {
     expect(await kindergartenStatus(`&dataset=${DATASET}`)).toEqual({ E1: 'met', E2: 'not_met', E3: 'met', E4: 'met' });
     // O1 walks the same 270 m, but its city keeps the default
     expect(await kindergartenStatus(`&dataset=${OTHER}`)).toEqual({ O1: 'met' });
-    // without a dataset: every estate, the documented defaults
-    expect(await kindergartenStatus('')).toEqual({ E1: 'met', E2: 'met', E3: 'met', E4: 'met', O1: 'met' });
+    // without a dataset, with two cities loaded: a 400 naming both (results are per city)
+    const res = await app.inject('/api/analysis/life-circle?types=kindergarten');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain(DATASET);
+    expect(res.json().message).toContain(OTHER);
   });
 
   it('judges a what-if facility against the city catalog and that city\'s estates only', async () => {
@@ -76,8 +79,7 @@ describe('life-circle analysis with a city catalog', () => {
     };
     // E2 (270 m, beyond the city's 200 m) gains a kindergarten at its door; O1 belongs to another city.
     expect(await whatIf(DATASET)).toEqual(['E2']);
-    // Under the default 300 m both already meet the standard: nothing is newly covered.
-    expect(await whatIf()).toEqual([]);
+    // Under the default 300 m O1 already meets the standard: nothing is newly covered.
     expect(await whatIf(OTHER)).toEqual([]);
   });
 
@@ -97,7 +99,7 @@ describe('life-circle analysis with a city catalog', () => {
   it('answers 400 for an unknown dataset', async () => {
     const res = await app.inject('/api/analysis/life-circle?types=kindergarten&dataset=atlantis');
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toBe('Unknown dataset: atlantis');
+    expect(res.json().message).toMatch(/unknown dataset "atlantis"; choose one of: .*lc-river-town/);
   });
 });
 

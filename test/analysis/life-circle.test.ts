@@ -26,7 +26,8 @@ afterAll(async () => {
 });
 
 const TYPES = 'kindergarten,pharmacy,health_station,supermarket';
-const get = (url: string) => app.inject(url);
+/** Every analysis is per city: the fixture's dataset (other test files may have loaded other cities). */
+const get = (url: string) => app.inject(`${url}${url.includes('?') ? '&' : '?'}dataset=${DATASET}`);
 /** Only the fixture's estates: other test files may have left their own rows in the database. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies
 const mine = (rows: any[]): any[] => rows.filter((e) => Object.values(ids.estate).includes(e.id));
@@ -110,7 +111,7 @@ describe('GET /api/analysis/life-circle', () => {
 
 describe('POST /api/analysis/life-circle', () => {
   it('stores a run with the catalog and parameters it used', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/analysis/life-circle', payload: { types: ['kindergarten'], speed: 60, save: true } });
+    const res = await app.inject({ method: 'POST', url: '/api/analysis/life-circle', payload: { types: ['kindergarten'], speed: 60, save: true, dataset: DATASET } });
     expect(res.statusCode).toBe(200);
     const { runId } = res.json();
     const run = (await pool.query('SELECT params, catalog FROM app.life_circle_run WHERE id = $1', [runId])).rows[0];
@@ -165,7 +166,7 @@ describe('GET /api/analysis/isochrone', () => {
 
 describe('POST /api/analysis/life-circle/what-if', () => {
   it('lists the estates a proposed pharmacy would newly cover, without saving it', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/analysis/life-circle/what-if', payload: { type: 'pharmacy', lon: lonOf(VERTICES.D[0]), lat: latOf(VERTICES.D[1]) } });
+    const res = await app.inject({ method: 'POST', url: '/api/analysis/life-circle/what-if', payload: { type: 'pharmacy', lon: lonOf(VERTICES.D[0]), lat: latOf(VERTICES.D[1]), dataset: DATASET } });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     // at D: E3 50+20 = 70 m, E1 50+100+20 = 170 m; E4 is north of the river (550+ m)

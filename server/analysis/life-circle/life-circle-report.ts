@@ -21,8 +21,10 @@ export interface LifeCircleParams {
   tiers: string[];
   speedMPerMin: number;
   maxDistanceM: number;
-  /** app.dataset (city) analysed: only its estates, checked against its effective catalog; null = all estates, default catalog. */
+  /** app.dataset (city) analysed: its estates, checked against its effective catalog; null = all estates, default catalog. */
   dataset: string | null;
+  /** The city's datasets (itself, its ledgers and sample data) whose estates count; null = every estate. */
+  datasets: string[] | null;
 }
 
 export interface ChecklistItem {
@@ -39,7 +41,10 @@ export interface ChecklistItem {
 
 export interface EstateResult {
   id: number;
+  /** Own name, else derived from the nearest street (nameDerived). */
   name: string | null;
+  nameEn: string | null;
+  nameDerived: boolean;
   residents: number | null;
   isOld: boolean;
   district: { id: number; name: string } | null;
@@ -64,7 +69,8 @@ export interface TypeShare {
 export interface AreaSummary {
   level: 'city' | 'district' | 'subdistrict';
   id: number | null;
-  name: string;
+  /** null for the whole city and for estates outside every unit of the level (the client names both). */
+  name: string | null;
   estates: number;
   byType: TypeShare[];
   completeCommunity: { meanScore: number | null; allPresent: number };
@@ -116,7 +122,7 @@ function item(table: AccessTable, t: FacilityTypeRow, i: number, params: LifeCir
 export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[], params: LifeCircleParams) {
   const types = selectTypes(catalog, params);
   const required = catalog.filter((c) => c.completeCommunity && c.standardDistanceM != null);
-  const inScope = (e: AccessTable['estates'][number]) => params.dataset === null || e.datasetId === params.dataset;
+  const inScope = (e: AccessTable['estates'][number]) => params.datasets === null || params.datasets.includes(e.datasetId ?? '');
   const estates: EstateResult[] = table.estates.flatMap((e, i) => {
     if (!inScope(e)) return [];
     const ccItems = required.map((t) => item(table, t, i, params));
@@ -125,6 +131,8 @@ export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[],
     return [{
       id: e.id,
       name: e.name,
+      nameEn: e.nameEn ?? e.name,
+      nameDerived: e.nameDerived ?? false,
       residents: e.residents,
       isOld: e.isOld,
       district: e.districtId != null ? { id: e.districtId, name: e.districtName! } : null,
@@ -140,7 +148,7 @@ export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[],
     }];
   });
   const typeCodes = types.map((t) => t.code);
-  const areas: AreaSummary[] = [summarise('city', null, '全市 / all', estates, typeCodes)];
+  const areas: AreaSummary[] = [summarise('city', null, null, estates, typeCodes)];
   for (const level of ['district', 'subdistrict'] as const) {
     const groups = new Map<number | null, EstateResult[]>();
     for (const e of estates) {
@@ -148,7 +156,7 @@ export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[],
       groups.set(key, [...(groups.get(key) ?? []), e]);
     }
     for (const [id, list] of groups) {
-      areas.push(summarise(level, id, id === null ? '未归属 / unassigned' : list[0][level]!.name, list, typeCodes));
+      areas.push(summarise(level, id, id === null ? null : list[0][level]!.name, list, typeCodes));
     }
   }
   return {
@@ -159,7 +167,7 @@ export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[],
   };
 }
 
-function summarise(level: AreaSummary['level'], id: number | null, name: string, estates: EstateResult[], types: string[]): AreaSummary {
+function summarise(level: AreaSummary['level'], id: number | null, name: string | null, estates: EstateResult[], types: string[]): AreaSummary {
   const byType = types.map((type, k) => {
     let met = 0, withRes = 0, residents = 0, residentsMet = 0;
     for (const e of estates) {

@@ -1,0 +1,55 @@
+/**
+ * md5 of an ordered text dump of every `app.*` table that holds the city's layers and settings, so a
+ * fuzz run can prove that no request changed them. Tables that requests legitimately write are left
+ * out by name: analysis runs and their results, saved scenarios, audit and import logs, and the
+ * per-city facility catalog overrides that PUT /api/facility-types writes.
+ */
+import pg from 'pg';
+
+/** Tables written by the API on purpose (name patterns), with the reason shown in reports. */
+export const WRITTEN_BY_REQUESTS: readonly { pattern: RegExp; why: string }[] = [
+  { pattern: /^(coverage|life_circle)_/, why: 'analysis runs and their results' },
+  { pattern: /(_run|_result|_scenario)s?$/, why: 'runs, results and scenarios' },
+  { pattern: /(^|_)(audit|log|import)(_|$)/, why: 'audit, log and import records' },
+  { pattern: /^facility_type_city$/, why: 'written by PUT /api/facility-types/{code}' },
+];
+
+export interface TableChecksum {
+  table: string;
+  rows: number;
+  md5: string;
+}
+
+/** Checksums of the layer tables, in table-name order. */
+export async function layerChecksums(databaseUrl: string): Promise<{ tables: TableChecksum[]; excluded: string[] }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p') ORDER BY c.relname`);
+    const tables: TableChecksum[] = [];
+    const excluded: string[] = [];
+    for (const { name } of rows) {
+      if (WRITTEN_BY_REQUESTS.some((w) => w.pattern.test(name))) {
+        excluded.push(name);
+        continue;
+      }
+      // The row's text form covers every column (geometry as hex EWKB); ordering by it makes the dump stable.
+      const r = await client.query<{ n: number; md5: string | null }>(
+        `SELECT count(*)::int AS n, md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5 FROM app.${pg.escapeIdentifier(name)} t`);
+      tables.push({ table: name, rows: r.rows[0]!.n, md5: r.rows[0]!.md5 ?? 'empty' });
+    }
+    return { tables, excluded };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Tables whose checksum or row count differs between two dumps (tables added or dropped count too). */
+export function changedTables(before: TableChecksum[], after: TableChecksum[]): string[] {
+  const a = new Map(after.map((t) => [t.table, t]));
+  const changed = before.filter((t) => a.get(t.table)?.md5 !== t.md5).map((t) => t.table);
+  for (const t of after) if (!before.some((b) => b.table === t.table)) changed.push(t.table);
+  return changed;
+}

@@ -62,8 +62,9 @@ BEGIN
   IF v_walk THEN
     SELECT ST_Union(w.geom) INTO v_walking FROM analysis.green_coverage_walking_area(v_rules, dataset_id, NULL, v_srid) w;
   END IF;
-  v_official := coalesce(v_official, ST_GeomFromText('POLYGON EMPTY', v_srid));
-  IF v_walk THEN v_walking := coalesce(v_walking, ST_GeomFromText('POLYGON EMPTY', v_srid)); END IF;
+  -- stored with CHECK (ST_IsValid) (migration 080); a union is valid in practice, this makes it certain
+  v_official := coalesce(internal.valid_polygonal(v_official), ST_GeomFromText('POLYGON EMPTY', v_srid));
+  IF v_walk THEN v_walking := coalesce(internal.valid_polygonal(v_walking), ST_GeomFromText('POLYGON EMPTY', v_srid)); END IF;
   RAISE DEBUG 'green coverage run: % % ms', 'walking area', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
   INSERT INTO app.coverage_run (mode, target, dataset_id, rule_version, metric_srid, official_area, walking_area)
@@ -161,9 +162,10 @@ BEGIN
   END IF;
   RAISE DEBUG 'green coverage run: % % ms', 'estate walk distance', round(extract(epoch FROM clock_timestamp() - t_step) * 1000); t_step := clock_timestamp();
 
-  -- Shortfall (盲区) and detour layers, EPSG:4326.
+  -- Shortfall (盲区) and detour layers, EPSG:4326, made valid after the reprojection: collected
+  -- pieces may touch, and reprojected slivers may collapse (CHECK ST_IsValid, migration 080).
   INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
-  SELECT v_run, l.layer, ST_Multi(ST_CollectionExtract(ST_Transform(l.g, 4326), 3)), coalesce(ST_Area(l.g), 0)
+  SELECT v_run, l.layer, internal.valid_polygonal(ST_Transform(l.g, 4326)), coalesce(ST_Area(l.g), 0)
   FROM (
     -- residential land pieces are disjoint (dumped from one dissolve), so their differences are too:
     -- collected into one multipolygon without a union

@@ -41,10 +41,10 @@ BEGIN
     SELECT ST_Union(w.geom) INTO add_w FROM analysis.green_coverage_walking_area(x_rules, run.dataset_id, parks, run.metric_srid) w;
   END IF;
   -- newly covered = stored shortfall ∩ new service area (metric)
-  SELECT ST_CollectionExtract(ST_Intersection(ST_Transform(s.geom, run.metric_srid), add_o), 3) INTO new_o
+  SELECT ST_CollectionExtract(ST_Intersection(internal.valid_polygonal(ST_Transform(s.geom, run.metric_srid)), internal.valid_polygonal(add_o)), 3) INTO new_o
   FROM app.coverage_shortfall s WHERE s.run_id = run.id AND s.layer = 'uncovered_official' AND add_o IS NOT NULL AND s.geom IS NOT NULL;
   IF walk THEN
-    SELECT ST_CollectionExtract(ST_Intersection(ST_Transform(s.geom, run.metric_srid), add_w), 3) INTO new_w
+    SELECT ST_CollectionExtract(ST_Intersection(internal.valid_polygonal(ST_Transform(s.geom, run.metric_srid)), internal.valid_polygonal(add_w)), 3) INTO new_w
     FROM app.coverage_shortfall s WHERE s.run_id = run.id AND s.layer = 'uncovered_walking' AND add_w IS NOT NULL AND s.geom IS NOT NULL;
   END IF;
 

@@ -7,7 +7,8 @@
  * and gives a whole 十分钟生活圈居住区 — 15,000–25,000 residents with its own roads, facilities and
  * park — about 32–50 ha (indicators.md §5.1, CONFIRMED [S23]). One estate larger than an entire
  * 10-minute life circle is a mapped neighbourhood, not a 小区 (one of 282 ha became a 小区 before).
- * Configurable: app.setting `osm_estate_max_area_m2` (migration 100), or the import option.
+ * Configurable: the import option, else the city's setting `osm_estate_max_area_m2` (app.dataset_setting),
+ * else the installation's (app.setting, migration 100).
  */
 import type pg from 'pg';
 import type { ImportIssue } from '../import-run.ts';
@@ -20,20 +21,32 @@ export const DEFAULT_ESTATE_MAX_AREA_M2 = 500_000;
 
 const valid = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
+/** The maximum in force for one import, and where it came from (as analysis runs report theirs). */
+export interface EstateMaxArea {
+  value: number;
+  origin: 'request' | 'city' | 'default';
+}
+
 /**
- * The maximum estate area (m², geodesic) for an import: `override` when given, else the
- * installation's setting, else the default.
- * @throws RangeError when the override or the stored setting is not a positive finite number
+ * The maximum estate area (m², geodesic) for an import into `datasetId`: `override` (the import
+ * option) when given, else the city's setting (app.dataset_setting), else the installation's
+ * (app.setting), else the built-in default.
+ * @throws RangeError when the override or a stored setting is not a positive finite number
  */
-export async function resolveEstateMaxArea(pool: pg.Pool, override?: number): Promise<number> {
+export async function resolveEstateMaxArea(pool: pg.Pool, datasetId: string, override?: number): Promise<EstateMaxArea> {
   if (override !== undefined) {
     if (!valid(override)) throw new RangeError(`estateMaxAreaM2 must be a positive number of square metres, got ${override}`);
-    return override;
+    return { value: override, origin: 'request' };
   }
-  const { rows } = await pool.query<{ value: unknown }>(`SELECT value FROM app.setting WHERE key = $1`, [ESTATE_MAX_AREA_SETTING]);
-  if (!rows.length) return DEFAULT_ESTATE_MAX_AREA_M2;
-  if (!valid(rows[0].value)) throw new RangeError(`app.setting ${ESTATE_MAX_AREA_SETTING} must be a positive number of square metres, got ${JSON.stringify(rows[0].value)}`);
-  return rows[0].value;
+  const { rows } = await pool.query<{ scope: 'city' | 'installation'; value: unknown }>(`
+    SELECT 'city' AS scope, value FROM app.dataset_setting WHERE dataset_id = $1 AND key = $2
+    UNION ALL SELECT 'installation', value FROM app.setting WHERE key = $2
+    ORDER BY 1`, [datasetId, ESTATE_MAX_AREA_SETTING]);
+  if (!rows.length) return { value: DEFAULT_ESTATE_MAX_AREA_M2, origin: 'default' };
+  const { scope, value } = rows[0];
+  const where = scope === 'city' ? `app.dataset_setting ${ESTATE_MAX_AREA_SETTING} of ${datasetId}` : `app.setting ${ESTATE_MAX_AREA_SETTING}`;
+  if (!valid(value)) throw new RangeError(`${where} must be a positive number of square metres, got ${JSON.stringify(value)}`);
+  return { value, origin: scope === 'city' ? 'city' : 'default' };
 }
 
 /** One warning per landuse=residential polygon kept as land only, naming it with its area in ha. */

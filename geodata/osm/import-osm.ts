@@ -23,7 +23,7 @@ export interface ImportOsmOptions {
   checkYear: number;
   /** admin_level → admin_unit.level; default China (6 → district, 8 → subdistrict). */
   adminLevels?: AdminLevelMap;
-  /** Largest landuse=residential polygon taken as an estate (小区), m²; default app.setting osm_estate_max_area_m2 (50 ha). */
+  /** Largest landuse=residential polygon taken as an estate (小区), m²; default: the city's, else the installation's setting osm_estate_max_area_m2 (50 ha). */
   estateMaxAreaM2?: number;
   /** libpq URL for osm2pgsql; default: the pool's connectionString. */
   databaseUrl?: string;
@@ -58,8 +58,9 @@ export async function importOsm(pool: pg.Pool, o: ImportOsmOptions): Promise<Osm
   const log = o.log ?? (() => {});
   const t0 = performance.now();
   validateOptions(o);
-  const estateMaxAreaM2 = await resolveEstateMaxArea(pool, o.estateMaxAreaM2);
-  const runId = await startRun(pool, { dataset: o.dataset, kind: 'osm', source: o.source, checkYear: o.checkYear, params: { bbox: o.bbox ?? null, estateMaxAreaM2 } });
+  const estateMax = await resolveEstateMaxArea(pool, o.dataset.id, o.estateMaxAreaM2);
+  const estateMaxAreaM2 = estateMax.value;
+  const runId = await startRun(pool, { dataset: o.dataset, kind: 'osm', source: o.source, checkYear: o.checkYear, params: { bbox: o.bbox ?? null, estateMaxAreaM2: estateMax } });
   const reject = async (message: string, issues: ImportIssue[] = []): Promise<never> => {
     const all = [{ message, severity: 'error' as const }, ...issues];
     await finishRun(pool, runId, { status: 'rejected', message, issues: all });

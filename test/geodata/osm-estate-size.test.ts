@@ -35,7 +35,20 @@ describe('estate plausibility (osm fixture)', () => {
     expect(await estates(id)).toEqual(['Kleinhof']);
     expect(r.issues.filter((i) => /kept as residential land/.test(i.message)).map((i) => i.field)).toEqual(['w41002', 'w41003']);
     const run = await pool.query(`SELECT params->'estateMaxAreaM2' AS m FROM app.import_run WHERE id = $1`, [r.runId]);
-    expect(run.rows[0].m).toBe(100_000);
+    expect(run.rows[0].m).toEqual({ value: 100_000, origin: 'request' });
+  });
+
+  it('takes the city\'s own setting over the installation\'s, and refuses a bad one by name', async () => {
+    const id = 'osm-fixture-estate-city';
+    const opts = { source: FIXTURE, dataset: { id, name: 'fixture' }, checkYear: 2026 };
+    expect((await importOsm(pool, opts)).counts.estate).toBe(2);
+    await pool.query(`INSERT INTO app.dataset_setting (dataset_id, key, value) VALUES ($1, $2, '100000')`, [id, ESTATE_MAX_AREA_SETTING]);
+    const r = await importOsm(pool, opts);
+    expect(await estates(id)).toEqual(['Kleinhof']);
+    const run = await pool.query(`SELECT params->'estateMaxAreaM2' AS m FROM app.import_run WHERE id = $1`, [r.runId]);
+    expect(run.rows[0].m).toEqual({ value: 100_000, origin: 'city' });
+    await pool.query(`UPDATE app.dataset_setting SET value = '"50 ha"' WHERE dataset_id = $1 AND key = $2`, [id, ESTATE_MAX_AREA_SETTING]);
+    await expect(importOsm(pool, opts)).rejects.toThrow(`app.dataset_setting osm_estate_max_area_m2 of ${id} must be a positive number of square metres, got "50 ha"`);
   });
 
   it('refuses a maximum that is not a positive area before writing anything', async () => {

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 const get = async (url: string, headers: Record<string, string> = {}) => {
   const res = await app.inject({ url, headers: { host: 'gis.example:8080', ...headers } });
-  return { status: res.statusCode, type: String(res.headers['content-type']), text: res.body, body: res.headers['content-type']?.includes('json') ? res.json() : undefined };
+  return { status: res.statusCode, type: String(res.headers['content-type']), text: res.body, body: String(res.headers['content-type']).includes('json') ? res.json() : undefined };
 };
 const cql = (filter: string) => `filter=${encodeURIComponent(`dataset_id = '${DATASET}' AND (${filter})`)}&filter-lang=cql2-text`;
 /** Ids the database itself gives for a condition on this fixture's buildings. */

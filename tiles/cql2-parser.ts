@@ -294,6 +294,7 @@ export function parseCql2(input: string): Cql2Expr {
         return { kind: 'timestamp', value: s.text, pos: t.pos };
       }
       if (KEYWORDS.has(w) || GEOMETRY_WORDS.has(w) || w === 'BBOX') throw fail(`expected a property name or a value but found the keyword ${t.text}`, t.pos);
+      if (peek().kind === '(') throw fail(`function ${t.text.slice(0, 30)} is not supported`, t.pos);
       return { kind: 'property', name: t.text, pos: t.pos };
     }
     throw fail(`expected a property name or a value but found ${describe(t)}`, t.pos);

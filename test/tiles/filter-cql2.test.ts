@@ -128,6 +128,7 @@ describe('cql2-text compiler', () => {
     ['S_INTERSECTS(BBOX(0, 0, 1, 1), POINT(0 0))', 'needs the geometry property'],
     ['T_AFTER(last_occurrence, DATE(\'2024-01-01\'))', 'function T_AFTER is not supported'],
     ['geometry = 1', 'the geometry "geometry" can only be used in a spatial function'],
+    ["CASEI(name) = CASEI('x')", 'function CASEI is not supported at position 1'],
     ["last_occurrence = DATE('2024-13-45')", 'is not a date'],
     ['build_year = 1e999', 'out of range'],
     ['build_year # 1', 'unexpected character "#" at position 12'],

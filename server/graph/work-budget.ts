@@ -91,6 +91,8 @@ export class WorkBudget {
 
   /** Waits for shared work (e.g. a table other requests also wait for) no longer than the deadline. */
   async wait<T>(p: Promise<T>): Promise<T> {
+    // once this caller stops waiting, a later failure of the shared work is not its to report
+    p.catch(() => {});
     this.check();
     if (this.deadlineMs === Infinity) return p;
     let timer: NodeJS.Timeout | undefined;

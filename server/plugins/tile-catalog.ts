@@ -37,7 +37,7 @@ export interface TilePluginOptions {
   extraSources?: TileSource[];
   /** Low-zoom byte budget (default tiles/tile-service.ts DEFAULT_BYTE_BUDGET). */
   byteBudget?: ByteBudget;
-  /** Listen for citycheck_change notifications (default true). */
+  /** Apply change-feed notices to the tile cache and feature metadata (default true; server/plugins/change-listener.ts). */
   listen?: boolean;
 }
 

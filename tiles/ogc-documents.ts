@@ -211,11 +211,20 @@ interface OpenApiDoc {
  * document: its paths without the prefix and a `servers` entry at `root`, as OGC API clients
  * expect (GDAL looks up `/collections/{collectionId}/items` to learn the filter languages).
  */
-export function apiSubset(full: OpenApiDoc, prefix: string, root: string): OpenApiDoc {
+export function apiSubset(full: OpenApiDoc, prefix: string, root: string, limits?: { default: number; max: number }): OpenApiDoc {
   const paths: Record<string, unknown> = {};
   for (const [p, item] of Object.entries(full.paths ?? {})) {
     if (p === prefix) paths['/'] = item;
     else if (p.startsWith(`${prefix}/`)) paths[p.slice(prefix.length)] = item;
+  }
+  const items = paths['/collections/{collectionId}/items'] as { get?: { parameters?: { name: string; in: string; schema?: unknown }[] } } | undefined;
+  if (limits && items?.get?.parameters) {
+    // The route reads limit as text (to answer its own messages, and to clamp rather than reject a large
+    // value as Part 1 asks); clients such as QGIS size their pages from this schema's default and maximum.
+    // Copies, so the server's own document stays as it is.
+    const parameters = items.get.parameters.map((p) => (p.in === 'query' && p.name === 'limit'
+      ? { ...p, schema: { type: 'integer', minimum: 1, maximum: limits.max, default: limits.default } } : p));
+    paths['/collections/{collectionId}/items'] = { ...items, get: { ...items.get, parameters } };
   }
   return {
     openapi: full.openapi ?? '3.0.3',

@@ -74,7 +74,7 @@ export default async function featureRoutes(app: FastifyInstance): Promise<void>
   app.get(`${OGC_PREFIX}/api`, { schema: { tags, summary: 'OpenAPI 3.0 definition of the OGC API (paths relative to /ogc)' } }, async (request, reply) => {
     // With the charset given, Fastify keeps the type as written (it would otherwise quote "3.0", which GDAL does not match).
     reply.type(`${OPENAPI_JSON};charset=utf-8`);
-    return apiSubset(app.swagger() as Parameters<typeof apiSubset>[0], OGC_PREFIX, urls(request).root);
+    return apiSubset(app.swagger() as Parameters<typeof apiSubset>[0], OGC_PREFIX, urls(request).root, ITEMS_LIMITS);
   });
 
   await app.register(collectionRoutes, { mount: OGC_PREFIX });

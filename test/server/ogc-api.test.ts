@@ -82,6 +82,11 @@ describe('OGC API Features at /ogc', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/', '/conformance', '/collections', '/collections/{collectionId}/items', '/collections/{collectionId}/queryables']));
     const lang = doc.paths['/collections/{collectionId}/items'].get.parameters.find((p: { name: string }) => p.name === 'filter-lang');
     expect(lang.schema.enum).toEqual(expect.arrayContaining(['cql2-text', 'cql-text']));
+    const limit = doc.paths['/collections/{collectionId}/items'].get.parameters.find((p: { name: string }) => p.name === 'limit');
+    expect(limit.schema).toEqual({ type: 'integer', minimum: 1, maximum: 10000, default: 100 });
+    expect(JSON.stringify(doc)).not.toContain('"/ogc/'); // paths are relative to the server URL
+    const whole = (await get('/docs/json')).body;
+    expect(whole.paths['/ogc/collections/{collectionId}/items'].get.parameters.find((p: { name: string }) => p.name === 'limit').schema).toEqual({ type: 'string' });
   });
 
   it('lists collections with their extents and links to items, queryables and schema under /ogc', async () => {

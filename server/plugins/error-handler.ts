@@ -74,6 +74,8 @@ export function classifyError(err: FastifyError | PgError | HttpError): Classifi
   if (err instanceof HttpError) return { status: err.statusCode, message: err.message, code: err.code, headers: err.headers };
   const fe = err as FastifyError;
   if (fe.validation) return { status: 400, message: fe.message, code: 'VALIDATION' };
+  // Connecting to a host name with several addresses (localhost → ::1, 127.0.0.1) fails with all of them.
+  if (err instanceof AggregateError && !(err as PgError).code && err.errors[0] instanceof Error) return classifyError(err.errors[0] as PgError);
   const pe = err as PgError;
   const code = typeof pe.code === 'string' ? pe.code : undefined;
   const message = typeof pe.message === 'string' ? pe.message : '';

@@ -48,8 +48,8 @@ export async function dropIncompleteBoundaries(pool: pg.Pool, s: StagingTables, 
     .sort((a, b) => Number(a.osm_id) - Number(b.osm_id))
     .map((r) => {
       const what = `boundary ${r.name ?? '(unnamed)'} (relation r${r.osm_id}, admin_level ${r.admin_level}) left out`;
-      const why = r.whole < r.ways || r.ways === 0
-        ? `incomplete in this extract, cut by its edge: ${r.whole} of ${r.ways} member ways are in the file with all their nodes`
+      const why = r.ways === 0 ? 'it has no member ways'
+        : r.whole < r.ways ? `incomplete in this extract, cut by its edge: ${r.whole} of ${r.ways} member ways are in the file with all their nodes`
         : 'its member ways do not close into a ring';
       return { field: `r${r.osm_id}`, severity: 'warning' as const, message: `${what}: ${why}; admin units are made from complete rings only` };
     });

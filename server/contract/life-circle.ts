@@ -40,7 +40,7 @@ export const ChecklistItemSchema = Type.Object({
   distanceM: Nullable(Type.Number()),
   minutes: Nullable(Type.Number()),
   facilityId: Nullable(Type.Integer()),
-  reason: Type.Optional(Type.Union([Type.Literal('none_within'), Type.Literal('no_facility'), Type.Literal('off_network')])),
+  reason: Type.Optional(Type.Union([Type.Literal('none_within'), Type.Literal('no_facility'), Type.Literal('off_network'), Type.Literal('isolated_network')])),
   note: Type.Optional(Type.String()),
 });
 export type ChecklistItem = Static<typeof ChecklistItemSchema>;
@@ -58,6 +58,8 @@ export const LifeCircleEstateSchema = Type.Object({
   district: AreaRef,
   subdistrict: AreaRef,
   snapDistanceM: Nullable(Type.Number()),
+  /** The walking-network piece the estate snapped to; `isolated`: below the isolated share of the city's graph. */
+  network: Type.Object({ componentVertices: Nullable(Type.Integer()), isolated: Type.Boolean() }),
   checklist: Type.Array(ChecklistItemSchema),
   completeCommunity: Type.Object({ required: Type.Integer(), present: Type.Integer(), score: Type.Number(), missing: Type.Array(Type.String()) }),
 });
@@ -66,6 +68,8 @@ export type LifeCircleEstate = Static<typeof LifeCircleEstateSchema>;
 export const TypeShareSchema = Type.Object({
   type: Type.String(), estates: Type.Integer(), met: Type.Integer(), share: Nullable(Type.Number()),
   estatesWithResidents: Type.Integer(), residents: Type.Number(), residentsMet: Type.Number(), residentShare: Nullable(Type.Number()),
+  /** "none within X m" on the city's network, and on an isolated piece of it (counted apart). */
+  noneWithin: Type.Integer(), isolatedNetwork: Type.Integer(),
 });
 export type TypeShare = Static<typeof TypeShareSchema>;
 
@@ -99,6 +103,8 @@ export const LifeCircleReportSchema = Type.Object({
   graph: Type.Object({ vertices: Type.Integer(), edges: Type.Integer(), components: Type.Integer(), largestComponent: Type.Integer(), builtAt: Type.String() }),
   catalog: Type.Array(CatalogRowSchema),
   completeCommunityTypes: Type.Array(Type.String()),
+  /** Walking-graph vertices of the city, the isolated-component share and how many estates it flags. */
+  network: Type.Object({ cityVertices: Type.Integer(), isolatedComponentShare: Type.Number(), isolatedEstates: Type.Integer() }),
   estates: Type.Array(LifeCircleEstateSchema),
   summary: Type.Array(AreaSummarySchema),
   timing: Type.Object({ totalMs: Type.Number(), searches: Type.Integer(), searchMs: Type.Number() }),

@@ -22,6 +22,7 @@ export interface ParamSpec {
 export const LIFE_CIRCLE_PARAMS = {
   speed: { default: 80, setting: 'walking_speed_m_per_min', unit: 'm/min', min: 10, max: 300, source: '60–80 m/min or 4.5 km/h in practice; 80 m/min default' },
   maxDistance: { default: 2000, setting: 'life_circle_max_distance_m', unit: 'm', min: 100, max: 10000, source: 'search cut-off; beyond it "none within X m"' },
+  isolatedComponentShare: { default: 0.05, setting: 'life_circle_isolated_component_share', min: 0, max: 1, source: 'an estate on a walking-network piece below this share of the city graph\'s vertices is flagged isolated_network, not counted as "none within X m" (design choice)' },
 } as const satisfies Record<string, ParamSpec>;
 
 /** 公园绿地服务半径覆盖率 rules (住房和城乡建设部 城市体检指标 2021; indicators.md §4). */

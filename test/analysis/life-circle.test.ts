@@ -128,7 +128,7 @@ describe('GET /api/analysis/life-circle/estates.csv', () => {
     const res = await get(`/api/analysis/life-circle/estates.csv?types=kindergarten,supermarket&speed=100`);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     const lines = res.body.replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('estate_id,name,district,subdistrict,residents,is_old,kindergarten_distance_m,kindergarten_minutes,kindergarten_status,supermarket_distance_m,supermarket_minutes,supermarket_status,complete_community_present,complete_community_required,complete_community_missing');
+    expect(lines[0]).toBe('estate_id,name,district,subdistrict,residents,is_old,kindergarten_distance_m,kindergarten_minutes,kindergarten_status,supermarket_distance_m,supermarket_minutes,supermarket_status,complete_community_present,complete_community_required,complete_community_missing,network_component_vertices,isolated_network');
     for (const name of ['E1', 'E2', 'E3', 'E4']) expect(lines.filter((l) => l.includes(`,${name},`))).toHaveLength(1);
     expect(lines.find((l) => l.includes(',E3,'))).toMatch(/,70,0\.7,met,,,(no supermarket on the walking network|none within 2000 m),/);
   });

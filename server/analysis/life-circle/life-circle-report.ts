@@ -25,7 +25,19 @@ export interface LifeCircleParams {
   dataset: string | null;
   /** The city's datasets (itself, its ledgers and sample data) whose estates count; null = every estate. */
   datasets: string[] | null;
+  /**
+   * An estate snapped to a network component with fewer vertices than this share of the city's
+   * walking graph is flagged `isolated_network` (default ISOLATED_COMPONENT_SHARE).
+   */
+  isolatedComponentShare?: number;
 }
+
+/**
+ * Default share of a city's walking-graph vertices below which the component an estate snapped to
+ * counts as an isolated piece (a gated compound's internal paths, a fragment cut off by the
+ * extract): "none within X m" there says more about the network data than about the city.
+ */
+export const ISOLATED_COMPONENT_SHARE = 0.05;
 
 export interface ChecklistItem {
   type: string;
@@ -39,6 +51,14 @@ export interface ChecklistItem {
   note?: string;
 }
 
+/** The walking-network piece an estate snapped to. */
+export interface EstateNetwork {
+  /** Vertices of the weakly connected component (null: not on the network). */
+  componentVertices: number | null;
+  /** The component is below the isolated share of the city's graph (its "none within" are isolated_network). */
+  isolated: boolean;
+}
+
 export interface EstateResult {
   id: number;
   /** Own name, else derived from the nearest street (nameDerived). */
@@ -50,6 +70,7 @@ export interface EstateResult {
   district: { id: number; name: string } | null;
   subdistrict: { id: number; name: string } | null;
   snapDistanceM: number | null;
+  network: EstateNetwork;
   checklist: ChecklistItem[];
   completeCommunity: { required: number; present: number; score: number; missing: string[] };
 }
@@ -64,6 +85,9 @@ export interface TypeShare {
   residents: number;
   residentsMet: number;
   residentShare: number | null;
+  /** Estates with none within the cut-off on the city's network, and those on an isolated piece (counted apart). */
+  noneWithin: number;
+  isolatedNetwork: number;
 }
 
 export interface AreaSummary {
@@ -97,15 +121,17 @@ export function selectTypes(catalog: FacilityTypeRow[], params: Pick<LifeCircleP
   );
 }
 
-function item(table: AccessTable, t: FacilityTypeRow, i: number, params: LifeCircleParams): ChecklistItem {
+function item(table: AccessTable, t: FacilityTypeRow, i: number, params: LifeCircleParams, network: EstateNetwork): ChecklistItem {
   const col = table.forType(t.code);
   const std = t.standardDistanceM!;
   const d = col.distanceM[i];
   if (Number.isNaN(d)) {
-    const reason = col.reason[i]!;
+    const reason = col.reason[i] === 'none_within' && network.isolated ? 'isolated_network' : col.reason[i]!;
     const note =
       reason === 'off_network' ? 'estate is not within reach of the walking network'
-        : reason === 'no_facility' ? `no ${t.code} on the walking network` : `none within ${params.maxDistanceM} m`;
+        : reason === 'no_facility' ? `no ${t.code} on the walking network`
+        : reason === 'isolated_network' ? `none within ${params.maxDistanceM} m on an isolated piece of the walking network (${network.componentVertices} vertices)`
+        : `none within ${params.maxDistanceM} m`;
     return { type: t.code, standardM: std, status: 'none', distanceM: null, minutes: null, facilityId: null, reason, note };
   }
   return {
@@ -123,9 +149,14 @@ export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[],
   const types = selectTypes(catalog, params);
   const required = catalog.filter((c) => c.completeCommunity && c.standardDistanceM != null);
   const inScope = (e: AccessTable['estates'][number]) => params.datasets === null || params.datasets.includes(e.datasetId ?? '');
+  const cityVertices = table.graph.networkVertices(params.datasets);
+  const isolatedShare = params.isolatedComponentShare ?? ISOLATED_COMPONENT_SHARE;
+  const minComponentVertices = isolatedShare * cityVertices;
   const estates: EstateResult[] = table.estates.flatMap((e, i) => {
     if (!inScope(e)) return [];
-    const ccItems = required.map((t) => item(table, t, i, params));
+    const componentVertices = table.estateSnaps[i] ? table.estateComponentVertices[i] : null;
+    const network: EstateNetwork = { componentVertices, isolated: componentVertices !== null && componentVertices < minComponentVertices };
+    const ccItems = required.map((t) => item(table, t, i, params, network));
     const missing = ccItems.filter((c) => c.status !== 'met').map((c) => c.type);
     const snap = table.estateSnaps[i];
     return [{
@@ -138,7 +169,8 @@ export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[],
       district: e.districtId != null ? { id: e.districtId, name: e.districtName! } : null,
       subdistrict: e.subdistrictId != null ? { id: e.subdistrictId, name: e.subdistrictName! } : null,
       snapDistanceM: snap ? round1(snap.distanceM) : null,
-      checklist: types.map((t) => item(table, t, i, params)),
+      network,
+      checklist: types.map((t) => item(table, t, i, params, network)),
       completeCommunity: {
         required: required.length,
         present: required.length - missing.length,
@@ -162,6 +194,11 @@ export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[],
   return {
     catalog: types,
     completeCommunityTypes: required.map((r) => r.code),
+    network: {
+      cityVertices,
+      isolatedComponentShare: isolatedShare,
+      isolatedEstates: estates.filter((e) => e.network.isolated).length,
+    },
     estates,
     summary: areas,
   };
@@ -169,10 +206,12 @@ export function lifeCircleReport(table: AccessTable, catalog: FacilityTypeRow[],
 
 function summarise(level: AreaSummary['level'], id: number | null, name: string | null, estates: EstateResult[], types: string[]): AreaSummary {
   const byType = types.map((type, k) => {
-    let met = 0, withRes = 0, residents = 0, residentsMet = 0;
+    let met = 0, withRes = 0, residents = 0, residentsMet = 0, noneWithin = 0, isolatedNetwork = 0;
     for (const e of estates) {
       const ok = e.checklist[k].status === 'met';
       if (ok) met++;
+      if (e.checklist[k].reason === 'none_within') noneWithin++;
+      if (e.checklist[k].reason === 'isolated_network') isolatedNetwork++;
       if (e.residents != null) {
         withRes++;
         residents += e.residents;
@@ -188,6 +227,8 @@ function summarise(level: AreaSummary['level'], id: number | null, name: string 
       residents,
       residentsMet,
       residentShare: residents > 0 ? Math.round((residentsMet / residents) * 1000) / 1000 : null,
+      noneWithin,
+      isolatedNetwork,
     };
   });
   const scores = estates.map((e) => e.completeCommunity.score);
@@ -219,13 +260,14 @@ export function estatesCsv(report: ReturnType<typeof lifeCircleReport>): string 
   const types = report.catalog.map((c) => c.code);
   const head = ['estate_id', 'name', 'district', 'subdistrict', 'residents', 'is_old',
     ...types.flatMap((t) => [`${t}_distance_m`, `${t}_minutes`, `${t}_status`]),
-    'complete_community_present', 'complete_community_required', 'complete_community_missing'];
+    'complete_community_present', 'complete_community_required', 'complete_community_missing', 'network_component_vertices', 'isolated_network'];
   const lines = [head.join(',')];
   for (const e of report.estates) {
     lines.push([
       e.id, e.name, e.district?.name, e.subdistrict?.name, e.residents, e.isOld,
       ...e.checklist.flatMap((c) => [c.distanceM, c.minutes, c.status === 'none' ? c.note : c.status]),
       e.completeCommunity.present, e.completeCommunity.required, e.completeCommunity.missing.join(' '),
+      e.network.componentVertices, e.network.isolated,
     ].map(q).join(','));
   }
   return '\ufeff' + lines.join('\r\n') + '\r\n'; // BOM so Excel opens the Chinese names as UTF-8

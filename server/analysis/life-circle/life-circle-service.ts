@@ -80,6 +80,7 @@ export class LifeCircleService {
     const { city, values, effective } = await this.cities.scoped(input.dataset, LIFE_CIRCLE_PARAMS, { speed: input.speed, maxDistance: input.maxDistance });
     const params: LifeCircleParams = {
       types: input.types ?? [], tiers: input.tiers ?? [], speedMPerMin: values.speed, maxDistanceM: values.maxDistance,
+      isolatedComponentShare: values.isolatedComponentShare,
       dataset: city.dataset, datasets: city.datasets,
     };
     return {

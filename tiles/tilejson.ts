@@ -33,11 +33,30 @@ export function catalogEntry(s: TileSource, baseUrl: string): CatalogEntry {
 
 const TILEJSON_TYPE: Record<FieldType, string> = { string: 'String', integer: 'Number', number: 'Number', boolean: 'Boolean', date: 'String' };
 
+/** A loaded city as TileJSON sees it: its extent and the centre of that extent (lon/lat). */
+export interface CityExtent {
+  bbox: LonLatBox;
+  center: [number, number];
+}
+
+/**
+ * The centre of a layer spanning `bounds`: the centre of the largest city whose extent meets the
+ * bounds, so a layer holding two distant cities never centres on the empty land between them;
+ * the centre of the bounds when no city meets them.
+ */
+export function centerAmong(bounds: LonLatBox, cities: readonly CityExtent[]): [number, number] {
+  const meets = cities.filter((c) => c.bbox[0] <= bounds[2] && c.bbox[2] >= bounds[0] && c.bbox[1] <= bounds[3] && c.bbox[3] >= bounds[1]);
+  const area = (b: LonLatBox) => (b[2] - b[0]) * (b[3] - b[1]);
+  const best = meets.sort((a, b) => area(b.bbox) - area(a.bbox))[0];
+  return best ? best.center : [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2];
+}
+
 /**
  * TileJSON 3.0.0 for one or more sources (a composite id `a,b` serves both in one tile URL).
- * `bounds` are lon/lat (EPSG:4326); the whole world when unknown.
+ * `bounds` are lon/lat (EPSG:4326); the whole world when unknown. `center` (lon/lat) defaults to
+ * the centre of the bounds; pass centerAmong(…) when the layer spans several cities.
  */
-export function tileJson(sources: TileSource[], baseUrl: string, bounds: LonLatBox | null): Record<string, unknown> {
+export function tileJson(sources: TileSource[], baseUrl: string, bounds: LonLatBox | null, center?: [number, number]): Record<string, unknown> {
   const id = sources.map((s) => s.id).join(',');
   const minzoom = Math.min(...sources.map((s) => s.def.minzoom));
   const maxzoom = Math.max(...sources.map((s) => s.def.maxzoom));
@@ -54,7 +73,7 @@ export function tileJson(sources: TileSource[], baseUrl: string, bounds: LonLatB
     minzoom,
     maxzoom,
     bounds: b,
-    center: [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2, centerZoom],
+    center: [...(center ?? [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]), centerZoom],
     attribution: attributions.length ? attributions.join('; ') : undefined,
     vector_layers: sources.map((s) => ({
       id: s.id,

@@ -71,9 +71,10 @@ export function cityRepository(db: Kysely<unknown>) {
     /**
      * The city an analysis runs on. `requested` absent: the only city loaded; with several a 400
      * names them. An unknown id, or a dataset that is part of a city, is a 400 naming the choices.
-     * A city whose data carries two check years is refused (years never mix in one result).
+     * A city whose data carries two check years is refused (years never mix in one result) unless
+     * `mixedYears` says the caller does not compute a result (e.g. name search).
      */
-    async resolve(requested: string | undefined): Promise<CityScope> {
+    async resolve(requested: string | undefined, opts: { mixedYears?: boolean } = {}): Promise<CityScope> {
       const cities = await this.list();
       const choices = () => cities.map((c) => `${c.id} (${c.name})`).join(', ') || 'none loaded';
       let city: City | undefined;
@@ -90,7 +91,7 @@ export function cityRepository(db: Kysely<unknown>) {
             : `unknown dataset "${requested}"; choose one of: ${choices()}`);
         }
       }
-      if (city.checkYears.length > 1) {
+      if (city.checkYears.length > 1 && !opts.mixedYears) {
         throw badRequest(`city "${city.id}" holds data of check years ${city.checkYears.join(', ')}; one result never mixes two years — remove or re-import the older year first`);
       }
       return { dataset: city.id, name: city.name, datasets: city.datasets, metricCrs: city.metricCrs, checkYear: city.checkYears[0] ?? null };

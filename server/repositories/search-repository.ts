@@ -26,24 +26,27 @@ export function likePattern(q: string): string {
 
 /**
  * Case-insensitive substring search over estate, green-space, facility and admin-unit names (and the
- * English admin-unit name). Exact matches first, then prefixes, then shorter names.
+ * English admin-unit name). Exact matches first, then prefixes, then shorter names. `datasets`: only
+ * rows of these datasets (a city and its ledgers); null = every city.
  */
-export async function searchByName(db: Kysely<unknown>, q: string, limit: number): Promise<SearchHit[]> {
+export async function searchByName(db: Kysely<unknown>, q: string, limit: number, datasets: readonly string[] | null = null): Promise<SearchHit[]> {
   const pattern = likePattern(q);
+  const ds = datasets === null ? null : [...datasets];
   const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const r = await sql<{ layer: SearchLayer; id: number; name: string; kind: string; w: number; s: number; e: number; n: number }>`
     WITH hits AS (
-      SELECT 'estates' AS layer, id, name, 'estate' AS kind, geom FROM app.estate WHERE name ILIKE ${pattern}
+      SELECT 'estates' AS layer, id, name, 'estate' AS kind, geom, dataset_id FROM app.estate WHERE name ILIKE ${pattern}
       UNION ALL
-      SELECT 'green_spaces', id, name, kind, geom FROM app.green_space WHERE name ILIKE ${pattern}
+      SELECT 'green_spaces', id, name, kind, geom, dataset_id FROM app.green_space WHERE name ILIKE ${pattern}
       UNION ALL
-      SELECT 'facilities', id, name, type_code, geom FROM app.facility WHERE name ILIKE ${pattern}
+      SELECT 'facilities', id, name, type_code, geom, dataset_id FROM app.facility WHERE name ILIKE ${pattern}
       UNION ALL
-      SELECT 'admin_units', id, name, level, geom FROM app.admin_unit WHERE name ILIKE ${pattern} OR name_en ILIKE ${pattern}
+      SELECT 'admin_units', id, name, level, geom, dataset_id FROM app.admin_unit WHERE name ILIKE ${pattern} OR name_en ILIKE ${pattern}
     )
     SELECT layer, id, name, kind,
            ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
     FROM hits
+    WHERE ${ds}::text[] IS NULL OR dataset_id = ANY(${ds}::text[])
     ORDER BY (lower(name) = lower(${q})) DESC, (name ILIKE ${prefix}) DESC, length(name), name, layer, id
     LIMIT ${limit}`.execute(db);
   return r.rows.map(({ w, s, e, n, ...hit }) => ({ ...hit, bbox: [w, s, e, n] }));

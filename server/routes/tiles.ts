@@ -5,9 +5,13 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TileCoordError, TileRequestError } from '../../tiles/errors.ts';
-import { catalogEntry, tileJson } from '../../tiles/tilejson.ts';
+import { catalogEntry, centerAmong, tileJson } from '../../tiles/tilejson.ts';
 import type { LonLatBox } from '../../tiles/tile-math.ts';
+import { Type } from 'typebox';
 import { baseUrl } from '../base-url.ts';
+import { DatasetIdSchema } from '../contract/common.ts';
+import { badRequest } from '../errors.ts';
+import { cityRepository } from '../repositories/city-repository.ts';
 
 /** MVT media type (IANA). */
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -29,18 +33,30 @@ export default async function tileRoutes(app: FastifyInstance, opts: TileRouteOp
     app.tileCatalog.sources.map((s) => catalogEntry(s, baseUrl(request))),
   );
 
-  app.get<{ Params: { name: string } }>(
+  const cities = cityRepository(app.db);
+  app.get<{ Params: { name: string }; Querystring: { dataset?: string } }>(
     '/tiles/:name',
-    { schema: { tags: ['tiles'], summary: 'TileJSON 3.0.0 of a layer or a comma-separated list of layers ({layer}.json)' } },
+    {
+      schema: {
+        tags: ['tiles'],
+        summary: 'TileJSON 3.0.0 of a layer or a comma-separated list of layers ({layer}.json); ?dataset= gives that city\'s bounds and centre (tiles themselves are spatial and shared by all cities)',
+        querystring: Type.Object({ dataset: Type.Optional(DatasetIdSchema) }),
+      },
+    },
     async (request) => {
       const m = /^(.+)\.json$/.exec(request.params.name);
       if (!m) throw new TileRequestError('expected /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.mvt', 'BAD_TILE_PATH');
       const sources = app.tileCatalog.resolve(m[1]!);
+      if (request.query.dataset !== undefined) {
+        const city = (await cities.list()).find((c) => c.id === request.query.dataset);
+        if (!city) throw badRequest(`unknown dataset "${request.query.dataset}"; choose one of: ${(await cities.list()).map((c) => c.id).join(', ')}`);
+        return tileJson(sources, baseUrl(request), city.bbox, city.center);
+      }
       const boxes = (await Promise.all(sources.map((s) => app.features.layerMeta(s.id)))).map((x) => x.bbox).filter((b): b is LonLatBox => !!b);
       const bounds: LonLatBox | null = boxes.length
         ? [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))]
         : null;
-      return tileJson(sources, baseUrl(request), bounds);
+      return tileJson(sources, baseUrl(request), bounds, bounds ? centerAmong(bounds, await cities.list()) : undefined);
     },
   );
 

@@ -73,7 +73,7 @@ export function* isochroneSteps(g: WalkGraph, origin: Snap, clickLon: number, cl
 
   const { offset, head, weight, edge } = g.forward;
   for (let s = 0; s < search.settledCount; s++) {
-    if ((s & 1023) === 1023) yield;
+    if ((s & 255) === 255) yield;
     const a = search.settled[s];
     const da = search.dist[a];
     for (let k = offset[a]; k < offset[a + 1]; k++) {
@@ -138,7 +138,7 @@ function* rasterBands(f: LocalFrame, p: Pieces, limits: number[], cell: number, 
   const grid = new Float32Array(W * H).fill(Infinity);
   const b2 = buffer * buffer;
   for (let s = 0; s < p.x0.length; s++) {
-    if ((s & 255) === 255) yield;
+    if ((s & 63) === 63) yield;
     const ax = p.x0[s], ay = p.y0[s], bx = p.x1[s], by = p.y1[s];
     const dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
     const i0 = Math.max(0, Math.floor((Math.min(ax, bx) - buffer - minX) / cell));
@@ -163,9 +163,15 @@ function* rasterBands(f: LocalFrame, p: Pieces, limits: number[], cell: number, 
     yield;
     const rings = yield* traceRingsSteps(grid, W, H, limitM);
     const toLonLat = (r: number[][]) => r.map(([i, j]) => [round7(toLon(f, minX + i * cell)), round7(toLat(f, minY + j * cell))]);
+    yield;
     let cells = 0;
     for (let k = 0; k < grid.length; k++) if (grid[k] <= limitM) cells++;
-    bands.push({ limitM, coordinates: rings.map((poly) => poly.map(toLonLat)), areaM2: cells * cell * cell });
+    const coordinates: number[][][][] = [];
+    for (const poly of rings) {
+      if ((coordinates.length & 63) === 63) yield;
+      coordinates.push(poly.map(toLonLat));
+    }
+    bands.push({ limitM, coordinates, areaM2: cells * cell * cell });
   }
   return bands;
 }
@@ -209,7 +215,9 @@ export function* traceRingsSteps(grid: Float32Array, W: number, H: number, limit
   const used = new Set<number>();
   const outers: number[][][] = [];
   const holes: { ring: number[][]; probe: [number, number] }[] = [];
+  let visited = 0;
   for (const [key, dirs] of out) {
+    if ((++visited & 1023) === 0) yield;
     for (const d0 of dirs) {
       if (used.has(key * 4 + d0)) continue;
       const ring: number[][] = [];
@@ -218,7 +226,7 @@ export function* traceRingsSteps(grid: Float32Array, W: number, H: number, limit
       let area2 = 0;
       let steps = 0;
       for (;;) {
-        if (++steps === 65536) {
+        if (++steps === 4096) {
           steps = 0;
           yield;
         }
@@ -244,7 +252,9 @@ export function* traceRingsSteps(grid: Float32Array, W: number, H: number, limit
     }
   }
   const polys = outers.map((o) => [o]);
+  let placed = 0;
   for (const h of holes) {
+    if ((++placed & 15) === 0) yield;
     const owner = polys.find((poly) => insideRing(h.probe, poly[0]));
     if (owner) owner.push(h.ring);
   }

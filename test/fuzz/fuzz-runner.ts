@@ -12,7 +12,9 @@
  *    crash when the server dies), one that answers was stalled behind another request (collateral);
  * 5. 5xx are grouped by route and error, and the smallest example of each group is shrunk by
  *    dropping query parameters and body fields while the same error persists;
- * 6. the checksums again, after the server is stopped.
+ * 6. every GET route again with plausible parameters: a 5xx now means an accepted hostile write
+ *    (a setting, an override, a scenario) broke later reads; the accepted hostile writes are listed;
+ * 7. the checksums again, after the server is stopped.
  */
 import http from 'node:http';
 import { type FuzzContext, type FuzzRequest, generateRequest } from './request-generator.ts';
@@ -73,6 +75,10 @@ export interface FuzzReport {
   failures: FailureGroup[];
   /** Requests that missed their deadline only because another request blocked the server. */
   collateral: number;
+  /** Plausible GET requests sent after the run, by status. */
+  afterRun: { requests: number; statuses: Record<string, number> };
+  /** Non-GET requests with hostile values that were answered 2xx: by route, with the smallest examples. */
+  acceptedWrites: { route: string; count: number; examples: (Repro & { hostile: string[]; status: number })[] }[];
   serverStarts: number;
   checksums: { before: TableChecksum[]; after: TableChecksum[]; changed: string[]; excluded: string[] };
   ok: boolean;
@@ -84,6 +90,8 @@ interface Outcome {
   fuzzId: string;
   /** A replay past its deadline left the server unable to answer anything. */
   blocked?: boolean;
+  /** Sent after the run, as a plausible request, to see whether the run's writes broke reads. */
+  after?: boolean;
 }
 
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
@@ -217,19 +225,46 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     }
     if (suspects.length) log(`  replayed ${suspects.length} requests past the deadline alone: ${confirmed.size} hang or crash, ${collateral} stalled behind another`);
 
+    // After the run: every GET route three times with plausible parameters (indices that map onto GET routes).
+    const afterStatuses: Record<string, number> = {};
+    const getRoutes = ops.map((op, j) => [op, j] as const).filter(([op]) => op.method === 'GET');
+    for (let k = 0; k < 3; k++) {
+      for (const [, j] of getRoutes) {
+        await ensureServer();
+        const req = generateRequest(ops, ctx, opts.seed, ops.length * (10_000_000 + k) + j, { valid: true });
+        const fuzzId = `${opts.seed}-${req.index}-after`;
+        const result = await send(server.port, req, fuzzId, hangMs);
+        bump(afterStatuses, statusKey(result));
+        outcomes.push({ req, result, fuzzId, after: true });
+      }
+    }
+
     // Counts and groups.
     const statusCounts: Record<string, number> = {};
     const perRoute = new Map<string, { count: number; statuses: Record<string, number> }>();
     for (const op of ops) perRoute.set(op.route, { count: 0, statuses: {} });
     const groups = new Map<string, FailureGroup & { size: number }>();
+    const writes = new Map<string, { route: string; count: number; examples: (Repro & { hostile: string[]; status: number })[] }>();
     for (const o of outcomes) {
       const key = statusKey(o.result);
-      bump(statusCounts, key);
-      const pr = perRoute.get(o.req.route)!;
-      pr.count++;
-      bump(pr.statuses, key);
-      const failure = failureOf(o, server, hangMs, confirmed.has(o.req.index));
+      if (!o.after) {
+        bump(statusCounts, key);
+        const pr = perRoute.get(o.req.route)!;
+        pr.count++;
+        bump(pr.statuses, key);
+      }
+      const hostile = o.req.mutations.filter((m) => m !== 'content-type' && !m.endsWith('<extra>'));
+      if (o.req.method !== 'GET' && o.result.kind === 'answer' && o.result.status < 300 && hostile.length) {
+        const w = writes.get(o.req.route) ?? { route: o.req.route, count: 0, examples: [] };
+        w.count++;
+        w.examples.push({ ...reproOf(o.req), hostile, status: o.result.status });
+        w.examples.sort((a, b) => suspicion(b) - suspicion(a) || a.url.length + (a.body?.length ?? 0) - b.url.length - (b.body?.length ?? 0)).splice(3);
+        writes.set(o.req.route, w);
+      }
+      // After-run requests went one at a time: a missed deadline there is the request's own.
+      const failure = failureOf(o, server, hangMs, confirmed.has(o.req.index) || !!o.after);
       if (!failure) continue;
+      if (o.after) failure.cause = `after the run, a plausible request: ${failure.cause}`;
       const gk = `${failure.kind} ${o.req.route} ${failure.cause}`;
       const size = o.req.url.length + (o.req.body?.length ?? 0);
       const g = groups.get(gk);
@@ -250,6 +285,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     return {
       seed: opts.seed, requests: indices.length, concurrency, statementTimeoutMs, hangMs, rateLimit: opts.rateLimit ?? false, wallMs: performance.now() - t0, statusCounts,
       routes: [...perRoute].map(([route, v]) => ({ route, ...v })), failures: failures.map(({ size: _size, ...g }) => g), collateral,
+      afterRun: { requests: getRoutes.length * 3, statuses: afterStatuses }, acceptedWrites: [...writes.values()],
       serverStarts: server.starts, checksums: { before: before.tables, after: after.tables, changed, excluded: before.excluded },
       ok: failures.length === 0 && changed.length === 0 && [...perRoute.values()].every((v) => v.count > 0),
     };
@@ -276,7 +312,7 @@ function failureOf(o: Outcome, server: ServerProcess, hangMs: number, confirmed:
       }
     })();
     const message = e ? `${e.code ? `[${e.code}] ` : ''}${e.message}` : bodyMessage;
-    const detail = e ? `${r.status} ${e.code ?? ''} ${shortText(e.message, 400)}\n      at ${e.stack.join('\n      at ')}` : `${r.status} ${shortText(bodyMessage, 400)}${r.retryAfter ? ` (Retry-After ${r.retryAfter})` : ' (no Retry-After)'}`;
+    const detail = e ? `${r.status} ${e.code ? `${e.code} ` : ''}${shortText(e.message, 400)}\n      at ${e.stack.join('\n      at ')}` : `${r.status} ${shortText(bodyMessage, 400)}${r.retryAfter ? ` (Retry-After ${r.retryAfter})` : ' (no Retry-After)'}`;
     return { kind: '5xx', cause: `${r.status} ${causeOf(message)}`, detail };
   }
   if (!confirmed) return undefined;
@@ -311,7 +347,7 @@ async function shrink(g: FailureGroup, server: ServerProcess, hangMs: number, en
     const r = await send(server.port, req, fuzzId, hangMs);
     if (r.kind !== 'answer') return false;
     const f = failureOf({ req, result: r, fuzzId }, server, hangMs, false);
-    return f?.cause === g.cause;
+    return f?.cause === g.cause.replace(AFTER_RUN, '');
   };
   const [path, query] = best.url.split('?', 2) as [string, string | undefined];
   let params = query ? query.split('&') : [];
@@ -346,6 +382,12 @@ async function shrink(g: FailureGroup, server: ServerProcess, hangMs: number, en
   return best;
 }
 
+/** Accepted writes that carried a non-finite, out-of-range or control value come first in the report. */
+const SUSPICIOUS = /Infinity|NaN|1e30[89]|1e999|-0(?![.\d])|\\u0000|%00|[":,\[]-?(90|180)[,\]]/;
+const suspicion = (e: Repro) => (SUSPICIOUS.test(`${e.url} ${e.body ?? ''}`) ? 1 : 0);
+
+const AFTER_RUN = /^after the run, a plausible request: /;
+
 /** Tokens that JSON.parse + JSON.stringify would not give back as written. */
 const LOSSY_JSON = /1e999|-0(?![.\d])|9007199254740993|1e-400|4\.9e-324|\\ud[89a-f]/i;
 
@@ -367,6 +409,14 @@ export function formatReport(r: FuzzReport): string {
     lines.push(`    repro:  ${f.example.method} ${shortText(f.example.url, 400)}`);
     if (f.example.body !== undefined) lines.push(`    body:   ${f.example.contentType ?? '(no content-type)'} ${shortText(f.example.body, 400)}`);
     lines.push(`    hostile: ${f.mutations.join(', ') || '(none: a valid request)'}; request indices ${f.indices.slice(0, 8).join(', ')}${f.indices.length > 8 ? ', …' : ''}`);
+  }
+  lines.push(`after the run, ${r.afterRun.requests} plausible GETs (every GET route ×3): ${Object.entries(r.afterRun.statuses).sort().map(([k, v]) => `${k} × ${v}`).join(', ')}`);
+  if (r.acceptedWrites.length) {
+    lines.push('writes with hostile values answered 2xx (not failures by themselves; what they stored must be sane):');
+    for (const w of r.acceptedWrites) {
+      lines.push(`  ${w.route}: ${w.count}×, e.g.`);
+      for (const e of w.examples) lines.push(`    ${e.status} ${e.method} ${shortText(e.url, 200)} ${e.body !== undefined ? shortText(e.body, 200) : ''} [${e.hostile.join(', ')}]`);
+    }
   }
   lines.push(`tables: ${r.checksums.before.length} layer tables checksummed (${r.checksums.before.reduce((a, t) => a + t.rows, 0)} rows), ` +
     `${r.checksums.changed.length ? `CHANGED: ${r.checksums.changed.join(', ')}` : 'unchanged'}; left out as written by requests: ${r.checksums.excluded.join(', ')}`);

@@ -81,6 +81,15 @@ export const HOSTILE_NUMBER_JSON: readonly JsonLike[] = [
   -180, 90.0000001, -180.0000001, 89.9, 0.5, 'Infinity', 'NaN', '-0', '1e308', '12', '', null, true, [], {}, [1, 2],
 ];
 
+/**
+ * Non-finite and out-of-range numbers, as text and as JSON: what schema coercion turns into a JS
+ * Infinity or NaN that a min/max check may not see. Picked more often than the rest.
+ */
+export const NON_FINITE_TEXT: readonly string[] = ['Infinity', '-Infinity', 'NaN', '1e309', '-1e309', '1e308', '-0', '90', '-90', '180', '-180'];
+export const NON_FINITE_JSON: readonly JsonLike[] = [
+  'Infinity', '-Infinity', 'NaN', '1e309', '-1e309', new RawJson('1e999'), new RawJson('-1e999'), new RawJson('1e308'), new RawJson('-1e308'), new RawJson('-0'),
+];
+
 /** Values of the wrong type for any field. */
 export const WRONG_TYPES: readonly JsonLike[] = [
   null, true, false, 0, -1, 1.5, '', 'x', [], [null], [[]], {}, { $gt: 0 }, { type: 'Polygon' }, new RawJson('"\\u0000"'),
@@ -110,6 +119,7 @@ export const HOSTILE_CONTENT_TYPES: readonly string[] = [
 export function hostileUrlValue(type: string | undefined, r: Rng): UrlValue {
   const roll = r.next();
   if (roll < 0.1) return r.pick(HOSTILE_URL_FRAGMENTS);
+  if ((type === 'number' || type === 'integer') && roll < 0.4) return r.pick(NON_FINITE_TEXT);
   if ((type === 'number' || type === 'integer') && roll < 0.75) return r.pick(HOSTILE_NUMBER_TEXT);
   if (roll < 0.2) return r.pick(HOSTILE_NUMBER_TEXT);
   return r.pick(HOSTILE_STRINGS);
@@ -118,6 +128,7 @@ export function hostileUrlValue(type: string | undefined, r: Rng): UrlValue {
 /** A hostile JSON value for a body field of the given JSON Schema type. */
 export function hostileJsonValue(type: string | undefined, r: Rng): JsonLike {
   const roll = r.next();
+  if ((type === 'number' || type === 'integer') && roll < 0.35) return r.pick(NON_FINITE_JSON);
   if ((type === 'number' || type === 'integer') && roll < 0.7) return r.pick(HOSTILE_NUMBER_JSON);
   if (roll < 0.35) return r.pick(WRONG_TYPES);
   if (roll < 0.45) return r.chance(0.5) ? deepNesting(1_000 + r.int(4_000), 'array') : deepNesting(500 + r.int(1_500), 'object');

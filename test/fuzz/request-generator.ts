@@ -163,8 +163,11 @@ interface Slot {
   apply: (r: Rng) => void;
 }
 
-/** The request `index` of a run with `seed`: deterministic, whatever the concurrency. */
-export function generateRequest(ops: readonly Operation[], ctx: FuzzContext, seed: number, index: number): FuzzRequest {
+/**
+ * The request `index` of a run with `seed`: deterministic, whatever the concurrency. With `valid`
+ * the plausible request is sent as it is (no mutation).
+ */
+export function generateRequest(ops: readonly Operation[], ctx: FuzzContext, seed: number, index: number, opts: { valid?: boolean } = {}): FuzzRequest {
   const r = requestRng(seed, index);
   // Round robin over the routes: every route is called once any run reaches ops.length requests.
   const op = ops[index % ops.length]!;
@@ -214,7 +217,7 @@ export function generateRequest(ops: readonly Operation[], ctx: FuzzContext, see
     slots.push({ where: 'body.<extra>', apply: (rr) => (body = setAt(body, [rr.pick(['__proto__', 'extra', '', '$where', 'constructor'])], rr.pick(HOSTILE_STRINGS))) });
     slots.push({ where: 'content-type', apply: (rr) => (contentType = rr.pick(HOSTILE_CONTENT_TYPES)) });
   }
-  if (!r.chance(0.1)) {
+  if (!opts.valid && !r.chance(0.1)) {
     const n = 1 + r.int(Math.min(3, slots.length));
     for (let k = 0; k < n; k++) {
       const s = r.pick(slots);

@@ -3,7 +3,7 @@
  * searched ring by ring outwards from the query cell. Distances are measured in a local metric
  * frame centred on the query point, so the index works for any number of cities at once.
  */
-import { closestOnSegment, localFrame, toLat, toLon, toX, toY, type LocalFrame } from './geo.ts';
+import { M_PER_DEG_LAT, closestOnSegment, localFrame, metresPerDegLon, toLat, toLon, toX, toY, type LocalFrame } from './geo.ts';
 import type { WalkGraph } from './walk-graph.ts';
 
 /** Where a point meets the network. */
@@ -26,6 +26,15 @@ export interface SnapOptions {
   cellDeg?: number;
 }
 
+/**
+ * A segment longer than MAX_SEGMENT_M, or whose box spans more grid cells than MAX_SEGMENT_CELLS
+ * (near a pole a short segment spans many degrees of longitude), is not indexed: no walkway is that
+ * long, and indexing a corrupt edge across the globe would take the graph build down with it.
+ * Such segments are counted in `skippedSegments`.
+ */
+const MAX_SEGMENT_M = 20_000;
+const MAX_SEGMENT_CELLS = 1_000_000;
+
 /** A rectangle of grid cells, inclusive. */
 interface Box {
   i0: number;
@@ -46,6 +55,8 @@ export class SnapIndex {
   /** Per-edge query stamp: an edge listed in several cells is measured once per query. */
   private readonly seenAt: Uint32Array;
   private query = 0;
+  /** Segments left out of the index (non-finite or absurdly long; see MAX_SEGMENT_M). */
+  skippedSegments = 0;
 
   constructor(
     private readonly g: WalkGraph,
@@ -58,25 +69,28 @@ export class SnapIndex {
     const c = g.coords;
     for (let e = 0; e < g.edgeCount; e++) {
       if (!eligible(e)) continue;
-      let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-      for (let k = g.coordStart[e]; k < g.coordStart[e + 1]; k++) {
-        const x = c[2 * k], y = c[2 * k + 1];
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-      }
-      const i0 = this.cellOf(minX), i1 = this.cellOf(maxX), j0 = this.cellOf(minY), j1 = this.cellOf(maxY);
-      this.iMin = Math.min(this.iMin, i0);
-      this.iMax = Math.max(this.iMax, i1);
-      this.jMin = Math.min(this.jMin, j0);
-      this.jMax = Math.max(this.jMax, j1);
-      for (let i = i0; i <= i1; i++) {
-        for (let j = j0; j <= j1; j++) {
-          const key = this.key(i, j);
-          const list = this.cells.get(key);
-          if (list) list.push(e);
-          else this.cells.set(key, [e]);
+      // each segment in the cells its box touches (a long curved edge does not fill its whole box)
+      for (let k = g.coordStart[e]; k < g.coordStart[e + 1] - 1; k++) {
+        const xa = c[2 * k], ya = c[2 * k + 1], xb = c[2 * k + 2], yb = c[2 * k + 3];
+        if (!Number.isFinite(xa + ya + xb + yb)) continue;
+        const i0 = this.cellOf(Math.min(xa, xb)), i1 = this.cellOf(Math.max(xa, xb));
+        const j0 = this.cellOf(Math.min(ya, yb)), j1 = this.cellOf(Math.max(ya, yb));
+        const lengthM = Math.hypot((xb - xa) * metresPerDegLon((ya + yb) / 2), (yb - ya) * M_PER_DEG_LAT);
+        if (lengthM > MAX_SEGMENT_M || (i1 - i0 + 1) * (j1 - j0 + 1) > MAX_SEGMENT_CELLS) {
+          this.skippedSegments++;
+          continue;
+        }
+        this.iMin = Math.min(this.iMin, i0);
+        this.iMax = Math.max(this.iMax, i1);
+        this.jMin = Math.min(this.jMin, j0);
+        this.jMax = Math.max(this.jMax, j1);
+        for (let i = i0; i <= i1; i++) {
+          for (let j = j0; j <= j1; j++) {
+            const key = this.key(i, j);
+            const list = this.cells.get(key);
+            if (!list) this.cells.set(key, [e]);
+            else if (list[list.length - 1] !== e) list.push(e);
+          }
         }
       }
     }

@@ -76,4 +76,19 @@ describe('SnapIndex bounds', () => {
     expect(s!.distanceM).toBeLessThan(500);
     expect(polar.snap(45, 89.9)).toBeNull(); // 10 km south: beyond the 500 m radius
   });
+
+  it('leaves a corrupt edge spanning the globe out of the index, and still snaps to the rest', () => {
+    const input = graphInput();
+    const n = input.vertexIds.length;
+    const broken = WalkGraph.fromArrays({
+      ...input,
+      vertexIds: [...input.vertexIds, n + 1, n + 2], vertexLon: [...input.vertexLon, -179, 179], vertexLat: [...input.vertexLat, -80, 80],
+      edgeIds: [...input.edgeIds, 999], edgeSource: [...input.edgeSource, n + 1], edgeTarget: [...input.edgeTarget, n + 2],
+      edgeLength: [...input.edgeLength, 1e7], edgeCost: [...input.edgeCost, 1e7], edgeReverseCost: [...input.edgeReverseCost, 1e7],
+    }, { minComponentVertices: 1 });
+    expect(broken.snapIndex.skippedSegments).toBe(1);
+    const s = broken.snap(lonOf(50), latOf(20));
+    expect(s).not.toBeNull();
+    expect(s!.distanceM).toBeCloseTo(20, 6);
+  });
 });

@@ -138,3 +138,13 @@ describe('malformed GeoJSON on the green-coverage endpoints', () => {
     expect(res.json().message).toMatch(/candidates\.coordinates\[1\]\[0\]: a linear ring needs at least 4 positions/);
   });
 });
+
+describe('finite numbers in settings bodies', () => {
+  it('PUT /api/facility-types/{code} rejects a standard distance that parses to Infinity', async () => {
+    const res = await app.inject({ method: 'PUT', url: '/api/facility-types/kindergarten?dataset=lc-river-town', headers: { 'content-type': 'application/json' }, payload: '{"standardDistanceM":1e999}' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/standardDistanceM/);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM app.facility_type_city WHERE dataset_id = 'lc-river-town'`);
+    expect(rows[0].n).toBe(0);
+  });
+});

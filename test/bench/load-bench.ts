@@ -10,7 +10,8 @@
  *
  * Reports errors, tile p50/p99 of both runs side by side with their ratio, analysis throughput and
  * latency per kind, /api/health latency probed once a second, and the server's RSS (sampled every
- * second: max and a few points over time). Not a test: nothing here asserts timings.
+ * second: max and a few points over time), and the CPU the server process and the whole machine used
+ * in each run (the load generator shares the machine). Not a test: nothing here asserts timings.
  *
  *   --seconds <n>               per run (default 60)
  *   --tile-connections <n>      (default 64)
@@ -22,9 +23,11 @@
  * default city. Loopback traffic only.
  */
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { loadConfig } from '../../server/config.ts';
 import { cityDatabaseBeside, configuredDatabaseUrl } from '../fuzz/city-database.ts';
 import { rng } from '../fuzz/rng.ts';
@@ -60,6 +63,8 @@ const ANALYSIS_CONNECTIONS = positive('analysis-connections', values['analysis-c
 
 const config = loadConfig();
 const databaseUrl = await cityDatabaseBeside(await configuredDatabaseUrl(), 'bench_load');
+const pgAdmin = new pg.Client({ connectionString: databaseUrl });
+await pgAdmin.connect();
 const server = new ServerProcess({ databaseUrl, statementTimeoutMs: config.statementTimeoutMs, rateLimit: values['rate-limit'] });
 await server.start();
 const base = `http://127.0.0.1:${server.port}`;
@@ -174,8 +179,36 @@ async function analysisLoad(stop: () => boolean): Promise<AnalysisStats> {
   return { done, errors, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** Samples RSS and /api/health latency once a second until stopped. */
+/** Busy and total jiffies of the whole machine (/proc/stat). */
+function machineJiffies(): { busy: number; total: number } {
+  const [, ...v] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = v.map(Number);
+  const idle = (n[3] ?? 0) + (n[4] ?? 0);
+  const total = n.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** CPU seconds used so far by the PostgreSQL backends serving the bench database, by pid. */
+async function backendCpu(): Promise<Map<number, number>> {
+  const { rows } = await pgAdmin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // another machine's server (DATABASE_URL elsewhere) or a backend that just ended
+    }
+  }
+  return out;
+}
+
+/** Samples RSS and /api/health latency once a second until stopped; CPU use over the whole span. */
 function monitor() {
+  const t0 = performance.now();
+  const cpu0 = server.cpuSeconds();
+  const m0 = machineJiffies();
+  const pg0 = backendCpu();
   const rss: number[] = [];
   const health: number[] = [];
   let healthErrors = 0;
@@ -195,7 +228,19 @@ function monitor() {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (performance.now() - s))));
     }
   })();
-  return { rss, health, stop: async () => ((stopped = true), await loop, { rss, health, healthErrors }) };
+  return {
+    rss, health,
+    stop: async () => {
+      stopped = true;
+      await loop;
+      const m1 = machineJiffies();
+      const wall = (performance.now() - t0) / 1000;
+      const serverCores = (server.cpuSeconds() - cpu0) / wall;
+      const [before, after] = [await pg0, await backendCpu()];
+      const pgCores = [...after].reduce((a, [pid, s]) => a + s - (before.get(pid) ?? 0), 0) / wall;
+      return { rss, health, healthErrors, serverCores, pgCores, machineBusy: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total) };
+    },
+  };
 }
 
 console.log(`warming up: each of ${tileUrls.length} tile URLs once, one run of each analysis kind`);
@@ -221,6 +266,7 @@ const heavy = await heavyRun;
 const mon2 = await m2.stop();
 const serverCrashes = server.crashes.length;
 await server.stop();
+await pgAdmin.end();
 
 // ---- report ----------------------------------------------------------------------------------------
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
@@ -246,6 +292,9 @@ for (const k of KINDS) {
 for (const [name, m] of [['tiles alone', mon1], ['tiles + heavy', mon2]] as const) {
   const h = healthP(m.health);
   console.log(`/api/health during ${name}: ${h.n} probes, p50 ${f(h.p50)} ms, max ${f(Math.max(...m.health, 0))} ms, ${m.healthErrors} failed`);
+}
+for (const [name, m] of [['tiles alone', mon1], ['tiles + heavy', mon2]] as const) {
+  console.log(`CPU during ${name}: server process ${m.serverCores.toFixed(2)} cores, its PostgreSQL backends ${m.pgCores.toFixed(2)} cores, whole machine ${(m.machineBusy * 100).toFixed(0)} % busy (${os.cpus().length} cores, load generator and PostgreSQL included)`);
 }
 const rssAll = [...mon1.rss, ...mon2.rss].filter((x) => x > 0);
 const every = Math.max(1, Math.floor(rssAll.length / 12));

@@ -127,6 +127,18 @@ export class ServerProcess {
     clearTimeout(force);
   }
 
+  /** CPU seconds (user + system, all threads) the server process has used so far (0 when it is not running). */
+  cpuSeconds(): number {
+    if (!this.child?.pid || !this.alive) return 0;
+    try {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (100/s on Linux).
+      const fields = fs.readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  }
+
   /** Resident set size of the server process in MiB (0 when it is not running). */
   rssMiB(): number {
     if (!this.child?.pid || !this.alive) return 0;

@@ -311,9 +311,9 @@ function failureOf(o: Outcome, server: ServerProcess, hangMs: number, confirmed:
         return r.head.slice(0, 200);
       }
     })();
-    const message = e ? `${e.code ? `[${e.code}] ` : ''}${e.message}` : bodyMessage;
+    const message = e ? e.message : bodyMessage;
     const detail = e ? `${r.status} ${e.code ? `${e.code} ` : ''}${shortText(e.message, 400)}\n      at ${e.stack.join('\n      at ')}` : `${r.status} ${shortText(bodyMessage, 400)}${r.retryAfter ? ` (Retry-After ${r.retryAfter})` : ' (no Retry-After)'}`;
-    return { kind: '5xx', cause: `${r.status} ${causeOf(message)}`, detail };
+    return { kind: '5xx', cause: `${r.status} ${e?.code ? `[${e.code}] ` : ''}${causeOf(message)}`, detail };
   }
   if (!confirmed) return undefined;
   if (r.kind === 'timeout') {

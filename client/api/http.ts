@@ -17,10 +17,30 @@ export class ApiError extends Error {
 }
 
 /** GETs JSON from a same-origin path; throws ApiError on network failure or a non-2xx status. */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(path, { signal });
+}
+
+/** Sends a JSON body (POST/PUT) to a same-origin path and reads the JSON answer; errors as getJson. */
+export function sendJson<T>(path: string, method: 'POST' | 'PUT', body: unknown, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(path, { method, body: JSON.stringify(body), signal });
+}
+
+/** A path with a query string of the defined values only (arrays comma-joined), e.g. `pathWith('/x', { a: 1, b: undefined })`. */
+export function pathWith(path: string, query: Record<string, string | number | boolean | readonly string[] | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
+    p.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  const q = p.toString();
+  return q ? `${path}?${q}` : path;
+}
+
+async function requestJson<T>(path: string, init: { method?: string; body?: string; signal?: AbortSignal }): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, { signal, headers: { accept: 'application/json' } });
+    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) } });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(path, null, (err as Error).message);

@@ -1,6 +1,6 @@
 /** Typed fetch functions for the map: basemap style, tile catalog, search, admin units and labels. */
 import type { StyleSpecification } from 'maplibre-gl';
-import { absoluteUrl, getJson } from './http.ts';
+import { absoluteUrl, getJson, pathWith } from './http.ts';
 
 /** [west, south, east, north], lon/lat WGS-84. */
 export type Bbox = [number, number, number, number];
@@ -55,8 +55,9 @@ export async function fetchBasemapStyle(signal?: AbortSignal): Promise<StyleSpec
 export const fetchCatalog = (signal?: AbortSignal) => getJson<CatalogEntry[]>('/tiles/catalog', signal);
 export const fetchLabels = (signal?: AbortSignal) => getJson<Labels>('/api/labels', signal);
 export const fetchAdminUnits = (signal?: AbortSignal) => getJson<AdminUnit[]>('/api/admin-units', signal);
-export const searchByName = (q: string, signal?: AbortSignal) =>
-  getJson<SearchHit[]>(`/api/search?q=${encodeURIComponent(q)}&limit=12`, signal);
+/** Name search within one city (its datasets); `city` undefined searches every city. */
+export const searchByName = (q: string, city: string | undefined, signal?: AbortSignal) =>
+  getJson<SearchHit[]>(pathWith('/api/search', { q, limit: 12, dataset: city }), signal);
 
 /** Tile URL template for a catalog layer, absolute, with {z}/{x}/{y} placeholders. */
 export const tileUrl = (layer: string): string => `${location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt`;

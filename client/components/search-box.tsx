@@ -4,7 +4,8 @@ import { searchByName, type SearchHit } from '../api/map-api.ts';
 import { useI18n } from '../i18n/i18n-context.tsx';
 import { isMessageKey } from '../i18n/dictionaries.ts';
 
-export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
+/** `city`: the current city; results are limited to it. */
+export function SearchBox({ city, onPick }: { city: string | undefined; onPick: (hit: SearchHit) => void }) {
   const { t } = useI18n();
   const inputId = useId();
   const [q, setQ] = useState('');
@@ -20,7 +21,7 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
     const ac = new AbortController();
     const timer = setTimeout(() => {
       setBusy(true);
-      searchByName(text, ac.signal)
+      searchByName(text, city, ac.signal)
         .then(setHits, (err: Error) => err.name !== 'AbortError' && setHits([]))
         .finally(() => !ac.signal.aborted && setBusy(false));
     }, 200);
@@ -28,7 +29,7 @@ export function SearchBox({ onPick }: { onPick: (hit: SearchHit) => void }) {
       clearTimeout(timer);
       ac.abort();
     };
-  }, [q]);
+  }, [q, city]);
   const layerName = (layer: string) => {
     const key = `layer.${layer}`;
     return isMessageKey(key) ? t(key) : layer;

@@ -1,16 +1,27 @@
+import type { City } from '../api/cities-api.ts';
 import { useI18n, type Lang } from '../i18n/i18n-context.tsx';
+import { CitySwitcher } from './city-switcher.tsx';
 
-/** Title and the language switch (zh-CN ⇄ English). */
-export function TopBar({ lang, onLangChange }: { lang: Lang; onLangChange: (l: Lang) => void }) {
+/** Title, the city switcher and the language switch (zh-CN ⇄ English). */
+export function TopBar({ lang, onLangChange, cities, city, onCityChange }: {
+  lang: Lang;
+  onLangChange: (l: Lang) => void;
+  cities: City[];
+  city: City | null;
+  onCityChange: (c: City) => void;
+}) {
   const { t } = useI18n();
   return (
     <header className="top-bar">
       <h1>
         {t('app.title')} <small>{t('app.subtitle')}</small>
       </h1>
-      <button type="button" className="lang-switch" aria-label={t('lang.switchLabel')} data-testid="lang-switch" onClick={() => onLangChange(lang === 'zh' ? 'en' : 'zh')}>
-        {t('lang.switch')}
-      </button>
+      <div className="top-bar-tools">
+        <CitySwitcher cities={cities} city={city} onChange={onCityChange} />
+        <button type="button" className="lang-switch" aria-label={t('lang.switchLabel')} data-testid="lang-switch" onClick={() => onLangChange(lang === 'zh' ? 'en' : 'zh')}>
+          {t('lang.switch')}
+        </button>
+      </div>
     </header>
   );
 }

@@ -3,7 +3,8 @@
  * selection) and mirrors it into the URL hash, and lays out map, panels and banners. The side panel
  * has tabs: 图层 (layers) and the analysis panels 绿地覆盖 and 生活圈 (use-analysis-panels.ts).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { City } from '../api/cities-api.ts';
 import type { Bbox } from '../api/map-api.ts';
 import { AdminUnitList } from '../components/admin-unit-list.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
@@ -22,9 +23,14 @@ import { MapView, type SelectedFeature, type ViewState } from './map-view.tsx';
 import { useAnalysisPanels, type SideTabId } from './use-analysis-panels.ts';
 import { useMapData } from './use-map-data.ts';
 
-export default function MapPage() {
-  const { t, lang } = useI18n();
+/** Admin units whose extent meets the city's (the zoom-to list shows the current city only). */
+const inCity = (b: Bbox, c: City) => b[0] <= c.bbox[2] && b[2] >= c.bbox[0] && b[1] <= c.bbox[3] && b[3] >= c.bbox[1];
+
+/** `city`: the current city (top-bar switcher, URL `#city=`); null when none is loaded. */
+export default function MapPage({ city }: { city: City | null }) {
+  const { t } = useI18n();
   const initial = useMemo(() => readHashState(), []);
+  const initialCity = useRef(city?.id);
   const { data, error, loading, retry } = useMapData();
   const [settings, setSettings] = useState<Record<string, LayerSettings>>(() => defaultSettings(initial.layers));
   const [threeD, setThreeD] = useState(initial.threeD ?? false);
@@ -49,19 +55,28 @@ export default function MapPage() {
   const onSetting = useCallback((id: string, patch: Partial<LayerSettings>) => setSettings((s) => ({ ...s, [id]: { ...s[id], ...patch } })), []);
   const onTileError = useCallback((m: string) => setTileError(m), []);
   const zoomTo = useCallback((bbox: Bbox) => setFitTo([...bbox] as Bbox), []);
+  // A switched city: the map fits its extent (the first city opens there, or on the URL's view).
+  useEffect(() => {
+    if (city && city.id !== initialCity.current) {
+      initialCity.current = city.id;
+      zoomTo(city.bbox);
+    }
+  }, [city, zoomTo]);
+  const units = useMemo(() => (data && city ? data.adminUnits.filter((u) => inCity(u.bbox, city)) : data?.adminUnits ?? []), [data, city]);
 
   return (
     <main className="map-page">
       <aside className={`side-panel${panels.tab === 'layers' ? '' : ' wide'}`} aria-label={t('tabs.label')}>
-        <SearchBox onPick={(hit) => zoomTo(hit.bbox)} />
-        {data && <AdminUnitList units={data.adminUnits} onPick={(u) => zoomTo(u.bbox)} />}
+        <SearchBox city={city?.id} onPick={(hit) => zoomTo(hit.bbox)} />
+        {data && <AdminUnitList units={units} onPick={(u) => zoomTo(u.bbox)} />}
         <SideTabs tabs={tabs} active={panels.tab} label={t('tabs.label')} onChange={panels.setTab} />
         <div {...tabPanel('layers')}>
           <ThreeDToggle on={threeD} onChange={setThreeD} />
           <LayerPanel settings={settings} labels={data?.labels ?? null} catalog={data?.catalog ?? null} onChange={onSetting} />
         </div>
-        <div {...tabPanel('green')}>{panels.opened.has('green') && <GreenCoveragePanel {...panels.green} />}</div>
-        <div {...tabPanel('life')}>{panels.opened.has('life') && <LifeCirclePanel lang={lang} {...panels.life} />}</div>
+        {/* keyed by city: a switch starts each panel afresh on the new city alone */}
+        <div {...tabPanel('green')}>{panels.opened.has('green') && city && <GreenCoveragePanel key={city.id} city={city} {...panels.green} />}</div>
+        <div {...tabPanel('life')}>{panels.opened.has('life') && city && <LifeCirclePanel key={city.id} city={city} {...panels.life} />}</div>
       </aside>
       <section className={`map-area${panels.clickMode ? ' click-mode' : ''}`}>
         {data && (
@@ -71,6 +86,7 @@ export default function MapPage() {
             settings={settings}
             threeD={threeD}
             initialView={initial}
+            initialBounds={city?.bbox ?? null}
             selected={selected}
             fitTo={fitTo}
             onSelect={setSelected}

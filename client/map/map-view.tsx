@@ -39,6 +39,8 @@ export interface MapViewProps {
   settings: Record<string, LayerSettings>;
   threeD: boolean;
   initialView: Partial<ViewState>;
+  /** Opening extent (lon/lat) when the URL names no view: the city's. */
+  initialBounds?: Bbox | null;
   selected: SelectedFeature | null;
   /** Bbox to fit; a new array object triggers a new fit. */
   fitTo: Bbox | null;
@@ -68,8 +70,9 @@ export function MapView(props: MapViewProps) {
     const m = new maplibregl.Map({
       container: container.current!,
       style: props.style,
-      center: props.initialView.center ?? (props.style.center as [number, number]) ?? [118.78, 32.043],
-      zoom: props.initialView.zoom ?? props.style.zoom ?? 14,
+      ...(!props.initialView.center && props.initialBounds
+        ? { bounds: props.initialBounds, fitBoundsOptions: { padding: 40, maxZoom: 16 } }
+        : { center: props.initialView.center ?? (props.style.center as [number, number]) ?? [118.78, 32.043], zoom: props.initialView.zoom ?? props.style.zoom ?? 14 }),
       bearing: props.initialView.bearing ?? 0,
       pitch: props.initialView.pitch ?? 0,
       maxPitch: 70,

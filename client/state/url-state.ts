@@ -1,8 +1,10 @@
 /**
- * The shareable view in the URL hash: `#c=lon,lat&z=zoom&b=bearing&p=pitch&l=layer,layer&3d=1&lang=en`.
+ * The shareable view in the URL hash: `#city=nanjing-core&c=lon,lat&z=zoom&b=bearing&p=pitch&l=layer,layer&3d=1&lang=en`.
  * Reading tolerates missing or bad parts (they fall back to defaults); writing merges into what is there.
  */
 export interface HashState {
+  /** The city (app.dataset id) the map and the analysis panels show. */
+  city?: string;
   center?: [number, number];
   zoom?: number;
   bearing?: number;
@@ -22,6 +24,8 @@ function num(v: string | null, min: number, max: number): number | undefined {
 export function parseHashState(hash: string = globalThis.location?.hash ?? ''): HashState {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   const s: HashState = {};
+  const city = p.get('city');
+  if (city && /^[a-z0-9][a-z0-9_.-]{0,99}$/.test(city)) s.city = city;
   const c = p.get('c')?.split(',').map(Number);
   if (c && c.length === 2 && c.every(Number.isFinite) && Math.abs(c[0]) <= 180 && Math.abs(c[1]) <= 85) s.center = [c[0], c[1]];
   s.zoom = num(p.get('z'), 0, 24);
@@ -39,6 +43,7 @@ export const readHashState = (): HashState => parseHashState();
 /** Serialises a state into hash text (without '#'), merged over `base`. */
 export function formatHashState(state: HashState, base: string = ''): string {
   const p = new URLSearchParams(base.replace(/^#/, ''));
+  if (state.city) p.set('city', state.city);
   if (state.center) p.set('c', `${state.center[0].toFixed(5)},${state.center[1].toFixed(5)}`);
   if (state.zoom !== undefined) p.set('z', state.zoom.toFixed(2));
   if (state.bearing !== undefined) p.set('b', state.bearing.toFixed(1));

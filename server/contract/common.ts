@@ -4,6 +4,7 @@
  * its types from them with `import type` + `Static<typeof …>` (never a runtime import).
  * Wire convention: camelCase field names everywhere.
  */
+import type { Geometry } from 'geojson';
 import { Type, type Static, type TSchema } from 'typebox';
 
 /** An app.dataset id of a city (a dataset with no parent city), e.g. `nanjing-core`, `liechtenstein`. */
@@ -53,6 +54,8 @@ export const BboxSchema = Type.Tuple([Type.Number(), Type.Number(), Type.Number(
 /** Nullable helper (`T | null`). */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-/** A GeoJSON object in a response (EPSG:4326). Request geometry: geo.ts GeoJsonPolygonInput. */
-export const GeoJsonSchema = Type.Object({ type: Type.String() }, { additionalProperties: true, description: 'GeoJSON (EPSG:4326)' });
-export type GeoJsonObject = Static<typeof GeoJsonSchema> & Record<string, unknown>;
+/**
+ * A GeoJSON geometry in a response (EPSG:4326), typed as GeoJSON for the client; serialised as
+ * given. Request geometry: geo.ts GeoJsonPolygonInput (validated).
+ */
+export const GeoJsonSchema = Type.Unsafe<Geometry>(Type.Object({ type: Type.String() }, { additionalProperties: true, description: 'GeoJSON geometry (EPSG:4326)' }));

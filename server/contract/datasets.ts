@@ -47,3 +47,11 @@ export const CitySettingsSchema = Type.Object({
   settings: Type.Record(Type.String(), EffectiveParamSchema),
 });
 export type CitySettings = Static<typeof CitySettingsSchema>;
+
+/** What each analysis of the city uses when a request sets nothing: value and origin per parameter. */
+export const CityParametersSchema = Type.Object({
+  dataset: Type.String(),
+  greenCoverage: Type.Record(Type.String(), EffectiveParamSchema),
+  lifeCircle: Type.Record(Type.String(), EffectiveParamSchema),
+});
+export type CityParameters = Static<typeof CityParametersSchema>;

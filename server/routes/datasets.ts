@@ -5,14 +5,16 @@
  *   PUT /api/datasets/:id                  rename a city { name } (audited)
  *   GET /api/datasets/:id/settings         settings in force for the city, with their origin
  *   PUT /api/datasets/:id/settings/:key    set { value } (null clears) a city setting (audited)
+ *   GET /api/datasets/:id/parameters       each analysis's parameters when a request sets none (the
+ *                                          client shows them as the defaults and sends only changes)
  */
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { ErrorSchema } from '../contract/common.ts';
 import {
-  CityListSchema, CityParamsSchema, CitySchema, CitySettingsSchema, RenameBodySchema, SettingBodySchema, SettingParamsSchema,
+  CityListSchema, CityParametersSchema, CityParamsSchema, CitySchema, CitySettingsSchema, RenameBodySchema, SettingBodySchema, SettingParamsSchema,
 } from '../contract/datasets.ts';
-import { CITY_SETTINGS, resolveParams } from '../contract/parameters.ts';
+import { CITY_SETTINGS, GREEN_COVERAGE_PARAMS, LIFE_CIRCLE_PARAMS, resolveParams } from '../contract/parameters.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
 
 const tags = ['cities'];
@@ -41,6 +43,14 @@ export default async function datasetRoutes(app: FastifyInstance) {
   app.get<{ Params: Static<typeof CityParamsSchema> }>('/api/datasets/:id/settings',
     { schema: { tags, summary: 'Analysis settings in force for a city, with origin (default / city)', params: CityParamsSchema, response: { 200: CitySettingsSchema, ...errors } } },
     async (req) => settingsOf(req.params.id));
+
+  app.get<{ Params: Static<typeof CityParamsSchema> }>('/api/datasets/:id/parameters',
+    { schema: { tags, summary: 'Parameters each analysis of the city uses when a request sets none, with origin', params: CityParamsSchema, response: { 200: CityParametersSchema, ...errors } } },
+    async (req) => ({
+      dataset: req.params.id,
+      greenCoverage: (await repo.scoped(req.params.id, GREEN_COVERAGE_PARAMS, {})).effective,
+      lifeCircle: (await repo.scoped(req.params.id, LIFE_CIRCLE_PARAMS, {})).effective,
+    }));
 
   app.put<{ Params: Static<typeof SettingParamsSchema>; Body: Static<typeof SettingBodySchema> }>('/api/datasets/:id/settings/:key',
     { schema: { tags, summary: 'Set (null: clear) one analysis setting of a city (audited); the next analysis of the city uses it', params: SettingParamsSchema, body: SettingBodySchema, response: { 200: CitySettingsSchema, ...errors } } },

@@ -5,10 +5,11 @@ import { formatPct } from '../../client/panels/green-coverage/format.ts';
 import { coverageBody, ringOf, shortfallLayersOf, shortfallUrl, type CoverageEstate } from '../../client/panels/green-coverage/green-coverage-api.ts';
 
 describe('green-coverage panel helpers', () => {
-  it('sends only the rule fields that are set, so the server applies its documented defaults', () => {
-    expect(coverageBody({ mode: 'official', target: 'residential_land', rules: {} })).toEqual({ mode: 'official', target: 'residential_land' });
-    expect(coverageBody({ mode: 'both', target: 'estate', rules: { largeMinM2: 5000, smallRadiusM: Number.NaN, historicVariant: false } }))
-      .toEqual({ mode: 'both', target: 'estate', rules: { largeMinM2: 5000, historicVariant: false } });
+  it('sends the city and only what the planner changed, so the server fills the city\'s settings and defaults', () => {
+    expect(coverageBody('nanjing-core', { rules: {} })).toEqual({ dataset: 'nanjing-core' });
+    expect(coverageBody('nanjing-core', { mode: 'official', rules: {} })).toEqual({ dataset: 'nanjing-core', mode: 'official' });
+    expect(coverageBody('liechtenstein', { mode: 'both', target: 'estate', rules: { largeMinM2: 5000, smallRadiusM: Number.NaN, historicVariant: false, largeRadiusM: undefined } }))
+      .toEqual({ dataset: 'liechtenstein', mode: 'both', target: 'estate', rules: { largeMinM2: 5000, historicVariant: false } });
     expect(shortfallUrl(7, 'detour')).toBe('/api/analysis/green-coverage/7/shortfall.geojson?layer=detour');
     expect(shortfallLayersOf('official')).toEqual(['uncovered_official']);
   });
@@ -19,7 +20,10 @@ describe('green-coverage panel helpers', () => {
   });
 
   it('sorts estates by walking distance, falling back to straight distance, unknown last', () => {
-    const e = (estateId: number, walkDistanceM: number | null, straightDistanceM: number | null) => ({ estateId, walkDistanceM, straightDistanceM }) as CoverageEstate;
+    const e = (estateId: number, walkDistanceM: number | null, straightDistanceM: number | null): CoverageEstate => ({
+      estateId, walkDistanceM, straightDistanceM, name: null, nameEn: null, nameDerived: false, residents: null, areaM2: null, officialShare: null,
+      walkingShare: null, coveredOfficial: null, coveredWalking: null, straightParkId: null, straightParkName: null, nearestParkId: null, nearestParkName: null,
+    });
     const rows = [e(1, 400, 300), e(2, null, null), e(3, null, 100), e(4, 250, 200)];
     expect(sortEstates(rows, true).map((r) => r.estateId)).toEqual([3, 4, 1, 2]);
     expect(sortEstates(rows, false).map((r) => r.estateId)).toEqual([2, 1, 4, 3]);

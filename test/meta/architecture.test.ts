@@ -19,6 +19,12 @@ function sources(dir: string, ext = /\.(ts|tsx)$/): string[] {
 
 const rel = (f: string) => path.relative(REPO_ROOT, f);
 const importsOf = (f: string) => [...fs.readFileSync(f, 'utf8').matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+/** Imports and re-exports with whether they are type-only (`import type …`, `export type … from`). */
+const importStatementsOf = (f: string) =>
+  [...fs.readFileSync(f, 'utf8').matchAll(/^\s*(import|export)\s+(type\s)?[^'";]*?from\s*['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm)]
+    .map((m) => ({ module: m[3] ?? m[4], typeOnly: !!m[2] }));
+/** A client import of the server's API contract (server/contract/*): allowed as a type-only import. */
+const isContract = (from: string, module: string) => path.resolve(path.dirname(from), module).startsWith(path.join(REPO_ROOT, 'server/contract') + path.sep);
 
 describe('architecture', () => {
   it.each(['tiles', 'geodata'])('%s/ never imports Fastify', (dir) => {
@@ -32,10 +38,18 @@ describe('architecture', () => {
     expect(offenders.map(rel)).toEqual([]);
   });
 
-  it('the client talks HTTP only (no server, database or Node imports)', () => {
-    const offenders = sources('client').filter((f) =>
-      importsOf(f).some((m) => m === 'pg' || m === 'kysely' || m === 'fastify' || m.startsWith('node:') || /\/(server|geodata|sql)\//.test(m)));
-    expect(offenders.map(rel)).toEqual([]);
+  it('the client talks HTTP only (no server, database or Node imports; the API contract as types only)', () => {
+    const offenders = sources('client').flatMap((f) =>
+      importStatementsOf(f)
+        .filter(({ module: m, typeOnly }) => m === 'pg' || m === 'kysely' || m === 'fastify' || m.startsWith('node:')
+          || (/\/(server|geodata|sql)\//.test(m) && !(typeOnly && isContract(f, m))))
+        .map(({ module: m }) => `${rel(f)} → ${m}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the client takes its API types from the server\'s contract (type-only imports of server/contract)', () => {
+    const users = sources('client').filter((f) => importStatementsOf(f).some(({ module: m, typeOnly }) => typeOnly && isContract(f, m)));
+    expect(users.map(rel)).toEqual(expect.arrayContaining(['client/panels/green-coverage/green-coverage-api.ts', 'client/panels/life-circle/life-circle-api.ts', 'client/api/cities-api.ts']));
   });
 
   it('the whole project type-checks (tsc --noEmit)', () => {

@@ -8,6 +8,7 @@ import { CoverageBarChart } from './coverage-bar-chart.tsx';
 import { NEW_COVERAGE_COLOR, POCKET_COLOR, SHORTFALL_STYLE } from './create-green-coverage-layers.ts';
 import { estatesCsvUrl, shortfallUrl, type CoverageRun, type ShortfallLayerName, type UnitKind } from './green-coverage-api.ts';
 import { formatArea, formatPct } from './format.ts';
+import { EffectiveParamsView } from '../effective-params.tsx';
 
 type LayerKey = ShortfallLayerName | 'newly' | 'pocket';
 const rgba = (c: number[]) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${(c[3] ?? 255) / 255})`;
@@ -43,19 +44,22 @@ export function CoverageSummaryView({ run, visible, available, onVisible }: Cove
         <h3>{t('gc.city')}</h3>
         <div className="gc-kpis">
           {official && (
-            <div className="gc-kpi"><span>{t('gc.official')}</span><strong data-testid="gc-city-official">{formatPct(s.official_pct)}</strong></div>
+            <div className="gc-kpi"><span>{t('gc.official')}</span><strong data-testid="gc-city-official">{formatPct(s.officialPct)}</strong></div>
           )}
           {walking && (
-            <div className="gc-kpi"><span>{t('gc.walking')}</span><strong data-testid="gc-city-walking">{formatPct(s.walking_pct)}</strong></div>
+            <div className="gc-kpi"><span>{t('gc.walking')}</span><strong data-testid="gc-city-walking">{formatPct(s.walkingPct)}</strong></div>
           )}
         </div>
         <dl className="gc-facts">
-          <dt>{t('gc.targetArea')}</dt><dd>{formatArea(i18n, s.target_m2)}</dd>
-          {walking && <><dt>{t('gc.detour')}</dt><dd>{formatArea(i18n, s.detour_m2 ?? 0)}</dd></>}
-          <dt>{t('gc.parks')}</dt><dd>{s.eligible_parks}</dd>
-          {s.residents !== null && <><dt>{t('gc.residents')}</dt><dd>{formatPct(official ? s.official_residents_pct : s.walking_residents_pct)}</dd></>}
-          <dt>{t('gc.ruleVersion')}</dt><dd className="small">{String(run.ruleVersion.rule ?? '')} · #{run.runId}</dd>
+          <dt>{t('gc.targetArea')}</dt><dd>{formatArea(i18n, s.targetM2)}</dd>
+          {walking && <><dt>{t('gc.detour')}</dt><dd>{formatArea(i18n, s.detourM2 ?? 0)}</dd></>}
+          <dt>{t('gc.parks')}</dt><dd>{s.eligibleParks}</dd>
+          {s.residents !== null && <><dt>{t('gc.residents')}</dt><dd>{formatPct(official ? s.officialResidentsPct : s.walkingResidentsPct)}</dd></>}
+          <dt>{t('gc.source')}</dt>
+          <dd className="small" data-testid="gc-source">{run.ruleSource.standard} · {run.ruleSource.clause} <span className="badge confirmed">{run.ruleSource.confidence}</span></dd>
+          {run.city && <><dt>{t('gc.metricCrs')}</dt><dd className="small">{run.city.name} · {run.city.metricCrs}{run.city.checkYear !== null ? ` · ${run.city.checkYear}` : ''} · #{run.runId}</dd></>}
         </dl>
+        <EffectiveParamsView params={run.effective} testId="gc-effective" />
       </section>
       <section className="gc-units" aria-label={t('gc.byUnit')}>
         <h3>

@@ -1,6 +1,7 @@
 /**
  * Estates sorted by walking distance to the nearest eligible park (straight distance where the run has
- * no walking mode), with the park's name and whether the estate counts as covered.
+ * no walking mode), with the park's name and whether the estate counts as covered. Estates without a
+ * name carry the server's derived name (nearest street and side) marked as derived.
  */
 import { useMemo, useState } from 'react';
 import { useI18n } from '../../i18n/i18n-context.tsx';
@@ -42,9 +43,12 @@ export function EstateList({ estates, walking }: { estates: CoverageEstate[]; wa
               const straight = e.walkDistanceM === null && e.straightDistanceM !== null;
               return (
                 <tr key={String(e.estateId)}>
-                  <td>{e.name ?? `${t('gc.estate.unnamed')} #${e.estateId}`}</td>
+                  <td>
+                    {(i18n.lang === 'en' ? e.nameEn : e.name) ?? e.name ?? t('gc.estate.unnamed')}
+                    {e.nameDerived && <small className="badge derived" title={t('gc.estate.derived')} data-testid="gc-estate-derived"> {t('gc.estate.derivedMark')}</small>}
+                  </td>
                   <td className="num">{formatM(i18n, e.walkDistanceM ?? e.straightDistanceM)}{straight && <small className="muted"> ({t('gc.estate.straight')})</small>}</td>
-                  <td>{e.nearestParkName ?? (e.nearestParkId ?? e.straightParkId ? `#${e.nearestParkId ?? e.straightParkId}` : '—')}</td>
+                  <td>{(walking ? e.nearestParkName ?? e.straightParkName : e.straightParkName ?? e.nearestParkName) ?? '—'}</td>
                   <td className={covered ? 'gc-yes' : 'gc-no'}>{covered === null ? '—' : covered ? t('value.true') : t('value.false')}</td>
                 </tr>
               );

@@ -6,16 +6,17 @@
  */
 import type { Layer } from '@deck.gl/core';
 import { useEffect, useMemo, useState } from 'react';
+import { fetchCityParameters, type City } from '../../api/cities-api.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { CoverageSummaryView } from './coverage-summary.tsx';
 import { createDraftLayer, createNewlyCoveredLayer, createPocketParkLayer, createShortfallLayer } from './create-green-coverage-layers.ts';
 import { EstateList } from './estate-list.tsx';
 import {
   drawnPark, fetchShortfall, postPocketParks, postWhatIf, ringOf, runCoverage, shortfallLayersOf,
-  type CoverageMode, type CoverageRun, type CoverageTarget, type PocketParkPick, type ShortfallLayerName, type WhatIfResult,
+  type CoverageEdits, type CoverageRun, type EffectiveParams, type PocketParkPick, type ShortfallLayerName, type WhatIfResult,
 } from './green-coverage-api.ts';
 import { PocketParkList } from './pocket-park-list.tsx';
-import { DEFAULT_RULES, RuleForm } from './rule-form.tsx';
+import { RuleForm } from './rule-form.tsx';
 import { WhatIfTool } from './what-if-tool.tsx';
 
 export type GreenClickMode = 'none' | 'draw';
@@ -24,6 +25,8 @@ export type GreenClickMode = 'none' | 'draw';
 export interface MapClick { lon: number; lat: number; at: number; double?: boolean }
 
 export interface GreenCoveragePanelProps {
+  /** The city analysed (every request names it; the panel remounts when it changes). */
+  city: City;
   /** The latest map click while the click mode is not 'none'. */
   lastClick: MapClick | null;
   onClickModeChange: (mode: GreenClickMode) => void;
@@ -36,11 +39,10 @@ type Shortfalls = Partial<Record<ShortfallLayerName, GeoJSON.FeatureCollection>>
 type Visible = Record<ShortfallLayerName | 'newly' | 'pocket', boolean>;
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function GreenCoveragePanel({ lastClick, onClickModeChange, onLayers }: GreenCoveragePanelProps) {
+export function GreenCoveragePanel({ city, lastClick, onClickModeChange, onLayers }: GreenCoveragePanelProps) {
   const { t } = useI18n();
-  const [mode, setMode] = useState<CoverageMode>('official');
-  const [target, setTarget] = useState<CoverageTarget>('residential_land');
-  const [rules, setRules] = useState(DEFAULT_RULES);
+  const [edits, setEdits] = useState<CoverageEdits>({ rules: {} });
+  const [defaults, setDefaults] = useState<EffectiveParams | null>(null);
   const [run, setRun] = useState<CoverageRun | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -55,10 +57,17 @@ export function GreenCoveragePanel({ lastClick, onClickModeChange, onLayers }: G
   const [pocketBusy, setPocketBusy] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
 
+  // What the server will use for this city when the planner changes nothing (shown in the form).
+  useEffect(() => {
+    const ac = new AbortController();
+    fetchCityParameters(city.id, ac.signal).then((p) => setDefaults(p.greenCoverage), (e: Error) => e.name !== 'AbortError' && setError(errText(e)));
+    return () => ac.abort();
+  }, [city.id]);
+
   const compute = () => {
     setBusy(true);
     setError(null);
-    runCoverage({ mode, target, rules })
+    runCoverage(city.id, edits)
       .then((r) => {
         setRun(r);
         setWhatIf(null);
@@ -104,7 +113,7 @@ export function GreenCoveragePanel({ lastClick, onClickModeChange, onLayers }: G
 
   useEffect(() => onClickModeChange(drawing ? 'draw' : 'none'), [drawing, onClickModeChange]);
 
-  const newly = whatIf ? (run?.mode === 'walking' ? whatIf.newly_covered_walking : whatIf.newly_covered_official) : null;
+  const newly = whatIf ? (run?.mode === 'walking' ? whatIf.newlyCoveredWalking : whatIf.newlyCoveredOfficial) : null;
   const layers = useMemo(() => [
     ...ALL_LAYERS.map((l) => createShortfallLayer(l, shortfalls[l] ?? null, { visible: visible[l] })),
     createPocketParkLayer(picks ?? [], { visible: visible.pocket, highlight }),
@@ -124,7 +133,7 @@ export function GreenCoveragePanel({ lastClick, onClickModeChange, onLayers }: G
       .finally(() => setPocketBusy(false));
   };
   const build = (p: PocketParkPick) => {
-    const next = [...parks, { type: 'Feature', properties: { pick: p.pick }, geometry: p.geom } as GeoJSON.Feature];
+    const next: GeoJSON.Feature[] = [...parks, { type: 'Feature', properties: { pick: p.pick }, geometry: p.geom }];
     setParks(next);
     applyWhatIf(next);
   };
@@ -132,7 +141,8 @@ export function GreenCoveragePanel({ lastClick, onClickModeChange, onLayers }: G
   return (
     <section className="green-coverage-panel" aria-label={t('tabs.green')} data-testid="green-coverage-panel">
       <h2>{t('gc.title')}</h2>
-      <RuleForm mode={mode} target={target} rules={rules} onMode={setMode} onTarget={setTarget} onRules={setRules} />
+      <p className="muted small" data-testid="gc-city">{city.name}</p>
+      <RuleForm defaults={defaults} edits={edits} onEdits={setEdits} />
       <button type="button" className="primary" onClick={compute} disabled={busy} data-testid="gc-run">{busy ? t('gc.running') : t('gc.run')}</button>
       {error && <p role="alert" className="gc-error">{t('gc.error')}{error}</p>}
       {!run && !busy && <p className="muted small">{t('gc.hint')}</p>}

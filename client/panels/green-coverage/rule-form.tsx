@@ -1,56 +1,61 @@
 /**
- * Mode switch (official / walking / both), target and the size → radius rule parameters with their
- * confidence marks from indicators.md §4: the 2021 size rule is CONFIRMED, the historic-district
- * variant UNCONFIRMED (off by default, shown with a badge).
+ * Mode switch (official / walking / both), target and the size → radius rule parameters. The form
+ * holds only what the planner changed: an empty field shows the value the server will use for this
+ * city (its setting, else the documented default) with its origin, fetched from
+ * /api/datasets/:id/parameters. Confidence marks: the 2021 size rule is CONFIRMED, the
+ * historic-district variant UNCONFIRMED (off by default, shown with a badge).
  */
 import { useI18n } from '../../i18n/i18n-context.tsx';
-import type { CoverageMode, CoverageRules, CoverageTarget } from './green-coverage-api.ts';
-
-/** The documented defaults (MOHURD 2021: ≥ 5000 m² → 500 m, ≥ 2000 m² → 300 m; historic ≥ 1000 m² → 300 m). */
-export const DEFAULT_RULES: Required<CoverageRules> = {
-  largeMinM2: 5000,
-  largeRadiusM: 500,
-  smallMinM2: 2000,
-  smallRadiusM: 300,
-  historicVariant: false,
-  historicMinM2: 1000,
-  historicRadiusM: 300,
-};
+import type { CoverageEdits, CoverageMode, CoverageRules, CoverageTarget, EffectiveParams } from './green-coverage-api.ts';
 
 const MODES: CoverageMode[] = ['official', 'walking', 'both'];
 const TARGETS: CoverageTarget[] = ['residential_land', 'estate', 'residential_building'];
+type NumericRule = 'largeMinM2' | 'largeRadiusM' | 'smallMinM2' | 'smallRadiusM' | 'historicMinM2' | 'historicRadiusM';
 
 export interface RuleFormProps {
-  mode: CoverageMode;
-  target: CoverageTarget;
-  rules: Required<CoverageRules>;
-  onMode: (m: CoverageMode) => void;
-  onTarget: (t: CoverageTarget) => void;
-  onRules: (r: Required<CoverageRules>) => void;
+  /** The city's parameters when the planner changes nothing (value + origin), or null while loading. */
+  defaults: EffectiveParams | null;
+  edits: CoverageEdits;
+  onEdits: (e: CoverageEdits) => void;
 }
 
-export function RuleForm({ mode, target, rules, onMode, onTarget, onRules }: RuleFormProps) {
+/** The value in force: the planner's edit, else the server's value for the city. */
+export function effectiveValue<K extends keyof CoverageRules>(key: K, edits: CoverageEdits, defaults: EffectiveParams | null): CoverageRules[K] | undefined {
+  return edits.rules[key] ?? (defaults?.[key]?.value as CoverageRules[K] | undefined);
+}
+
+export function RuleForm({ defaults, edits, onEdits }: RuleFormProps) {
   const { t } = useI18n();
-  const num = (key: keyof CoverageRules, label: string, step: number) => (
+  const setRule = (patch: Partial<CoverageRules>) => onEdits({ ...edits, rules: { ...edits.rules, ...patch } });
+  const origin = (key: string) => defaults?.[key] && (
+    <small className={`muted origin-${defaults[key].origin}`}> {t(`param.origin.${defaults[key].origin}`)}</small>
+  );
+  const num = (key: NumericRule, label: string, step: number) => (
     <label className="gc-num">
       <span>{label}</span>
-      <input type="number" min={1} step={step} value={rules[key] as number} data-testid={`gc-rule-${key}`}
-        onChange={(e) => onRules({ ...rules, [key]: e.target.value === '' ? DEFAULT_RULES[key] : Number(e.target.value) })} />
+      <input type="number" min={1} step={step} value={edits.rules[key] ?? ''} data-testid={`gc-rule-${key}`}
+        placeholder={defaults?.[key] ? String(defaults[key].value) : ''}
+        title={defaults?.[key] ? t('gc.rule.default', { value: String(defaults[key].value) }) : undefined}
+        onChange={(e) => setRule({ [key]: e.target.value === '' ? undefined : Number(e.target.value) })} />
+      {edits.rules[key] === undefined && origin(key)}
     </label>
   );
+  const mode = edits.mode ?? (defaults?.mode?.value as CoverageMode | undefined);
+  const target = edits.target ?? (defaults?.target?.value as CoverageTarget | undefined);
+  const historic = effectiveValue('historicVariant', edits, defaults) === true;
   return (
     <>
       <fieldset className="gc-modes">
         <legend>{t('gc.mode')}</legend>
         {MODES.map((m) => (
           <label key={m}>
-            <input type="radio" name="gc-mode" value={m} checked={mode === m} onChange={() => onMode(m)} data-testid={`gc-mode-${m}`} /> {t(`gc.mode.${m}`)}
+            <input type="radio" name="gc-mode" value={m} checked={mode === m} onChange={() => onEdits({ ...edits, mode: m })} data-testid={`gc-mode-${m}`} /> {t(`gc.mode.${m}`)}
           </label>
         ))}
       </fieldset>
       <label className="gc-target">
         {t('gc.target')}{' '}
-        <select value={target} onChange={(e) => onTarget(e.target.value as CoverageTarget)}>
+        <select value={target ?? ''} onChange={(e) => onEdits({ ...edits, target: e.target.value as CoverageTarget })} data-testid="gc-target">
           {TARGETS.map((x) => <option key={x} value={x}>{t(`gc.target.${x}`)}</option>)}
         </select>
       </label>
@@ -68,11 +73,11 @@ export function RuleForm({ mode, target, rules, onMode, onTarget, onRules }: Rul
         </div>
         <div className="gc-rule-row">
           <label>
-            <input type="checkbox" checked={rules.historicVariant} onChange={(e) => onRules({ ...rules, historicVariant: e.target.checked })} data-testid="gc-rule-historic" />{' '}
+            <input type="checkbox" checked={historic} onChange={(e) => setRule({ historicVariant: e.target.checked })} data-testid="gc-rule-historic" />{' '}
             <strong>{t('gc.rule.historic')}</strong>
           </label>{' '}
           <span className="badge unconfirmed" title={t('gc.badge.unconfirmedNote')} data-testid="gc-unconfirmed">{t('gc.badge.unconfirmed')}</span>
-          {rules.historicVariant && (
+          {historic && (
             <>
               {num('historicMinM2', t('gc.rule.minArea'), 100)}
               {num('historicRadiusM', t('gc.rule.radius'), 10)}
@@ -81,7 +86,7 @@ export function RuleForm({ mode, target, rules, onMode, onTarget, onRules }: Rul
           <p className="muted small">{t('gc.badge.unconfirmedNote')}</p>
         </div>
         {mode !== 'official' && <p className="muted small">{t('gc.mode.walking')}: <span className="badge">{t('gc.badge.design')}</span></p>}
-        <button type="button" onClick={() => onRules(DEFAULT_RULES)}>{t('gc.rule.defaults')}</button>
+        <button type="button" onClick={() => onEdits({ rules: {} })} data-testid="gc-rule-defaults">{t('gc.rule.defaults')}</button>
       </details>
     </>
   );

@@ -23,7 +23,7 @@ export function WhatIfTool(p: WhatIfToolProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const c = p.result?.city;
-  const walking = c?.walking_pct_before !== null && c?.walking_pct_before !== undefined;
+  const walking = c?.walkingPctBefore !== null && c?.walkingPctBefore !== undefined;
   return (
     <section className="gc-what-if" aria-label={t('gc.whatIf')}>
       <h3>{t('gc.whatIf')}</h3>
@@ -46,18 +46,18 @@ export function WhatIfTool(p: WhatIfToolProps) {
           <dd />
           <dt>{t('gc.official')}</dt>
           <dd>
-            <span data-testid="gc-whatif-before">{formatPct(c.official_pct_before)}</span> → <strong data-testid="gc-whatif-after">{formatPct(c.official_pct_after)}</strong>
+            <span data-testid="gc-whatif-before">{formatPct(c.officialPctBefore)}</span> → <strong data-testid="gc-whatif-after">{formatPct(c.officialPctAfter)}</strong>
           </dd>
           {walking && (
             <>
               <dt>{t('gc.walking')}</dt>
-              <dd>{formatPct(c.walking_pct_before)} → <strong>{formatPct(c.walking_pct_after)}</strong></dd>
+              <dd>{formatPct(c.walkingPctBefore)} → <strong>{formatPct(c.walkingPctAfter)}</strong></dd>
             </>
           )}
           <dt>{t('gc.whatIf.newArea')}</dt>
           <dd data-testid="gc-whatif-area">
-            +{formatArea(i18n, c.official_m2_after - c.official_m2_before)}
-            {walking && c.walking_m2_after !== null && c.walking_m2_before !== null && <> · {t('gc.walking')} +{formatArea(i18n, c.walking_m2_after - c.walking_m2_before)}</>}
+            +{formatArea(i18n, c.officialM2After - c.officialM2Before)}
+            {walking && c.walkingM2After !== null && c.walkingM2Before !== null && <> · {t('gc.walking')} +{formatArea(i18n, c.walkingM2After - c.walkingM2Before)}</>}
           </dd>
         </dl>
       )}

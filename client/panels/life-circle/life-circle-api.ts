@@ -1,69 +1,49 @@
-/** Typed calls to the life-circle API (server/routes/life-circle.ts). Same-origin HTTP only. */
-export interface ChecklistItem {
-  type: string;
-  standardM: number;
-  status: 'met' | 'not_met' | 'none';
-  distanceM: number | null;
-  minutes: number | null;
-  note?: string;
-}
-export interface EstateResult {
-  id: number;
-  name: string | null;
-  residents: number | null;
-  district: { id: number; name: string } | null;
-  subdistrict: { id: number; name: string } | null;
-  checklist: ChecklistItem[];
-  completeCommunity: { required: number; present: number; score: number; missing: string[] };
-}
-export interface TypeShare { type: string; estates: number; met: number; share: number | null; residentShare: number | null }
-export interface AreaSummary {
-  level: 'city' | 'district' | 'subdistrict';
-  id: number | null;
-  name: string;
-  estates: number;
-  byType: TypeShare[];
-  completeCommunity: { meanScore: number | null; allPresent: number };
-  mostMissing: { type: string; estatesMissing: number; share: number }[];
-}
-export interface CatalogRow { code: string; nameZh: string; nameEn: string; tier: string | null; standardDistanceM: number | null; confidence: string }
-export interface LifeCircleReport {
-  params: { speedMPerMin: number; maxDistanceM: number };
-  catalog: CatalogRow[];
-  estates: EstateResult[];
-  summary: AreaSummary[];
-}
-export interface LifeCircleQuery { types: string[]; tiers: string[]; speed: number }
+/**
+ * Typed calls to the life-circle API (server/routes/life-circle.ts). Types are derived from the
+ * server's contract (server/contract/life-circle.ts, type-only imports), so reading a field the
+ * server does not send fails `tsc`. Requests name the city and carry only what the planner
+ * changed; the server fills speed and cut-off from the city's settings or the defaults.
+ */
+import type {
+  AreaSummary, CatalogRow, ChecklistItem, Isochrone, LifeCircleEstate, LifeCircleReport, LifeCircleWhatIf, TypeShare,
+} from '../../../server/contract/life-circle.ts';
+import type { Static } from 'typebox';
+import type { ShortfallSchema } from '../../../server/contract/life-circle.ts';
+import { getJson, pathWith, sendJson } from '../../api/http.ts';
 
-/** Query string shared by the JSON, CSV and shortfall endpoints. */
-export function lifeCircleQuery(q: LifeCircleQuery): string {
-  const p = new URLSearchParams();
-  if (q.types.length) p.set('types', q.types.join(','));
-  if (q.tiers.length) p.set('tier', q.tiers.join(','));
-  p.set('speed', String(q.speed));
-  return p.toString();
+export type { AreaSummary, CatalogRow, ChecklistItem, Isochrone, LifeCircleEstate, LifeCircleReport, LifeCircleWhatIf, TypeShare };
+export type Shortfall = Static<typeof ShortfallSchema>;
+
+/** The planner's choices: facility types and tiers (empty = all), speed only when changed. */
+export interface LifeCircleQuery {
+  city: string;
+  types: string[];
+  tiers: string[];
+  /** m/min; undefined = the city's setting or the default. */
+  speed?: number;
 }
 
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
-  if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { message?: string }).message ?? res.statusText);
-  return (await res.json()) as T;
+/** Query string shared by the JSON, CSV and shortfall endpoints (only the set fields). */
+export function lifeCircleQuery(q: LifeCircleQuery): Record<string, string | number | readonly string[] | undefined> {
+  return { dataset: q.city, types: q.types, tier: q.tiers, speed: q.speed };
 }
 
 export const fetchLifeCircle = (q: LifeCircleQuery, signal?: AbortSignal) =>
-  json<LifeCircleReport>(`/api/analysis/life-circle?${lifeCircleQuery(q)}`, { signal });
-export const csvUrl = (q: LifeCircleQuery) => `/api/analysis/life-circle/estates.csv?${lifeCircleQuery(q)}`;
-export const shortfallUrl = (type: string, speed: number) => `/api/analysis/life-circle/shortfall/${encodeURIComponent(type)}?speed=${speed}`;
-export const fetchShortfall = (type: string, speed: number, signal?: AbortSignal) => json<GeoJSON.FeatureCollection>(shortfallUrl(type, speed), { signal });
-export const fetchIsochrone = (lon: number, lat: number, speed: number, signal?: AbortSignal) =>
-  json<GeoJSON.FeatureCollection & { origin: { lon: number; lat: number } }>(`/api/analysis/isochrone?lon=${lon}&lat=${lat}&minutes=5,10,15&speed=${speed}`, { signal });
-export interface WhatIfResult {
-  type: string;
-  standardM: number;
-  newlyCovered: { id: number; name: string | null; beforeM: number | null; afterM: number }[];
-  metBefore: number;
-  metAfter: number;
-  estates: number;
+  getJson<LifeCircleReport>(pathWith('/api/analysis/life-circle', lifeCircleQuery(q)), signal);
+export const csvUrl = (q: LifeCircleQuery) => pathWith('/api/analysis/life-circle/estates.csv', lifeCircleQuery(q));
+export const shortfallUrl = (q: Pick<LifeCircleQuery, 'city' | 'speed'>, type: string) =>
+  pathWith(`/api/analysis/life-circle/shortfall/${encodeURIComponent(type)}`, { dataset: q.city, speed: q.speed });
+export const fetchShortfall = (q: Pick<LifeCircleQuery, 'city' | 'speed'>, type: string, signal?: AbortSignal) =>
+  getJson<Shortfall>(shortfallUrl(q, type), signal);
+export const fetchIsochrone = (q: Pick<LifeCircleQuery, 'city' | 'speed'>, lon: number, lat: number, signal?: AbortSignal) =>
+  getJson<Isochrone>(pathWith('/api/analysis/isochrone', { dataset: q.city, lon, lat, minutes: '5,10,15', speed: q.speed }), signal);
+export const postWhatIf = (q: Pick<LifeCircleQuery, 'city' | 'speed'>, type: string, lon: number, lat: number) =>
+  sendJson<LifeCircleWhatIf>('/api/analysis/life-circle/what-if', 'POST', { dataset: q.city, type, lon, lat, ...(q.speed !== undefined ? { speed: q.speed } : {}) });
+
+/** Share (0–1) → heat-map cell colour, light to dark green; grey when unknown. */
+export function shareColor(share: number | null): string {
+  if (share === null) return '#eee';
+  const s = Math.max(0, Math.min(1, share));
+  const l = 95 - s * 60; // lightness 95 % (none) → 35 % (all)
+  return `hsl(140, 45%, ${l.toFixed(0)}%)`;
 }
-export const postWhatIf = (type: string, lon: number, lat: number, speed: number) =>
-  json<WhatIfResult>('/api/analysis/life-circle/what-if', { method: 'POST', body: JSON.stringify({ type, lon, lat, speed }) });

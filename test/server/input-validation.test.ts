@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app.ts';
 import { testPool } from '../helpers/db.ts';
-import { loadRiverTown, unloadRiverTown } from '../fixtures/network/load-river-town.ts';
+import { DATASET, loadRiverTown, unloadRiverTown } from '../fixtures/network/load-river-town.ts';
 import { latOf, lonOf } from '../fixtures/network/river-town.ts';
 import { DEFAULT_GEOJSON_LIMITS, checkPolygons } from '../../server/validation/geojson.ts';
 
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 /** The server still answers an ordinary request (nothing hangs or blocks after a hostile one). */
 async function stillServes() {
-  const res = await app.inject(`/api/analysis/isochrone?lon=${lonOf(200)}&lat=${latOf(0)}&minutes=1,2`);
+  const res = await app.inject(`/api/analysis/isochrone?lon=${lonOf(200)}&lat=${latOf(0)}&minutes=1,2&dataset=${DATASET}`);
   expect(res.statusCode).toBe(200);
   expect(res.json().features).toHaveLength(2);
 }
@@ -36,7 +36,7 @@ describe('hostile points on the walking-graph endpoints', () => {
     ['the south pole', 'lon=118.78&lat=-90'],
     ['the antimeridian', 'lon=180&lat=31'],
   ])('GET /api/analysis/isochrone at %s answers 400 "not within reach" and the server still serves', async (_n, q) => {
-    const res = await app.inject(`/api/analysis/isochrone?${q}`);
+    const res = await app.inject(`/api/analysis/isochrone?${q}&dataset=${DATASET}`);
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/walking network/);
     await stillServes();
@@ -51,17 +51,17 @@ describe('hostile points on the walking-graph endpoints', () => {
     ['a latitude past the pole', 'lon=118&lat=90.0001'],
     ['a word', 'lon=east&lat=31'],
   ])('GET /api/analysis/isochrone rejects %s as a coordinate with 400 naming the field', async (_n, q) => {
-    const res = await app.inject(`/api/analysis/isochrone?${q}`);
+    const res = await app.inject(`/api/analysis/isochrone?${q}&dataset=${DATASET}`);
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/lon|lat/);
     await stillServes();
   });
 
   it.each([
-    ['the pole', '{"type":"pharmacy","lon":118.78,"lat":90}', /walking network/],
-    ['a number that parses to Infinity', '{"type":"pharmacy","lon":1e999,"lat":31}', /lon/],
-    ['1e308', '{"type":"pharmacy","lon":118,"lat":-1e308}', /lat/],
-    ['a string for a number', '{"type":"pharmacy","lon":"Infinity","lat":31}', /lon/],
+    ['the pole', '{"type":"pharmacy","lon":118.78,"lat":90,"dataset":"lc-river-town"}', /walking network/],
+    ['a number that parses to Infinity', '{"type":"pharmacy","lon":1e999,"lat":31,"dataset":"lc-river-town"}', /lon/],
+    ['1e308', '{"type":"pharmacy","lon":118,"lat":-1e308,"dataset":"lc-river-town"}', /lat/],
+    ['a string for a number', '{"type":"pharmacy","lon":"Infinity","lat":31,"dataset":"lc-river-town"}', /lon/],
   ])('POST /api/analysis/life-circle/what-if at %s answers 400 and the server still serves', async (_n, body, message) => {
     const res = await app.inject({ method: 'POST', url: '/api/analysis/life-circle/what-if', headers: { 'content-type': 'application/json' }, payload: body });
     expect(res.statusCode).toBe(400);

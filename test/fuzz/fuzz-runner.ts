@@ -129,8 +129,13 @@ export async function discoverContext(port: number): Promise<{ ops: Operation[];
   }
   const facility = await getJson<{ types: { code: string }[] }>(port, '/api/facility-types');
   const health = await getJson<{ datasets?: { id: string }[] }>(port, '/api/health');
+  const cities = (await getJson<{ cities?: { id: string; center?: number[] }[]; defaultCity?: string }>(port, '/api/datasets')) ?? {};
+  const cityIds = (cities.cities ?? []).map((c) => c.id);
+  const settings = cityIds[0] ? await getJson<{ settings?: Record<string, unknown> }>(port, `/api/datasets/${encodeURIComponent(cityIds[0])}/settings`) : undefined;
   const bbox = collections.find((c) => c.id === 'estates')?.extent?.spatial?.bbox?.[0] ?? collections[0]?.extent?.spatial?.bbox?.[0];
-  const centre: [number, number] = bbox && bbox.length >= 4 ? [(bbox[0]! + bbox[2]!) / 2, (bbox[1]! + bbox[3]!) / 2] : [118.78, 32.045];
+  const cityCentre = (cities.cities ?? []).find((c) => c.id === cities.defaultCity)?.center;
+  const centre: [number, number] = cityCentre?.length === 2 ? [cityCentre[0]!, cityCentre[1]!]
+    : bbox && bbox.length >= 4 ? [(bbox[0]! + bbox[2]!) / 2, (bbox[1]! + bbox[3]!) / 2] : [118.78, 32.045];
   const runIds: number[] = [];
   for (const body of [{}, { mode: 'official' }]) {
     const run = await getJson<{ runId?: number; id?: number }>(port, '/api/analysis/green-coverage', 'POST', body);
@@ -147,6 +152,8 @@ export async function discoverContext(port: number): Promise<{ ops: Operation[];
       fields,
       facilityCodes: (facility?.types ?? []).map((t) => t.code),
       datasets: (health?.datasets ?? []).map((d) => d.id),
+      cities: cityIds,
+      settingKeys: Object.keys(settings?.settings ?? {}),
       runIds,
     },
   };

@@ -25,6 +25,10 @@ export interface FuzzContext {
   fields: Record<string, Record<string, string>>;
   facilityCodes: string[];
   datasets: string[];
+  /** City ids (datasets that stand for a whole city). */
+  cities: string[];
+  /** Per-city setting keys (PUT /api/datasets/{id}/settings/{key}). */
+  settingKeys: string[];
   /** Green-coverage runs created for the fuzz run. */
   runIds: number[];
 }
@@ -57,9 +61,15 @@ const some = <T>(r: Rng, items: readonly T[], max: number): T[] => {
   return Array.from({ length: n }, () => r.pick(items));
 };
 
+/** Mostly a city id (what per-city routes expect), sometimes one of its datasets. */
+function cityOrDataset(ctx: FuzzContext, r: Rng): string {
+  return ctx.cities.length && r.chance(0.85) ? r.pick(ctx.cities) : r.pick(ctx.datasets.length ? ctx.datasets : ['fuzz']);
+}
+
 /** A plausible value for a path or query parameter, by its name first and its schema second. */
 function validUrlValue(op: Operation, p: Parameter, ctx: FuzzContext, done: Values, r: Rng): UrlValue | undefined {
   const z = Number(done.get('z') ?? 0);
+  const collection = String(done.get('collectionId') ?? done.get('id') ?? done.get('layers') ?? '').split(',')[0]!;
   switch (p.name) {
     case 'runId': return String(ctx.runIds.length ? r.pick(ctx.runIds) : 1);
     case 'name': return op.path.startsWith('/tiles/') ? `${some(r, ctx.tileLayers, 3).join(',')}.json` : undefined;
@@ -67,10 +77,13 @@ function validUrlValue(op: Operation, p: Parameter, ctx: FuzzContext, done: Valu
     case 'z': return String(10 + r.int(8));
     case 'x': return String(tileOf(ctx.centre, z)[0] + r.int(3) - 1);
     case 'y': return `${tileOf(ctx.centre, z)[1] + r.int(3) - 1}.mvt`;
-    case 'id': return op.path.startsWith('/collections/') ? r.pick(ctx.collections) : undefined;
     case 'collectionId': return r.pick(ctx.collections);
+    case 'id': return op.path.includes('/collections/') ? r.pick(ctx.collections) : r.pick(ctx.cities.length ? ctx.cities : ctx.datasets);
     case 'fid':
-    case 'featureId': return r.pick(ctx.featureIds[String(done.get('id') ?? done.get('collectionId'))] ?? ['1']);
+    case 'featureId': return r.pick(ctx.featureIds[collection] ?? ['1']);
+    case 'key': return ctx.settingKeys.length ? r.pick(ctx.settingKeys) : undefined;
+    case 'after':
+    case 'before': return r.pick(ctx.featureIds[collection] ?? ['1']);
     case 'bbox': {
       const [lon, lat] = ctx.centre;
       const d = 0.002 + r.next() * 0.02;
@@ -78,17 +91,19 @@ function validUrlValue(op: Operation, p: Parameter, ctx: FuzzContext, done: Valu
     }
     case 'limit': return String(1 + r.int(50));
     case 'offset': return String(r.int(100));
-    case 'properties': return r.pick(['name', 'name,build_year', 'status,max_depth_cm', 'kind']);
-    case 'filter': return validFilter(ctx.fields[String(done.get('id') ?? done.get('collectionId') ?? done.get('layers') ?? '').split(',')[0]!] ?? {}, r);
+    case 'properties': {
+      const names = Object.keys(ctx.fields[collection] ?? {});
+      return names.length ? [...new Set(some(r, names, 3))].join(',') : 'name';
+    }
+    case 'filter': return validFilter(ctx.fields[collection] ?? {}, /cql/.test(String(done.get('filter-lang') ?? '')), r);
     case 'datetime': return r.pick(['2024', '2021/2024', '../2024', '2023/..']);
-    case 'f': return r.pick(['json', 'geojson', 'html']);
     case 'q': return r.pick(['新街口', '总统府', '朝天宫', '小区', 'park', '路']);
     case 'types': return some(r, ctx.facilityCodes, 4).join(',');
     case 'tier': return some(r, ['5min', '10min', '15min', 'block'], 2).join(',');
     case 'type':
     case 'code': return r.pick(ctx.facilityCodes);
     case 'dataset':
-    case 'datasetId': return r.pick(ctx.datasets);
+    case 'datasetId': return cityOrDataset(ctx, r);
     case 'lon': return (ctx.centre[0] + (r.next() - 0.5) * 0.02).toFixed(5);
     case 'lat': return (ctx.centre[1] + (r.next() - 0.5) * 0.02).toFixed(5);
     case 'minutes': return r.pick(['5,10,15', '5', '10,15', '15']);
@@ -103,17 +118,20 @@ function validUrlValue(op: Operation, p: Parameter, ctx: FuzzContext, done: Valu
   return 'fuzz';
 }
 
-/** A filter in the short syntax over the layer's own fields (e.g. `build_year<2000;is_sample=true`). */
-function validFilter(fields: Record<string, string>, r: Rng): string {
+/**
+ * A filter over the layer's own fields: the short syntax (`build_year<2000;is_sample=true`) or, for
+ * filter-lang=cql2-text, CQL2 (`build_year < 2000 AND is_sample = true`).
+ */
+function validFilter(fields: Record<string, string>, cql: boolean, r: Rng): string {
   const names = Object.keys(fields);
-  if (!names.length) return 'is_sample=true';
+  if (!names.length) return cql ? 'is_sample = true' : 'is_sample=true';
   return Array.from({ length: 1 + r.int(2) }, () => {
     const f = r.pick(names);
     const t = fields[f];
-    if (t === 'integer' || t === 'number') return `${f}${r.pick(['<', '>=', '='])}${r.pick([0, 20, 2000, 2024])}`;
-    if (t === 'boolean') return `${f}=${r.chance(0.5)}`;
-    return `${f}=${r.pick(['untreated', '南京', 'park', 'a|b'])}`;
-  }).join(';');
+    if (t === 'integer' || t === 'number') return cql ? `${f} ${r.pick(['<', '>=', '='])} ${r.pick([0, 20, 2000, 2024])}` : `${f}${r.pick(['<', '>=', '='])}${r.pick([0, 20, 2000, 2024])}`;
+    if (t === 'boolean') return cql ? `${f} = ${r.chance(0.5)}` : `${f}=${r.chance(0.5)}`;
+    return cql ? `${f} ${r.pick(["= '南京'", "LIKE '%园%'", 'IS NULL', "IN ('park','untreated')"])}` : `${f}=${r.pick(['untreated', '南京', 'park', 'a|b'])}`;
+  }).join(cql ? r.pick([' AND ', ' OR ']) : ';');
 }
 
 function validNumber(s: JsonSchema, r: Rng): number {
@@ -132,7 +150,7 @@ function validJson(name: string, s: JsonSchema | undefined, ctx: FuzzContext, r:
     case 'types': return some(r, ctx.facilityCodes, 4);
     case 'tiers': return some(r, ['5min', '10min', '15min', 'block'], 2);
     case 'dataset':
-    case 'datasetId': return r.pick(ctx.datasets);
+    case 'datasetId': return cityOrDataset(ctx, r);
     case 'lon': return Math.round((ctx.centre[0] + (r.next() - 0.5) * 0.02) * 1e5) / 1e5;
     case 'lat': return Math.round((ctx.centre[1] + (r.next() - 0.5) * 0.02) * 1e5) / 1e5;
     case 'name': return r.pick(['方案一', 'fuzz scenario', '新街口口袋公园']);
@@ -176,10 +194,16 @@ export function generateRequest(ops: readonly Operation[], ctx: FuzzContext, see
   // Path parameters in template order, so `fid` can follow `id` and `x`/`y` follow `z`.
   const pathParams = op.params.filter((p) => p.in === 'path').sort((a, b) => op.path.indexOf(`{${a.name}}`) - op.path.indexOf(`{${b.name}}`));
   for (const p of pathParams) path.set(p.name, validUrlValue(op, p, ctx, path, r) ?? 'fuzz');
-  for (const p of op.params.filter((x) => x.in === 'query')) {
+  // Query parameters after the path ones, `filter` last so that it can follow `filter-lang`.
+  const known = new Map(path);
+  const queryParams = op.params.filter((x) => x.in === 'query').sort((a, b) => Number(a.name === 'filter') - Number(b.name === 'filter'));
+  for (const p of queryParams) {
     if (p.required || r.chance(0.5)) {
-      const v = validUrlValue(op, p, ctx, path, r);
-      if (v !== undefined) query.push([p.name, v]);
+      const v = validUrlValue(op, p, ctx, known, r);
+      if (v !== undefined) {
+        query.push([p.name, v]);
+        known.set(p.name, v);
+      }
     }
   }
   let body: JsonLike | undefined = op.body ? validJson('', op.body, ctx, r) : undefined;

@@ -34,10 +34,10 @@ export const CityParamsSchema = Type.Object({ id: DatasetIdSchema });
 export const RenameBodySchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }) }, { additionalProperties: false });
 
 export const SettingParamsSchema = Type.Object({ id: DatasetIdSchema, key: Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 100 }) });
-// `type: [..., 'null']` rather than a union: with the app's coerceTypes, anyOf would coerce null to 0 in
-// the number branch and a clear would become a (rejected) zero.
+// Any JSON value here, checked against the setting's spec (number range or boolean) by the
+// repository: a union schema would let the app's coerceTypes turn null into 0 in the number branch.
 export const SettingBodySchema = Type.Object(
-  { value: Type.Unsafe<number | boolean | null>({ type: ['number', 'boolean', 'null'], description: 'null clears the city\'s value (the default applies again)' }) },
+  { value: Type.Unsafe<number | boolean | null>({ description: 'a number or true/false as the setting needs; null clears the city\'s value (the default applies again)' }) },
   { additionalProperties: false },
 );
 

@@ -31,12 +31,14 @@ export interface CoverageSummaryProps {
 export function CoverageSummaryView({ run, visible, available, onVisible }: CoverageSummaryProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [level, setLevel] = useState<UnitKind>('subdistrict');
+  const [chosen, setLevel] = useState<UnitKind | null>(null);
   const s = run.summary;
   const official = run.mode !== 'walking';
   const walking = run.mode !== 'official';
-  const units = run.units.filter((u) => u.unitKind === level);
   const levels = LEVELS.filter((l) => run.units.some((u) => u.unitKind === l));
+  // 街道 where the city has them, else its finest level (Liechtenstein: municipalities as districts)
+  const level = chosen && levels.includes(chosen) ? chosen : levels.includes('subdistrict') ? 'subdistrict' : levels[levels.length - 1] ?? 'district';
+  const units = run.units.filter((u) => u.unitKind === level);
   const layerKeys: LayerKey[] = [...(['uncovered_official', 'uncovered_walking', 'detour'] as const).filter((l) => available.includes(l)), 'newly', 'pocket'];
   return (
     <>

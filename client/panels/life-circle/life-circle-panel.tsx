@@ -56,7 +56,7 @@ export function LifeCirclePanel({ city, lastClick, onClickModeChange, onLayers }
   const [report, setReport] = useState<LifeCircleReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [level, setLevel] = useState<'district' | 'subdistrict'>('subdistrict');
+  const [chosen, setLevel] = useState<'district' | 'subdistrict' | null>(null);
   const [shortfallType, setShortfallType] = useState<string | null>(null);
   const [shortfall, setShortfall] = useState<GeoJSON.FeatureCollection | null>(null);
   const [mode, setMode] = useState<ClickMode>('none');
@@ -101,8 +101,10 @@ export function LifeCirclePanel({ city, lastClick, onClickModeChange, onLayers }
   const areaName = (a: AreaSummary) => (a.level === 'city' ? `${t('lc.city')} · ${city.name}` : a.name ?? t('lc.unassigned'));
   const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
+  const levels = (['district', 'subdistrict'] as const).filter((l) => report?.summary.some((a) => a.level === l && a.id !== null));
+  // 街道 where the city has them, else districts (Liechtenstein: its municipalities)
+  const level = chosen && levels.includes(chosen) ? chosen : levels.includes('subdistrict') ? 'subdistrict' : 'district';
   const columns = report ? shareColumns(report, level) : [];
-  const levels = (['district', 'subdistrict'] as const).filter((l) => report?.summary.some((a) => a.level === l));
   const speedDefault = report?.effective.speed;
 
   return (

@@ -25,7 +25,7 @@ interface CityRow {
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
-/** How long a city list is reused (ms): TileJSON for every layer and each analysis ask for it. */
+/** How long listCached() reuses a city list (ms): the map asks for TileJSON of every layer at once. */
 const LIST_TTL_MS = 2000;
 
 export function cityRepository(db: Kysely<unknown>) {
@@ -36,16 +36,16 @@ export function cityRepository(db: Kysely<unknown>) {
      * green spaces: admin polygons cut by an extract edge would exaggerate it), the centre of
      * that extent, the check years of their successful imports and their metric CRS (UTM zone).
      */
-    list(): Promise<City[]> {
+    /** The city list, reused for LIST_TTL_MS (for TileJSON; analyses read it fresh with list()). */
+    listCached(): Promise<City[]> {
       if (cached && performance.now() - cached.at < LIST_TTL_MS) return cached.list;
-      const list = this.read();
+      const list = this.list();
       cached = { at: performance.now(), list };
       list.catch(() => { if (cached?.list === list) cached = null; });
       return list;
     },
 
-    /** The city list from the database (list() reuses it for LIST_TTL_MS). */
-    async read(): Promise<City[]> {
+    async list(): Promise<City[]> {
       // One LATERAL evaluation per city (a CTE referenced by several columns would be inlined and
       // the extents computed once per column); JIT off: compiling this plan took ~5 s for ~0.1 s of work.
       const rows = await db.transaction().execute(async (trx) => {

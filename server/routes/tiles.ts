@@ -48,15 +48,16 @@ export default async function tileRoutes(app: FastifyInstance, opts: TileRouteOp
       if (!m) throw new TileRequestError('expected /tiles/{layer}.json or /tiles/{layer}/{z}/{x}/{y}.mvt', 'BAD_TILE_PATH');
       const sources = app.tileCatalog.resolve(m[1]!);
       if (request.query.dataset !== undefined) {
-        const city = (await cities.list()).find((c) => c.id === request.query.dataset);
-        if (!city) throw badRequest(`unknown dataset "${request.query.dataset}"; choose one of: ${(await cities.list()).map((c) => c.id).join(', ')}`);
+        const list = await cities.listCached();
+        const city = list.find((c) => c.id === request.query.dataset);
+        if (!city) throw badRequest(`unknown dataset "${request.query.dataset}"; choose one of: ${list.map((c) => c.id).join(', ')}`);
         return tileJson(sources, baseUrl(request), city.bbox, city.center);
       }
       const boxes = (await Promise.all(sources.map((s) => app.features.layerMeta(s.id)))).map((x) => x.bbox).filter((b): b is LonLatBox => !!b);
       const bounds: LonLatBox | null = boxes.length
         ? [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))]
         : null;
-      return tileJson(sources, baseUrl(request), bounds, bounds ? centerAmong(bounds, await cities.list()) : undefined);
+      return tileJson(sources, baseUrl(request), bounds, bounds ? centerAmong(bounds, await cities.listCached()) : undefined);
     },
   );
 

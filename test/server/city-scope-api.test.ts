@@ -154,6 +154,21 @@ describe('effective parameters and city settings', () => {
   });
 });
 
+describe('check years', () => {
+  it('refuses to compute a result over two check years of one city, naming them', async () => {
+    const run = async (year: number) => (await pool.query(
+      `INSERT INTO app.import_run (dataset_id, kind, source, check_year, status) VALUES ($1, 'ledger', 'test', $2, 'succeeded') RETURNING id`, [COV, year])).rows[0].id;
+    const ids = [await run(2025), await run(2026)];
+    try {
+      const res = await app.inject({ method: 'POST', url: '/api/analysis/green-coverage', payload: { dataset: COV } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toMatch(/check years 2025, 2026/);
+    } finally {
+      await pool.query('DELETE FROM app.import_run WHERE id = ANY($1)', [ids]);
+    }
+  });
+});
+
 describe('PUT /api/datasets/:id', () => {
   it('renames a city and records the change in the audit log', async () => {
     const res = await app.inject({ method: 'PUT', url: `/api/datasets/${TOWN}`, payload: { name: '河镇' } });

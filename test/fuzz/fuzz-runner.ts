@@ -16,12 +16,13 @@
  *    (a setting, an override, a scenario) broke later reads; the accepted hostile writes are listed;
  * 7. the checksums again, after the server is stopped.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { type FuzzContext, type FuzzRequest, generateRequest } from './request-generator.ts';
 import { send, type SendResult } from './http-send.ts';
 import { operationsOf, type Operation } from './openapi.ts';
 import { ServerProcess } from './server-process.ts';
-import { changedTables, layerChecksums, type TableChecksum } from './table-checksums.ts';
+import { COLUMNS_WRITTEN_BY_REQUESTS, changedTables, layerChecksums, type TableChecksum } from './table-checksums.ts';
 import { shortText } from './hostile-values.ts';
 
 export interface FuzzOptions {
@@ -425,8 +426,14 @@ export function formatReport(r: FuzzReport): string {
       for (const e of w.examples) lines.push(`    ${e.status} ${e.method} ${shortText(e.url, 200)} ${e.body !== undefined ? shortText(e.body, 200) : ''} [${e.hostile.join(', ')}]`);
     }
   }
+  const all = (ts: TableChecksum[]) => createHash('md5').update(ts.map((t) => `${t.table}:${t.md5}`).join('\n')).digest('hex');
   lines.push(`tables: ${r.checksums.before.length} layer tables checksummed (${r.checksums.before.reduce((a, t) => a + t.rows, 0)} rows), ` +
-    `${r.checksums.changed.length ? `CHANGED: ${r.checksums.changed.join(', ')}` : 'unchanged'}; left out as written by requests: ${r.checksums.excluded.join(', ')}`);
+    `md5 of all before ${all(r.checksums.before)}, after ${all(r.checksums.after)}: ${r.checksums.changed.length ? 'CHANGED' : 'unchanged'}; ` +
+    `left out as written by requests: ${r.checksums.excluded.join(', ')}, ${Object.entries(COLUMNS_WRITTEN_BY_REQUESTS).map(([t, c]) => `${t}.${c.join('/')}`).join(', ')}`);
+  for (const name of r.checksums.changed) {
+    const [b, a] = [r.checksums.before, r.checksums.after].map((ts) => ts.find((t) => t.table === name));
+    lines.push(`  app.${name}: ${b ? `${b.rows} rows md5 ${b.md5}` : 'absent'} → ${a ? `${a.rows} rows md5 ${a.md5}` : 'absent'}`);
+  }
   lines.push(r.ok ? 'fuzz: OK (0 × 5xx, 0 hangs, tables unchanged)' : 'fuzz: FAILED');
   return lines.join('\n');
 }

@@ -1,8 +1,8 @@
 /**
  * md5 of an ordered text dump of every `app.*` table that holds the city's layers and settings, so a
  * fuzz run can prove that no request changed them. Tables that requests legitimately write are left
- * out by name: analysis runs and their results, saved scenarios, audit and import logs, and the
- * per-city facility catalog overrides that PUT /api/facility-types writes.
+ * out by name: analysis runs and their results, saved scenarios, audit and import logs, the per-city
+ * facility catalog overrides and settings, and a city's display name (its other columns are kept).
  */
 import pg from 'pg';
 
@@ -12,7 +12,13 @@ export const WRITTEN_BY_REQUESTS: readonly { pattern: RegExp; why: string }[] = 
   { pattern: /(_run|_result|_scenario)s?$/, why: 'runs, results and scenarios' },
   { pattern: /(^|_)(audit|log|import)(_|$)/, why: 'audit, log and import records' },
   { pattern: /^facility_type_city$/, why: 'written by PUT /api/facility-types/{code}' },
+  { pattern: /^dataset_setting$/, why: 'written by PUT /api/datasets/{id}/settings/{key}' },
 ];
+
+/** Columns written by the API on purpose, left out of their table's checksum. */
+export const COLUMNS_WRITTEN_BY_REQUESTS: Readonly<Record<string, readonly string[]>> = {
+  dataset: ['name'], // PUT /api/datasets/{id}
+};
 
 export interface TableChecksum {
   table: string;
@@ -36,8 +42,15 @@ export async function layerChecksums(databaseUrl: string): Promise<{ tables: Tab
         continue;
       }
       // The row's text form covers every column (geometry as hex EWKB); ordering by it makes the dump stable.
+      const skip = COLUMNS_WRITTEN_BY_REQUESTS[name] ?? [];
+      let row = 't';
+      if (skip.length) {
+        const cols = await client.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = 'app' AND table_name = $1 ORDER BY ordinal_position`, [name]);
+        row = `ROW(${cols.rows.filter((c) => !skip.includes(c.column_name)).map((c) => `t.${pg.escapeIdentifier(c.column_name)}`).join(', ')})`;
+      }
       const r = await client.query<{ n: number; md5: string | null }>(
-        `SELECT count(*)::int AS n, md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5 FROM app.${pg.escapeIdentifier(name)} t`);
+        `SELECT count(*)::int AS n, md5(string_agg(${row}::text, E'\\n' ORDER BY ${row}::text)) AS md5 FROM app.${pg.escapeIdentifier(name)} t`);
       tables.push({ table: name, rows: r.rows[0]!.n, md5: r.rows[0]!.md5 ?? 'empty' });
     }
     return { tables, excluded };

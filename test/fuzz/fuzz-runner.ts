@@ -203,7 +203,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         let result = await send(server.port, req, fuzzId, hangMs, agent);
         // A kept-alive socket the server had just closed (e.g. after a 431) is the client's race, not a fault: once more, fresh.
         if (result.kind === 'connection' && (await server.responsive())) result = await send(server.port, req, `${fuzzId}-again`, hangMs);
-        outcomes[k] = { req, result, fuzzId };
+        // Large bodies of plain answers are not needed again (only failures are replayed): keep their start.
+        const keep = result.kind !== 'answer' || result.status >= 500 || (req.body?.length ?? 0) <= 100_000;
+        outcomes[k] = { req: keep ? req : { ...req, body: shortText(req.body!, 2_000) }, result, fuzzId };
         if (result.kind === 'answer' && result.status >= 500) fives++;
         if (result.kind !== 'answer') {
           suspects.push(k);

@@ -39,6 +39,7 @@ import { finiteNumbersAjvPlugin } from './contract/geo.ts';
 import lifeCircleRoutes from './routes/life-circle.ts';
 import facilityTypeRoutes from './routes/facility-types.ts';
 import datasetRoutes from './routes/datasets.ts';
+import renewalRoutes from './routes/renewal.ts';
 
 export interface AppOptions {
   databaseUrl: string;
@@ -169,6 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(facilityTypeRoutes);
   await app.register(greenCoverageRoutes);
   await app.register(datasetRoutes);
+  await app.register(renewalRoutes);
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });
   return app;

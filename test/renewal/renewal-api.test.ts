@@ -1,0 +1,130 @@
+/**
+ * Renewal candidates and site checks over HTTP on the hand-built fixture (test/renewal/fixture):
+ * a core zone, a control zone and a protected building with sites inside / touching / outside.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp } from '../helpers/app.ts';
+import { testPool } from '../helpers/db.ts';
+import { loadRenewalFixture } from './fixture/load-fixture.ts';
+
+const pool = testPool();
+let app: FastifyInstance;
+const ids: Record<string, number> = {};
+const bld: Record<string, number> = {};
+
+beforeAll(async () => {
+  await loadRenewalFixture(pool);
+  for (const r of (await pool.query(`SELECT id, name FROM app.estate WHERE dataset_id = 't-renew'`)).rows) ids[r.name] = Number(r.id);
+  for (const r of (await pool.query(`SELECT id, name FROM app.building WHERE dataset_id = 't-renew'`)).rows) bld[r.name] = Number(r.id);
+  app = await testApp();
+});
+afterAll(async () => {
+  await app?.close();
+  await pool.end();
+});
+
+const constraints = async (payload: Record<string, unknown>) =>
+  app.inject({ method: 'POST', url: '/api/analysis/renewal/constraints', payload: { dataset: 't-renew', ...payload } });
+
+describe('POST /api/analysis/renewal/constraints (heritage hard checks)', () => {
+  it('a site inside the core zone is micro-renewal only, demolition forbidden, its building retained', async () => {
+    const res = await constraints({ estateId: ids.E1 });
+    expect(res.statusCode).toBe(200);
+    const b = res.json();
+    expect(b).toMatchObject({ mode: 'micro_renewal_only', demolitionAllowed: false, pass: false, suggestion: { suggestion: 'retain', rule: 'core_zone' } });
+    expect(b.hits).toEqual([expect.objectContaining({ hit: 'core_zone', relation: 'inside', districtName: 'fixture 街区' })]);
+    expect(b.heritage.find((c: { rule: string }) => c.rule === 'core_zone')).toMatchObject({ pass: false, confidence: 'CONFIRMED' });
+    expect(b.buildings).toEqual([expect.objectContaining({ buildingId: bld.RB1, inCore: true, suggestion: 'retain', rule: 'core_zone' })]);
+  });
+
+  it('a site only touching the core zone boundary is not constrained by it', async () => {
+    const b = (await constraints({ estateId: ids.E2 })).json();
+    expect(b.hits).toEqual([expect.objectContaining({ hit: 'core_zone', relation: 'touches' })]);
+    expect(b).toMatchObject({ mode: 'unconstrained', demolitionAllowed: true, pass: true, suggestion: { suggestion: 'renovate', rule: 'old_estate' } });
+  });
+
+  it('a site touching a protected building is micro-renewal only', async () => {
+    const b = (await constraints({ estateId: ids.E4 })).json();
+    expect(b.hits).toEqual([expect.objectContaining({ hit: 'protected_building', relation: 'touches', featureName: 'fixture 历史建筑' })]);
+    expect(b).toMatchObject({ mode: 'micro_renewal_only', demolitionAllowed: false });
+  });
+
+  it('a site inside the control zone gets the height and volume limits, checked against the proposal', async () => {
+    const b = (await constraints({ estateId: ids.E3, scenario: { existingGfaM2: 10000, demolishedGfaM2: 0, newGfaM2: 0, householdsTotal: 0, householdsResettledLocal: 0, proposedMaxHeightM: 30, proposedFar: 1.5 } })).json();
+    expect(b.mode).toBe('controlled');
+    expect(b.heritage.find((c: { rule: string }) => c.rule === 'control_zone_height')).toMatchObject({ pass: false, value: 30, limit: 24, confidence: 'LOCAL' });
+    expect(b.heritage.find((c: { rule: string }) => c.rule === 'control_zone_far')).toMatchObject({ pass: true });
+    expect(b.buildings).toEqual([expect.objectContaining({ buildingId: bld.RB2, inControl: true, suggestion: 'renovate', rule: 'control_zone_height' })]);
+    expect(b.effective.controlZoneMaxHeightM).toMatchObject({ value: 24, origin: 'default' });
+  });
+
+  it('a drawn site outside everything is unconstrained; the 2021 rules pass at their edges and fail just past them', async () => {
+    const site = { type: 'Polygon', coordinates: [[[118.7198, 31.9998], [118.7212, 31.9998], [118.7212, 32.0012], [118.7198, 32.0012], [118.7198, 31.9998]]] };
+    const edge = { existingGfaM2: 10000, demolishedGfaM2: 2000, newGfaM2: 4000, householdsTotal: 100, householdsResettledLocal: 50, demolishBuildingIds: [bld.RB6] };
+    const ok = (await constraints({ site, scenario: edge })).json();
+    expect(ok).toMatchObject({ mode: 'unconstrained', pass: true, site: { estateId: null } });
+    expect(ok.policy.map((c: { rule: string; value: number; pass: boolean }) => [c.rule, c.value, c.pass])).toEqual([
+      ['demolition_share', 0.2, true], ['demolition_to_build_ratio', 2, true], ['local_resettlement', 0.5, true]]);
+    expect(ok.buildings).toEqual([expect.objectContaining({ buildingId: bld.RB6, suggestion: 'demolish', rule: 'scenario_demolition' })]);
+    const past = (await constraints({ site, scenario: { ...edge, demolishedGfaM2: 2001, newGfaM2: 4003, householdsResettledLocal: 49 } })).json();
+    expect(past.policy.map((c: { pass: boolean }) => c.pass)).toEqual([false, false, false]);
+    expect(past.pass).toBe(false);
+    expect(past.buildings[0]).toMatchObject({ suggestion: 'retain', rule: 'demolition_refused' });
+  });
+
+  it('uses the request\'s limits and reports their origin', async () => {
+    const b = (await constraints({ estateId: ids.E2, params: { maxDemolitionShare: 0.3 }, scenario: { existingGfaM2: 1000, demolishedGfaM2: 250, newGfaM2: 0, householdsTotal: 0, householdsResettledLocal: 0 } })).json();
+    expect(b.policy[0]).toMatchObject({ value: 0.25, limit: 0.3, pass: true });
+    expect(b.effective.maxDemolitionShare).toMatchObject({ value: 0.3, origin: 'request' });
+  });
+
+  it('answers 400 for contradictory figures, a missing site and an unknown city; 404 for an estate of another city', async () => {
+    const bad = await constraints({ estateId: ids.E2, scenario: { existingGfaM2: 100, demolishedGfaM2: 200, newGfaM2: 0, householdsTotal: 0, householdsResettledLocal: 0 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/cannot exceed existingGfaM2/);
+    expect((await constraints({})).json().message).toMatch(/estateId or site/);
+    expect((await app.inject({ method: 'POST', url: '/api/analysis/renewal/constraints', payload: { dataset: 'no-such-city', estateId: 1 } })).statusCode).toBe(400);
+    expect((await constraints({ estateId: 999_999_999 })).statusCode).toBe(404);
+  });
+});
+
+describe('POST /api/analysis/renewal/candidates', () => {
+  it('ranks the old, not completed estates exactly as the hand computation', async () => {
+    // Candidates: E1..E4 (E5 built 2010 is not old, E6 is completed). Check year 2026.
+    // ageYears 46, 36, 51, 31 → min–max 0.75, 0.25, 1, 0; residents 1000, 3000, 500, 2000 → 0.2, 1, 0, 0.6.
+    // Weights ageYears 2, residents 1, every other criterion 0 → 2/3, 1/3:
+    //   E1 = 0.5 + 0.2/3 = 0.566667, E2 = 0.25·2/3 + 1/3 = 0.5, E3 = 2/3, E4 = 0.2 → E3, E1, E2, E4.
+    const zero = { renovationGap: 0, parkDistanceM: 0, lifeCircleUnmet: 0, waterloggingSeverity: 0, lowValueAreaM2: 0, buildingAgeYears: 0 };
+    const res = await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew', weights: { ageYears: 2, residents: 1, ...zero }, topN: 2 } });
+    expect(res.statusCode).toBe(200);
+    const b = res.json();
+    expect(b.counts).toEqual({ estates: 6, candidates: 4, notOld: 1, completed: 1 });
+    expect(b.candidates.map((c: { name: string }) => c.name)).toEqual(['E3', 'E1', 'E2', 'E4']);
+    const score = Object.fromEntries(b.candidates.map((c: { name: string; score: number }) => [c.name, c.score]));
+    expect(score.E1).toBeCloseTo(0.5 + 0.2 / 3, 10);
+    expect(score.E2).toBeCloseTo(0.5, 10);
+    expect(score.E3).toBeCloseTo(2 / 3, 10);
+    expect(score.E4).toBeCloseTo(0.2, 10);
+    expect(b.candidates[0].reasons[0]).toMatchObject({ code: 'ageYears', value: 51 });
+    expect(b.candidates.find((c: { name: string }) => c.name === 'E1').constraint).toMatchObject({ mode: 'micro_renewal_only', demolitionAllowed: false });
+    expect(b.criteria.find((c: { code: string }) => c.code === 'ageYears')).toMatchObject({ weight: 2 / 3, weightOrigin: 'request' });
+    expect(b.effective.cutoffYear).toMatchObject({ value: 2000, origin: 'default' });
+    expect(b.sensitivity.base).toEqual([ids.E3, ids.E1]);
+    expect(b.sensitivity.rows.map((r: { code: string }) => r.code)).toEqual(['ageYears', 'ageYears', 'residents', 'residents']);
+  });
+
+  it('moves the cut-off year and the completed filter by request', async () => {
+    const b = (await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew', params: { cutoffYear: 2010, excludeCompleted: false } } })).json();
+    expect(b.counts).toMatchObject({ candidates: 6, notOld: 0 });
+    expect(b.effective.cutoffYear).toMatchObject({ value: 2010, origin: 'request' });
+  });
+
+  it('refuses unknown criteria and all-zero weights with 400', async () => {
+    const a = await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew', weights: { beauty: 1 } } });
+    expect(a.statusCode).toBe(400);
+    expect(a.json().message).toMatch(/unknown criteria in weights: beauty/);
+    const zeros = Object.fromEntries(['ageYears', 'renovationGap', 'parkDistanceM', 'lifeCircleUnmet', 'waterloggingSeverity', 'residents', 'lowValueAreaM2', 'buildingAgeYears'].map((k) => [k, 0]));
+    expect((await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew', weights: zeros } })).statusCode).toBe(400);
+  });
+});

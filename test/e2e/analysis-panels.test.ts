@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPct } from '../../client/panels/green-coverage/format.ts';
+import type { CoverageRun } from '../../server/contract/green-coverage.ts';
 import { REPO_ROOT } from '../../server/config.ts';
 import { defaultCityUrl } from '../helpers/city-db.ts';
 import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
@@ -72,8 +73,8 @@ function square(c: Target, sideM: number): Target[] {
 
 describe('the 绿地覆盖 panel', () => {
   it('runs official mode with the API\'s city %, draws the uncovered land, switches to English and raises coverage with a drawn what-if park', async () => {
-    // The same request the panel sends with its defaults.
-    const run = await api<{ runId: number; summary: { official_pct: number } }>('/api/analysis/green-coverage', { mode: 'official', target: 'residential_land' });
+    // The same request the panel sends once official mode is picked (the only city: no dataset needed).
+    const run = await api<CoverageRun>('/api/analysis/green-coverage', { mode: 'official' });
     const fc = await api<GeoJSON.FeatureCollection>(`/api/analysis/green-coverage/${run.runId}/shortfall.geojson?layer=uncovered_official`);
     expect(fc.features.length).toBeGreaterThan(0);
     const uncovered = await interiorPoint(fc.features[0].geometry);
@@ -91,7 +92,7 @@ describe('the 绿地覆盖 panel', () => {
     await page.getByTestId('gc-run').click();
     const city = page.getByTestId('gc-city-official');
     await city.waitFor({ timeout: 60_000 });
-    expect(await city.textContent()).toBe(formatPct(run.summary.official_pct));
+    expect(await city.textContent()).toBe(formatPct(run.summary.officialPct));
     await page.getByTestId('gc-export-uncovered_official').waitFor();
     await waitForMapReady(page);
     const after = await shoot(page, shotPath('green-official'));
@@ -123,7 +124,7 @@ describe('the 绿地覆盖 panel', () => {
     const afterPct = page.getByTestId('gc-whatif-after');
     await afterPct.waitFor({ timeout: 30_000 });
     const num = async (id: string) => Number.parseFloat((await page.getByTestId(id).textContent())!);
-    expect(await num('gc-whatif-before')).toBeCloseTo(run.summary.official_pct, 1);
+    expect(await num('gc-whatif-before')).toBeCloseTo(run.summary.officialPct!, 1);
     expect(await num('gc-whatif-after')).toBeGreaterThan(await num('gc-whatif-before'));
     expect(await page.getByTestId('gc-whatif-area').textContent()).toMatch(/\+\s*[1-9]/);
     expect(await page.evaluate(() => window.__citycheck.map!.getZoom())).toBeCloseTo(16, 1); // double-click did not zoom

@@ -39,6 +39,10 @@ import { finiteNumbersAjvPlugin } from './contract/geo.ts';
 import lifeCircleRoutes from './routes/life-circle.ts';
 import facilityTypeRoutes from './routes/facility-types.ts';
 import datasetRoutes from './routes/datasets.ts';
+import authPlugin, { type AuthPluginOptions } from './plugins/auth.ts';
+import authRoutes from './routes/auth.ts';
+import userRoutes from './routes/users.ts';
+import auditRoutes from './routes/audit.ts';
 import renewalRoutes from './routes/renewal.ts';
 
 export interface AppOptions {
@@ -59,6 +63,8 @@ export interface AppOptions {
   analysis?: { connections?: number; queueTimeoutMs?: number };
   /** Reconnect backoff of the change feed (server/plugins/change-listener.ts). */
   changeFeed?: { minRetryMs?: number; maxRetryMs?: number };
+  /** Sign-in, roles, CSRF (server/plugins/auth.ts). On by default; `{ mode: 'off' }` only for tests written before sign-in. */
+  auth?: AuthPluginOptions;
 }
 
 /** A bad CITYCHECK_RATE_LIMIT_* or CITYCHECK_BODY_LIMIT_BYTES value. */
@@ -137,6 +143,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       timeWindow: rateLimitOpts.timeWindowMs,
       errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`Too many analysis requests from this client; retry in ${ctx.after}.`), { statusCode: 429 }),
     });
+  } else {
+    // Routes that carry their own limit (sign-in, server/routes/auth.ts) keep it when analysis limits are off.
+    await app.register(rateLimit, { global: false });
   }
   await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 512 });
   await app.register(swagger, {
@@ -153,6 +162,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     databaseUrl: opts.databaseUrl, statementTimeoutMs: opts.statementTimeoutMs ?? 8000,
     analysisConnections: opts.analysis?.connections, analysisQueueTimeoutMs: opts.analysis?.queueTimeoutMs,
   });
+  // Before any API route: its onRoute hook puts the role check on every route declared after it.
+  await app.register(authPlugin, { databaseUrl: opts.databaseUrl, ...opts.auth });
   await app.register(tileCatalog, { databaseUrl: opts.databaseUrl, ...opts.tiles });
   // One change feed for every listener; `tiles.listen: false` only keeps it off the tile cache.
   await app.register(changeListener, { databaseUrl: opts.databaseUrl, tiles: opts.tiles?.listen !== false, ...opts.changeFeed });
@@ -170,6 +181,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(facilityTypeRoutes);
   await app.register(greenCoverageRoutes);
   await app.register(datasetRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
+  await app.register(auditRoutes);
   await app.register(renewalRoutes);
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });

@@ -34,7 +34,7 @@ beforeAll(async () => {
   o1 = (await pool.query(
     `INSERT INTO app.estate (name, residents, build_year, geom, dataset_id, source_id, check_year)
      VALUES ('O1', 800, 1995, ST_GeomFromText($1, 4326), $2, 'O1', 2025) RETURNING id`, [box, OTHER])).rows[0].id;
-  app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000 });
+  app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000, auth: { mode: 'off' } });
   await app.ready();
 });
 afterAll(async () => {

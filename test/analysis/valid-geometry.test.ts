@@ -93,7 +93,7 @@ describe('valid analysis geometry on central Nanjing', () => {
   describe('life-circle shortfall of a saved run', () => {
     let app: FastifyInstance;
     beforeAll(async () => {
-      app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000 });
+      app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000, auth: { mode: 'off' } });
       await app.ready();
     });
     afterAll(() => app?.close());

@@ -18,7 +18,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   const databaseUrl = await defaultCityUrl();
   pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  app = await buildApp({ databaseUrl, logLevel: 'silent' });
+  app = await buildApp({ databaseUrl, logLevel: 'silent', auth: { mode: 'off' } });
   await app.ready();
   await app.changeFeed.ready;
 });

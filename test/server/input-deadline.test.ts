@@ -78,7 +78,7 @@ describe('analysis endpoints past their deadline', () => {
     pool = testPool();
     await loadRiverTown(pool);
     // a deadline of 0 ms: every in-memory analysis has used up its time at its first check
-    app = await buildApp({ databaseUrl: testDatabaseUrl(), logLevel: 'silent', statementTimeoutMs: 20_000, analysisDeadlineMs: 0 });
+    app = await buildApp({ databaseUrl: testDatabaseUrl(), logLevel: 'silent', statementTimeoutMs: 20_000, analysisDeadlineMs: 0, auth: { mode: 'off' } });
     await app.ready();
   });
   afterAll(async () => {

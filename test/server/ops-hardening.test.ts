@@ -16,8 +16,8 @@ let limited: FastifyInstance;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  app = await buildApp({ databaseUrl: testDatabaseUrl(), logLevel: 'silent', rateLimit: false });
-  limited = await buildApp({ databaseUrl: testDatabaseUrl(), logLevel: 'silent', rateLimit: { max: 2, timeWindowMs: 60_000 } });
+  app = await buildApp({ databaseUrl: testDatabaseUrl(), logLevel: 'silent', rateLimit: false, auth: { mode: 'off' } });
+  limited = await buildApp({ databaseUrl: testDatabaseUrl(), logLevel: 'silent', rateLimit: { max: 2, timeWindowMs: 60_000 }, auth: { mode: 'off' } });
   pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
 });
 afterAll(async () => {

@@ -38,7 +38,7 @@ beforeAll(async () => {
   } finally {
     await pool.end();
   }
-  app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000, changeFeed: { minRetryMs: 100, maxRetryMs: 400 } });
+  app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000, changeFeed: { minRetryMs: 100, maxRetryMs: 400 }, auth: { mode: 'off' } });
   await app.ready();
   await app.changeFeed.ready;
 }, 120_000);

@@ -60,7 +60,7 @@ export interface RunningServer {
 
 /** The real app on 127.0.0.1 and a free port, serving client/dist. */
 export async function startCityServer(databaseUrl: string): Promise<RunningServer> {
-  const app = await buildApp({ databaseUrl, logLevel: 'warn', statementTimeoutMs: 20_000 });
+  const app = await buildApp({ databaseUrl, logLevel: 'warn', statementTimeoutMs: 20_000, auth: { mode: 'off' } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('server did not bind a TCP port');

@@ -1,0 +1,157 @@
+/**
+ * The renewal project library (城市更新项目储备库 → 实施库): projects of a city with their sites,
+ * problems addressed, content class, budget and funding, department, plan year and expected effect;
+ * stage moves checked by server/renewal/project-states.ts and written with who / when / why in one
+ * transaction (app.renewal_project_transition; both tables audited by trigger, the actor set for the
+ * transaction as citycheck.actor).
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CityScope } from '../contract/common.ts';
+import type { Project, ProjectCreate, ProjectPatch } from '../contract/renewal.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { assertTransition, LOOP_STEP, NEXT_STAGES, STAGE_ZH, type Stage } from '../renewal/project-states.ts';
+import { GeometryInputError, type PolygonInput } from '../validation/geojson.ts';
+
+type Db = Kysely<unknown> | Transaction<unknown>;
+
+interface ProjectRow {
+  id: number; dataset: string | null; name: string; description: string | null; stage: Stage;
+  estateIds: number[]; contentClass: string[]; budgetWan: number | null; fundingSource: string | null;
+  department: string | null; planYear: number | null; checkYear: number; problemRefs: (number | string)[];
+  expectedEffect: Record<string, unknown>; geometry: Project['geometry']; createdAt: Date; updatedAt: Date;
+  transitions: { fromStage: string | null; toStage: string; actor: string; reason: string; at: string }[];
+}
+
+const polygonExpr = (p: PolygonInput) => sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(p.multiPolygon)}::text), 4326)`;
+
+/** Sets the audit actor for the current transaction (read by internal.audit_row). */
+const asActor = (trx: Db, actor: string) => sql`SELECT set_config('citycheck.actor', ${actor}, true)`.execute(trx);
+
+function toProject(r: ProjectRow): Project {
+  return {
+    ...r, stageZh: STAGE_ZH[r.stage], nextStages: [...NEXT_STAGES[r.stage]], loopStep: LOOP_STEP[r.stage],
+    createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
+  };
+}
+
+export function projectRepository(db: Kysely<unknown>) {
+  async function select(trx: Db, where: ReturnType<typeof sql>): Promise<Project[]> {
+    const { rows } = await sql<ProjectRow>`
+      SELECT p.id, p.dataset_id AS dataset, p.name, p.description, p.stage, p.estate_ids AS "estateIds",
+             p.content_class AS "contentClass", p.investment_wan AS "budgetWan", p.funding_source AS "fundingSource",
+             p.responsible AS department, p.plan_year AS "planYear", p.check_year AS "checkYear",
+             p.problem_refs AS "problemRefs", p.expected_effect AS "expectedEffect",
+             ST_AsGeoJSON(p.geom, 7)::jsonb AS geometry, p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+             coalesce((SELECT jsonb_agg(jsonb_build_object('fromStage', t.from_stage, 'toStage', t.to_stage, 'actor', t.actor,
+                                                           'reason', t.reason, 'at', t.at) ORDER BY t.at, t.id)
+                       FROM app.renewal_project_transition t WHERE t.project_id = p.id), '[]') AS transitions
+      FROM app.renewal_project p WHERE ${where} ORDER BY p.id`.execute(trx);
+    return rows.map(toProject);
+  }
+
+  async function assertValid(trx: Db, p: PolygonInput) {
+    const { rows } = await sql<{ reason: string }>`SELECT ST_IsValidReason(${polygonExpr(p)}) AS reason WHERE NOT ST_IsValid(${polygonExpr(p)})`.execute(trx);
+    if (rows.length) throw new GeometryInputError([{ path: 'geometry', message: `not a valid polygon: ${rows[0].reason}` }]);
+  }
+
+  async function assertEstates(trx: Db, datasets: string[], estateIds: number[]) {
+    if (!estateIds.length) return;
+    const { rows } = await sql<{ id: number }>`
+      SELECT u.id FROM unnest(${estateIds}::bigint[]) u(id)
+      WHERE NOT EXISTS (SELECT 1 FROM app.estate e WHERE e.id = u.id AND e.dataset_id = ANY (${datasets}::text[]))`.execute(trx);
+    if (rows.length) throw badRequest(`estateIds not in this city: ${rows.map((r) => r.id).join(', ')}`);
+  }
+
+  return {
+    async get(id: number): Promise<Project | undefined> {
+      return (await select(db, sql`p.id = ${id}::bigint`))[0];
+    },
+
+    async list(dataset: string, stage?: string): Promise<Project[]> {
+      return select(db, stage ? sql`p.dataset_id = ${dataset} AND p.stage = ${stage}` : sql`p.dataset_id = ${dataset}`);
+    },
+
+    /** A new project in 储备 (reserve), with its first transition (created). */
+    async create(city: CityScope, body: ProjectCreate, geometry: PolygonInput | null): Promise<Project> {
+      return db.transaction().execute(async (trx) => {
+        await asActor(trx, body.actor);
+        const estateIds = body.estateIds ?? [];
+        await assertEstates(trx, city.datasets, estateIds);
+        if (geometry) await assertValid(trx, geometry);
+        const { rows: [{ id }] } = await sql<{ id: number }>`
+          INSERT INTO app.renewal_project (name, description, stage, dataset_id, estate_id, estate_ids, content_class, investment_wan,
+            funding_source, responsible, plan_year, start_year, problem_refs, check_year, geom)
+          VALUES (${body.name}, ${body.description ?? null}, 'reserve', ${city.dataset}, ${estateIds[0] ?? null}::bigint, ${estateIds}::bigint[],
+            ${body.contentClass ?? []}::text[], ${body.budgetWan ?? null}::float8, ${body.fundingSource ?? null}, ${body.department ?? null},
+            ${body.planYear ?? null}::int, ${body.planYear ?? null}::int, ${JSON.stringify(body.problemRefs ?? [])}::jsonb,
+            ${city.checkYear ?? new Date().getUTCFullYear()}::int, ${geometry ? polygonExpr(geometry) : null})
+          RETURNING id`.execute(trx);
+        await sql`INSERT INTO app.renewal_project_transition (project_id, from_stage, to_stage, actor, reason)
+                  VALUES (${id}::bigint, NULL, 'reserve', ${body.actor}, ${body.reason ?? '入库 created in the reserve list'})`.execute(trx);
+        return (await select(trx, sql`p.id = ${id}::bigint`))[0];
+      });
+    },
+
+    /** Edits fields and geometry (a project's site drawn or modified on the map); audited. */
+    async patch(id: number, body: ProjectPatch, geometry: PolygonInput | null | undefined): Promise<Project> {
+      return db.transaction().execute(async (trx) => {
+        await asActor(trx, body.actor);
+        const { rows } = await sql<{ datasets: string[] }>`
+          SELECT coalesce((SELECT array_agg(d.id) FROM app.dataset d WHERE d.id = p.dataset_id OR d.city_id = p.dataset_id), '{}') AS datasets
+          FROM app.renewal_project p WHERE p.id = ${id}::bigint FOR UPDATE`.execute(trx);
+        if (!rows.length) throw notFound(`No renewal project ${id}`);
+        if (body.estateIds) await assertEstates(trx, rows[0].datasets, body.estateIds);
+        if (geometry) await assertValid(trx, geometry);
+        const has = (k: keyof ProjectPatch) => Object.hasOwn(body, k);
+        await sql`
+          UPDATE app.renewal_project SET
+            name = CASE WHEN ${has('name')} THEN ${body.name ?? null}::text ELSE name END,
+            description = CASE WHEN ${has('description')} THEN ${body.description ?? null}::text ELSE description END,
+            estate_ids = CASE WHEN ${has('estateIds')} THEN ${body.estateIds ?? []}::bigint[] ELSE estate_ids END,
+            estate_id = CASE WHEN ${has('estateIds')} THEN (${body.estateIds ?? []}::bigint[])[1] ELSE estate_id END,
+            content_class = CASE WHEN ${has('contentClass')} THEN ${body.contentClass ?? []}::text[] ELSE content_class END,
+            investment_wan = CASE WHEN ${has('budgetWan')} THEN ${body.budgetWan ?? null}::float8 ELSE investment_wan END,
+            funding_source = CASE WHEN ${has('fundingSource')} THEN ${body.fundingSource ?? null}::text ELSE funding_source END,
+            responsible = CASE WHEN ${has('department')} THEN ${body.department ?? null}::text ELSE responsible END,
+            plan_year = CASE WHEN ${has('planYear')} THEN ${body.planYear ?? null}::int ELSE plan_year END,
+            problem_refs = CASE WHEN ${has('problemRefs')} THEN ${JSON.stringify(body.problemRefs ?? [])}::jsonb ELSE problem_refs END,
+            geom = CASE WHEN ${geometry !== undefined} THEN ${geometry ? polygonExpr(geometry) : null}::geometry ELSE geom END,
+            updated_at = now()
+          WHERE id = ${id}::bigint`.execute(trx);
+        return (await select(trx, sql`p.id = ${id}::bigint`))[0];
+      });
+    },
+
+    /** Moves a project to `to` (409 unless allowed), recording who, when and why. */
+    async transition(id: number, to: string, actor: string, reason: string): Promise<Project> {
+      return db.transaction().execute(async (trx) => {
+        await asActor(trx, actor);
+        const { rows } = await sql<{ stage: Stage }>`SELECT stage FROM app.renewal_project WHERE id = ${id}::bigint FOR UPDATE`.execute(trx);
+        if (!rows.length) throw notFound(`No renewal project ${id}`);
+        const from = rows[0].stage;
+        assertTransition(id, from, to);
+        await sql`UPDATE app.renewal_project SET stage = ${to}, updated_at = now() WHERE id = ${id}::bigint`.execute(trx);
+        await sql`INSERT INTO app.renewal_project_transition (project_id, from_stage, to_stage, actor, reason)
+                  VALUES (${id}::bigint, ${from}, ${to}, ${actor}, ${reason})`.execute(trx);
+        return (await select(trx, sql`p.id = ${id}::bigint`))[0];
+      });
+    },
+
+    /** The city (dataset) of a stored green-coverage run, for checking a what-if belongs to the project's city. */
+    async coverageRunCity(runId: number): Promise<string | null | undefined> {
+      const { rows } = await sql<{ dataset: string | null }>`SELECT dataset_id AS dataset FROM app.coverage_run WHERE id = ${runId}::bigint`.execute(db);
+      return rows.length ? rows[0].dataset : undefined;
+    },
+
+    /** Stores a predicted indicator change under `key` of expected_effect (audited). */
+    async storeEffect(id: number, actor: string, key: string, effect: unknown): Promise<Project> {
+      return db.transaction().execute(async (trx) => {
+        await asActor(trx, actor);
+        const r = await sql`UPDATE app.renewal_project SET expected_effect = expected_effect || jsonb_build_object(${key}::text, ${JSON.stringify(effect)}::jsonb),
+                              updated_at = now() WHERE id = ${id}::bigint`.execute(trx);
+        if (!Number(r.numAffectedRows)) throw notFound(`No renewal project ${id}`);
+        return (await select(trx, sql`p.id = ${id}::bigint`))[0];
+      });
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Renewal project library and ledger edits from the map (治理 → 复查). Handlers validate, call the
+ * repository, return; SQL in server/repositories/project-repository.ts and renewal-ledger-repository.ts,
+ * the workflow in server/renewal/project-states.ts, schemas in server/contract/renewal.ts.
+ *
+ *   GET   /api/renewal/projects?dataset=&stage=      projects of a city (board by stage)
+ *   POST  /api/renewal/projects                      new project in 储备 (reserve) → 201
+ *   GET   /api/renewal/projects/:id                  one project with its transitions
+ *   PATCH /api/renewal/projects/:id                  fields and site geometry (audited)
+ *   POST  /api/renewal/projects/:id/transitions      move stage {to, actor, reason}; illegal → 409
+ *   POST  /api/renewal/projects/:id/expected-effect  coverage what-if of the project's new park, stored
+ *   PATCH /api/renewal/ledger/estates/:id            renovation status / class / plan year
+ *   PATCH /api/renewal/ledger/waterlogging/:id       status 未治理 → 治理中 → 已销号 (illegal → 409)
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Static } from 'typebox';
+import { ErrorSchema } from '../contract/common.ts';
+import {
+  EstateLedgerPatchSchema, EstateLedgerSchema, ExpectedEffectBodySchema, LedgerParamsSchema, ProjectCreateSchema, ProjectListQuerySchema,
+  ProjectListSchema, ProjectParamsSchema, ProjectPatchSchema, ProjectSchema, TransitionBodySchema, WaterloggingLedgerSchema,
+  WaterloggingPatchSchema, type ProjectCreate, type ProjectPatch, type TransitionBody,
+} from '../contract/renewal.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { cityRepository } from '../repositories/city-repository.ts';
+import { greenCoverageRepository } from '../repositories/green-coverage-repository.ts';
+import { projectRepository } from '../repositories/project-repository.ts';
+import { renewalLedgerRepository } from '../repositories/renewal-ledger-repository.ts';
+import { polygonInput } from '../validation/geojson.ts';
+
+const tags = ['renewal'];
+const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
+type Params = Static<typeof ProjectParamsSchema>;
+
+export default async function projectRoutes(app: FastifyInstance) {
+  const projects = projectRepository(app.db);
+  const ledger = renewalLedgerRepository(app.db);
+  const cities = cityRepository(app.db);
+  const coverage = greenCoverageRepository(app.analysisDb);
+  const found = async (id: number) => (await projects.get(id)) ?? (() => { throw notFound(`No renewal project ${id}`); })();
+
+  app.get<{ Querystring: Static<typeof ProjectListQuerySchema> }>('/api/renewal/projects',
+    { schema: { tags, summary: 'Renewal projects of a city', querystring: ProjectListQuerySchema, response: { 200: ProjectListSchema, ...errors } } },
+    async (req) => ({ projects: await projects.list((await cities.resolve(req.query.dataset, { mixedYears: true })).dataset, req.query.stage) }));
+
+  app.post<{ Body: ProjectCreate }>('/api/renewal/projects',
+    { schema: { tags, summary: 'A new renewal project in the reserve list (储备); audited', body: ProjectCreateSchema, response: { 201: ProjectSchema, ...errors } } },
+    async (req, reply) => {
+      const city = await cities.resolve(req.body.dataset);
+      const geometry = req.body.geometry ? polygonInput(req.body.geometry, 'geometry') : null;
+      return reply.code(201).send(await projects.create(city, req.body, geometry));
+    });
+
+  app.get<{ Params: Params }>('/api/renewal/projects/:id',
+    { schema: { tags, summary: 'One renewal project with its stage history', params: ProjectParamsSchema, response: { 200: ProjectSchema, ...errors } } },
+    async (req) => found(req.params.id));
+
+  app.patch<{ Params: Params; Body: ProjectPatch }>('/api/renewal/projects/:id',
+    { schema: { tags, summary: 'Edit a project (fields, site geometry drawn on the map); audited', params: ProjectParamsSchema, body: ProjectPatchSchema, response: { 200: ProjectSchema, ...errors } } },
+    async (req) => {
+      const g = req.body.geometry;
+      return projects.patch(req.params.id, req.body, g === undefined ? undefined : g === null ? null : polygonInput(g, 'geometry'));
+    });
+
+  app.post<{ Params: Params; Body: TransitionBody }>('/api/renewal/projects/:id/transitions',
+    { schema: { tags, summary: 'Move a project to its next stage (储备→审批→实施→完工→复查→销号) with who and why; illegal moves → 409', params: ProjectParamsSchema, body: TransitionBodySchema, response: { 200: ProjectSchema, ...errors } } },
+    async (req) => projects.transition(req.params.id, req.body.to, req.body.actor, req.body.reason));
+
+  app.post<{ Params: Params; Body: Static<typeof ExpectedEffectBodySchema> }>('/api/renewal/projects/:id/expected-effect',
+    { schema: { tags, summary: 'Expected effect: the coverage what-if of the project\'s new park on a stored run of its city, stored with the project', params: ProjectParamsSchema, body: ExpectedEffectBodySchema, response: { 200: ProjectSchema, ...errors } } },
+    async (req) => {
+      const p = await found(req.params.id);
+      const runCity = await projects.coverageRunCity(req.body.coverageRunId);
+      if (runCity === undefined) throw notFound(`No green-coverage run ${req.body.coverageRunId}`);
+      if (runCity !== p.dataset) throw badRequest(`green-coverage run ${req.body.coverageRunId} is of city "${runCity}", the project of "${p.dataset}"`);
+      const parks = req.body.parks ?? p.geometry;
+      if (!parks) throw badRequest('the project has no geometry: send parks or draw the project site first');
+      const w = await coverage.whatIf(req.body.coverageRunId, polygonInput(parks, 'parks'));
+      return projects.storeEffect(p.id, req.body.actor, 'greenCoverage', { runId: w.runId, city: w.city, parks: w.parks, computedAt: new Date().toISOString() });
+    });
+
+  app.patch<{ Params: Static<typeof LedgerParamsSchema>; Body: Static<typeof EstateLedgerPatchSchema> }>('/api/renewal/ledger/estates/:id',
+    { schema: { tags, summary: 'Edit an estate\'s renovation status, class and plan year from the map; audited, tiles refreshed', params: LedgerParamsSchema, body: EstateLedgerPatchSchema, response: { 200: EstateLedgerSchema, ...errors } } },
+    async (req) => ledger.patchEstate(req.params.id, req.body));
+
+  app.patch<{ Params: Static<typeof LedgerParamsSchema>; Body: Static<typeof WaterloggingPatchSchema> }>('/api/renewal/ledger/waterlogging/:id',
+    { schema: { tags, summary: 'Move a waterlogging point 未治理 → 治理中 → 已销号 (or reopen); illegal → 409; audited, tiles refreshed', params: LedgerParamsSchema, body: WaterloggingPatchSchema, response: { 200: WaterloggingLedgerSchema, ...errors } } },
+    async (req) => ledger.patchWaterlogging(req.params.id, req.body.actor, req.body.status, req.body.remediationProjectId));
+}

@@ -1,6 +1,6 @@
 /**
  * Test support for sign-in: a database of its own per test file (`<test db>_auth_<name>`, two
- * small cities, no layers), the real app with sign-in on, people created as the CLI does, and a
+ * small cities with one park each), the real app with sign-in on, people created as the CLI does, and a
  * signed-in client that sends its session cookie and CSRF token like the browser client.
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -25,6 +25,11 @@ export async function authDatabase(name: string): Promise<string> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     await pool.query(`INSERT INTO app.dataset (id, name) VALUES ($1, '甲市'), ($2, '乙市')`, [CITY_A, CITY_B]);
+    // A city holds data (server/repositories/city-repository.ts): one small park each.
+    await pool.query(`
+      INSERT INTO app.green_space (name, kind, is_park, geom, dataset_id, source_id, check_year)
+      SELECT '公园', 'park', true, ST_Multi(ST_MakeEnvelope(x, 32.0, x + 0.001, 32.001, 4326)), d, 'p1', 2025
+      FROM (VALUES ($1::text, 118.70), ($2::text, 118.80)) v(d, x)`, [CITY_A, CITY_B]);
   } finally {
     await pool.end();
   }

@@ -44,6 +44,7 @@ import authRoutes from './routes/auth.ts';
 import userRoutes from './routes/users.ts';
 import auditRoutes from './routes/audit.ts';
 import renewalRoutes from './routes/renewal.ts';
+import diagnosisRoutes from './routes/diagnosis.ts';
 import projectRoutes from './routes/projects.ts';
 
 export interface AppOptions {
@@ -186,6 +187,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes);
   await app.register(auditRoutes);
   await app.register(renewalRoutes);
+  await app.register(diagnosisRoutes, { deadlineMs: opts.analysisDeadlineMs ?? opts.statementTimeoutMs ?? 8000 });
   await app.register(projectRoutes);
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });

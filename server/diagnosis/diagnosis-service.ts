@@ -1,0 +1,91 @@
+/**
+ * The diagnosis as a service: resolves a request's city and parameters (request → city setting →
+ * default, each reported with its origin), chooses the indicators of the disease score and runs the
+ * statistics under a WorkBudget (yields to the event loop; past the deadline → 503 + Retry-After).
+ * No Fastify here: the route hands in its repository and city repository.
+ */
+import type { DiagnosisMethod, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBody } from '../contract/diagnosis.ts';
+import { DIAGNOSIS_INDICATORS, DIAGNOSIS_PARAMS } from '../contract/diagnosis.ts';
+import type { EffectiveParams } from '../contract/common.ts';
+import { resolveParams } from '../contract/parameters.ts';
+import { notFound } from '../errors.ts';
+import { WorkBudget } from '../graph/work-budget.ts';
+import type { CityRepository } from '../repositories/city-repository.ts';
+import type { EngineMethod, diagnosisRepository } from '../repositories/diagnosis-repository.ts';
+import { resolveCriteria, type EngineCriterion, type StepRunner } from './diagnosis-engine.ts';
+
+type Repo = ReturnType<typeof diagnosisRepository>;
+
+const METHOD_PARAMS = {
+  norm: DIAGNOSIS_PARAMS.norm, weightMethod: DIAGNOSIS_PARAMS.weightMethod, permutations: DIAGNOSIS_PARAMS.permutations,
+  seed: DIAGNOSIS_PARAMS.seed, alpha: DIAGNOSIS_PARAMS.alpha,
+};
+
+/** The criteria as an effective parameter: the codes, and where the list came from. */
+function criteriaParam(requested: DiagnosisMethod['criteria'], criteria: EngineCriterion[]): EffectiveParams {
+  return { criteria: { value: criteria.map((c) => c.code), origin: requested ? 'request' : 'default' } };
+}
+
+export class DiagnosisService {
+  constructor(
+    private readonly repo: Repo,
+    private readonly cities: CityRepository,
+    private readonly opts: { deadlineMs?: number } = {},
+  ) {}
+
+  private runner(): StepRunner {
+    const budget = new WorkBudget({ deadlineMs: this.opts.deadlineMs, what: 'The hotspot statistics' });
+    return (steps) => budget.run(steps);
+  }
+
+  private method(values: { norm: string; weightMethod: string; permutations: number; seed: number; alpha: number }, criteria: EngineCriterion[]): EngineMethod {
+    return {
+      criteria,
+      norm: values.norm as EngineMethod['norm'],
+      weightMethod: values.weightMethod as EngineMethod['weightMethod'],
+      permutations: Math.round(values.permutations),
+      seed: Math.round(values.seed),
+      alpha: values.alpha,
+    };
+  }
+
+  /** Computes and stores a diagnosis run of the request's city. */
+  async run(body: DiagnosisRunBody): Promise<DiagnosisRun> {
+    const { dataset, criteria: requested, ...rest } = body;
+    const { city, values, effective } = await this.cities.scoped(dataset, DIAGNOSIS_PARAMS, rest);
+    const criteria = resolveCriteria(DIAGNOSIS_INDICATORS, requested);
+    return this.repo.run({
+      city,
+      unitKind: values.unitKind as 'hexagon' | 'square' | 'community' | 'subdistrict',
+      cellSizeM: values.cellSizeM,
+      minCellShare: values.minCellShare,
+      closingM: values.closingM,
+      weightsScheme: values.weightsScheme as 'queen' | 'rook' | 'knn' | 'distance',
+      knnK: Math.round(values.knnK),
+      bandM: values.bandM,
+      method: this.method(values, criteria),
+      effective: { ...effective, ...criteriaParam(requested, criteria) },
+    }, this.runner());
+  }
+
+  /** Scores and classes of a stored run under another method; nothing is stored. */
+  async recompute(runId: number, body: DiagnosisMethod): Promise<DiagnosisRecompute> {
+    const head = await this.repo.head(runId);
+    if (!head) throw notFound(`No diagnosis run ${runId}`);
+    const { criteria: requested, ...rest } = body;
+    const settings = await this.cities.settings(head.dataset);
+    const { values, effective } = resolveParams(METHOD_PARAMS, rest, settings.city, settings.installation);
+    const criteria = resolveCriteria(DIAGNOSIS_INDICATORS, requested);
+    const result = await this.repo.recompute(runId, this.method(values, criteria), this.runner());
+    return {
+      runId,
+      effective: { ...head.effective, ...effective, ...criteriaParam(requested, criteria) },
+      criteria,
+      summary: { ...result.summary, builtUpM2: head.builtUpM2, builtUpSource: head.builtUpSource },
+      units: result.units.map((u, unitNo) => ({
+        unitNo, score: u.score, disease: u.disease, giZ: u.giZ, giP: u.giP, giPSim: u.giPSim, giBin: u.giBin, giFdr: u.giFdr,
+        lisaI: u.lisaI, lisaZ: u.lisaZ, lisaP: u.lisaP, lisaPSim: u.lisaPSim, lisaQuadrant: u.lisaQuadrant, lisaFdr: u.lisaFdr,
+      })),
+    };
+  }
+}

@@ -102,7 +102,7 @@ export const SensitivitySchema = Type.Object({
   topN: Type.Integer(), delta: Type.Number(), base: Type.Array(Type.Integer()),
   rows: Type.Array(Type.Object({
     code: Type.String(), factor: Type.Number(), top: Type.Array(Type.Integer()),
-    entered: Type.Array(Type.Integer()), left: Type.Array(Type.Integer()), overlap: Type.Number(),
+    entered: Type.Array(Type.Integer()), left: Type.Array(Type.Integer()), overlap: Type.Number(), moved: Type.Integer(),
   })),
 });
 
@@ -169,7 +169,7 @@ export type ConstraintsResult = Static<typeof ConstraintsResultSchema>;
 
 export const StageSchema = Type.Union(['reserve', 'approved', 'implementing', 'completed', 'rechecked', 'closed'].map((s) => Type.Literal(s)));
 const ContentClass = Type.Union([Type.Literal('basic'), Type.Literal('improvement'), Type.Literal('upgrade')]);
-const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'who makes the change (recorded in the audit log)' });
+const Actor = Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'who makes the change, recorded with it and in the audit log; the signed-in user wins over it, and it is required only when nobody is signed in (sign-in off)' }));
 const Reason = Type.String({ minLength: 1, maxLength: 2000 });
 
 const ProjectFields = {

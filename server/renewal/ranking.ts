@@ -61,13 +61,20 @@ export function rankCandidates(input: RankInput, topReasons = 3): RankResult {
     criteria, values: input.values, norm: 'minmax', weights: 'expert', expertWeights: { ...input.weights },
   });
   const order = orderByScore(input.ids, res.scores);
+  // A column where every candidate has the same value scores 1 for all: it shifts every score alike
+  // and explains no rank, so it is never given as a reason.
+  const informative = criteria.map((_, j) => {
+    let lo = Infinity, hi = -Infinity;
+    for (const row of input.values) { const x = row[j]; if (x !== null) { lo = Math.min(lo, x); hi = Math.max(hi, x); } }
+    return hi > lo;
+  });
   const ranked = order.map((i, k) => {
     const row = res.normalised[i];
     const contrib = row.map((s, j) => (s === null ? 0 : res.weights[j] * s));
     const total = contrib.reduce((a, b) => a + b, 0);
     const reasons = contrib
       .map((c, j) => ({ code: criteria[j].code, value: input.values[i][j], normalised: row[j] ?? 0, share: total > 0 ? c / total : 0 }))
-      .filter((r) => r.share > 0)
+      .filter((r, j) => r.share > 0 && informative[j])
       .sort((a, b) => b.share - a.share)
       .slice(0, topReasons);
     return { id: input.ids[i], rank: k + 1, score: res.scores[i], normalised: row, reasons };
@@ -85,6 +92,8 @@ export interface SensitivityRow {
   left: number[];
   /** |top ∩ base top| / N. */
   overlap: number;
+  /** Positions of the top N held by another candidate than in the base order (rank changes inside the top N count too). */
+  moved: number;
 }
 
 /**
@@ -110,6 +119,7 @@ export function sensitivity(
         code: c.code, factor: Math.round(factor * 1000) / 1000, top: t,
         entered: t.filter((id) => !baseSet.has(id)), left: base.filter((id) => !tSet.has(id)),
         overlap: base.length ? t.filter((id) => baseSet.has(id)).length / base.length : 1,
+        moved: t.filter((id, k) => base[k] !== id).length,
       });
     }
   });

@@ -72,7 +72,7 @@ export function projectRepository(db: Kysely<unknown>) {
     },
 
     /** A new project in 储备 (reserve), with its first transition (created). */
-    async create(city: CityScope, body: ProjectCreate, geometry: PolygonInput | null): Promise<Project> {
+    async create(city: CityScope, body: ProjectCreate & { actor: string }, geometry: PolygonInput | null): Promise<Project> {
       return db.transaction().execute(async (trx) => {
         await asActor(trx, body.actor);
         const estateIds = body.estateIds ?? [];
@@ -93,7 +93,7 @@ export function projectRepository(db: Kysely<unknown>) {
     },
 
     /** Edits fields and geometry (a project's site drawn or modified on the map); audited. */
-    async patch(id: number, body: ProjectPatch, geometry: PolygonInput | null | undefined): Promise<Project> {
+    async patch(id: number, body: ProjectPatch & { actor: string }, geometry: PolygonInput | null | undefined): Promise<Project> {
       return db.transaction().execute(async (trx) => {
         await asActor(trx, body.actor);
         const { rows } = await sql<{ datasets: string[] }>`

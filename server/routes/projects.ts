@@ -12,7 +12,7 @@
  *   PATCH /api/renewal/ledger/estates/:id            renovation status / class / plan year
  *   PATCH /api/renewal/ledger/waterlogging/:id       status 未治理 → 治理中 → 已销号 (illegal → 409)
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { ErrorSchema } from '../contract/common.ts';
 import {
@@ -31,6 +31,13 @@ const tags = ['renewal'];
 const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
 type Params = Static<typeof ProjectParamsSchema>;
 
+/** Who makes a change: the signed-in user, else the body's actor (sign-in off), else a 400. */
+function actorOf(req: FastifyRequest, given: string | undefined): string {
+  const who = req.user?.username ?? given;
+  if (!who) throw badRequest('actor is required when nobody is signed in');
+  return who;
+}
+
 export default async function projectRoutes(app: FastifyInstance) {
   const projects = projectRepository(app.db);
   const ledger = renewalLedgerRepository(app.db);
@@ -47,7 +54,7 @@ export default async function projectRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const city = await cities.resolve(req.body.dataset);
       const geometry = req.body.geometry ? polygonInput(req.body.geometry, 'geometry') : null;
-      return reply.code(201).send(await projects.create(city, req.body, geometry));
+      return reply.code(201).send(await projects.create(city, { ...req.body, actor: actorOf(req, req.body.actor) }, geometry));
     });
 
   app.get<{ Params: Params }>('/api/renewal/projects/:id',
@@ -58,12 +65,12 @@ export default async function projectRoutes(app: FastifyInstance) {
     { schema: { tags, summary: 'Edit a project (fields, site geometry drawn on the map); audited', params: ProjectParamsSchema, body: ProjectPatchSchema, response: { 200: ProjectSchema, ...errors } } },
     async (req) => {
       const g = req.body.geometry;
-      return projects.patch(req.params.id, req.body, g === undefined ? undefined : g === null ? null : polygonInput(g, 'geometry'));
+      return projects.patch(req.params.id, { ...req.body, actor: actorOf(req, req.body.actor) }, g === undefined ? undefined : g === null ? null : polygonInput(g, 'geometry'));
     });
 
   app.post<{ Params: Params; Body: TransitionBody }>('/api/renewal/projects/:id/transitions',
     { schema: { tags, summary: 'Move a project to its next stage (储备→审批→实施→完工→复查→销号) with who and why; illegal moves → 409', params: ProjectParamsSchema, body: TransitionBodySchema, response: { 200: ProjectSchema, ...errors } } },
-    async (req) => projects.transition(req.params.id, req.body.to, req.body.actor, req.body.reason));
+    async (req) => projects.transition(req.params.id, req.body.to, actorOf(req, req.body.actor), req.body.reason));
 
   app.post<{ Params: Params; Body: Static<typeof ExpectedEffectBodySchema> }>('/api/renewal/projects/:id/expected-effect',
     { schema: { tags, summary: 'Expected effect: the coverage what-if of the project\'s new park on a stored run of its city, stored with the project', params: ProjectParamsSchema, body: ExpectedEffectBodySchema, response: { 200: ProjectSchema, ...errors } } },
@@ -75,14 +82,14 @@ export default async function projectRoutes(app: FastifyInstance) {
       const parks = req.body.parks ?? p.geometry;
       if (!parks) throw badRequest('the project has no geometry: send parks or draw the project site first');
       const w = await coverage.whatIf(req.body.coverageRunId, polygonInput(parks, 'parks'));
-      return projects.storeEffect(p.id, req.body.actor, 'greenCoverage', { runId: w.runId, city: w.city, parks: w.parks, computedAt: new Date().toISOString() });
+      return projects.storeEffect(p.id, actorOf(req, req.body.actor), 'greenCoverage', { runId: w.runId, city: w.city, parks: w.parks, computedAt: new Date().toISOString() });
     });
 
   app.patch<{ Params: Static<typeof LedgerParamsSchema>; Body: Static<typeof EstateLedgerPatchSchema> }>('/api/renewal/ledger/estates/:id',
     { schema: { tags, summary: 'Edit an estate\'s renovation status, class and plan year from the map; audited, tiles refreshed', params: LedgerParamsSchema, body: EstateLedgerPatchSchema, response: { 200: EstateLedgerSchema, ...errors } } },
-    async (req) => ledger.patchEstate(req.params.id, req.body));
+    async (req) => ledger.patchEstate(req.params.id, { ...req.body, actor: actorOf(req, req.body.actor) }));
 
   app.patch<{ Params: Static<typeof LedgerParamsSchema>; Body: Static<typeof WaterloggingPatchSchema> }>('/api/renewal/ledger/waterlogging/:id',
     { schema: { tags, summary: 'Move a waterlogging point 未治理 → 治理中 → 已销号 (or reopen); illegal → 409; audited, tiles refreshed', params: LedgerParamsSchema, body: WaterloggingPatchSchema, response: { 200: WaterloggingLedgerSchema, ...errors } } },
-    async (req) => ledger.patchWaterlogging(req.params.id, req.body.actor, req.body.status, req.body.remediationProjectId));
+    async (req) => ledger.patchWaterlogging(req.params.id, actorOf(req, req.body.actor), req.body.status, req.body.remediationProjectId));
 }

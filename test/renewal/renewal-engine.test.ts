@@ -109,6 +109,14 @@ describe('ranking', () => {
     const cUp = s.rows.find((x) => x.code === 'c' && x.factor === 1.2)!;
     expect(cUp.top).toEqual([4, 3]);
     expect(cUp.overlap).toBe(1);
+    expect(cUp.moved).toBe(0);
+    // A larger move (c × 1.9, delta 0.9) → weights 0.5, 0.25, 0.475 over 1.225:
+    //   #1 = (0.125 + 0.475) / 1.225 = 0.4898, #3 = (1/3 + 0.2375) / 1.225 = 0.4660 → order 4, 1, 3, 2: two positions moved.
+    const big = sensitivity(input.ids, r.normalised, input.criteria, r.weights, 'weighted_sum', 4, 0.9);
+    const cBig = big.rows.find((x) => x.code === 'c' && x.factor === 1.9)!;
+    expect(cBig.top).toEqual([4, 1, 3, 2]);
+    expect(cBig.moved).toBe(2);
+    expect(cBig.overlap).toBe(1);
     // a × 0.8 → 0.4, 0.25, 0.25 (/0.9): #1 = 0.375/0.9 = 0.4167, #3 = (0.2667 + 0.125)/0.9 = 0.4352: top stays.
     expect(s.rows.find((x) => x.code === 'a' && x.factor === 0.8)!.entered).toEqual([]);
   });

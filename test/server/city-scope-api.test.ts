@@ -210,3 +210,28 @@ describe('search and TileJSON per city', () => {
     expect((await app.inject('/tiles/estates.json?dataset=atlantis')).statusCode).toBe(400);
   });
 });
+
+describe('estate names', () => {
+  it('names an unnamed estate from the nearest street and the side it lies on, marked derived; a named one keeps its name', async () => {
+    const box = (x0: number, y0: number, x1: number, y1: number) =>
+      `MULTIPOLYGON(((${lonOf(x0)} ${latOf(y0)},${lonOf(x1)} ${latOf(y0)},${lonOf(x1)} ${latOf(y1)},${lonOf(x0)} ${latOf(y1)},${lonOf(x0)} ${latOf(y0)})))`;
+    const estate = async (sourceId: string, geom: string) => (await pool.query(
+      `INSERT INTO app.estate (name, geom, dataset_id, source_id, check_year) VALUES (NULL, ST_GeomFromText($1, 4326), $2, $3, 2025) RETURNING id`, [geom, TOWN, sourceId])).rows[0].id as number;
+    const south = await estate('unnamed-south', box(100, -200, 140, -160)); // 60 m south of the street
+    const far = await estate('unnamed-far', box(100, -3000, 140, -2960)); // no street within 300 m
+    const road = (await pool.query(
+      `INSERT INTO app.base_road (class, name, geom, dataset_id, source_id, check_year) VALUES ('minor', '莫愁路', ST_GeomFromText($1, 4326), $2, 'road-1', 2025) RETURNING id`,
+      [`LINESTRING(${lonOf(0)} ${latOf(-100)},${lonOf(300)} ${latOf(-100)})`, TOWN])).rows[0].id;
+    try {
+      const body = (await app.inject(`/api/analysis/life-circle?types=pharmacy&dataset=${TOWN}`)).json();
+      const byId = new Map(body.estates.map((e: { id: number }) => [e.id, e]));
+      expect(byId.get(south)).toMatchObject({ name: '莫愁路南侧小区', nameEn: 'Estate south of 莫愁路', nameDerived: true });
+      expect(byId.get(far)).toMatchObject({ name: null, nameDerived: false });
+      const named = body.estates.find((e: { name: string | null }) => e.name === 'E1');
+      expect(named).toMatchObject({ nameDerived: false });
+    } finally {
+      await pool.query('DELETE FROM app.estate WHERE id = ANY($1)', [[south, far]]);
+      await pool.query('DELETE FROM app.base_road WHERE id = $1', [road]);
+    }
+  });
+});

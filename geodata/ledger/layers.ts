@@ -115,10 +115,24 @@ const greenSpace: LayerSpec = {
     { field: 'is_public', label: '是否开放 is_public', headers: ['是否开放', '开放', 'is_public'], default: true, type: { kind: 'bool' } }],
 };
 
+/** 低值低效空间台账 (seed 002): idle or under-used land and buildings, with an activation timetable (migration 130). */
+const lowValueSpace: LayerSpec = {
+  layer: 'low_value_space', table: 'low_value_space', label: '低效空间 low-value space', geometry: 'point_or_polygon',
+  headerPrefixes: ['低效', '闲置', '低值'],
+  fields: [name(true, ['空间名称', '地块名称', '地块']),
+    { field: 'kind', label: '空间类型 kind', headers: ['空间类型', '类型', '类别', 'kind'], default: 'other',
+      type: { kind: 'enum', domain: 'low_value_kind', values: { 闲置用地: 'idle_land', 闲置地: 'idle_land', 空地: 'idle_land', 闲置楼宇: 'vacant_building', 闲置厂房: 'vacant_building', 空置楼宇: 'vacant_building', 低效工业用地: 'inefficient_industrial', 低效工业: 'inefficient_industrial', 低效停车场: 'parking', 停车场: 'parking', 边角地: 'leftover_corner', 其他: 'other', idle_land: 'idle_land', vacant_building: 'vacant_building', inefficient_industrial: 'inefficient_industrial', parking: 'parking', leftover_corner: 'leftover_corner', other: 'other' } } },
+    { field: 'area_m2', label: '面积 area_m2', headers: ['面积', '占地面积', '用地面积', 'area', 'area_m2'], type: AREA },
+    { field: 'owner', label: '权属 owner', headers: ['权属', '权属单位', '产权单位', 'owner'], type: TEXT },
+    { field: 'status', label: '盘活状态 status', headers: ['盘活状态', '状态', 'status'], default: 'idle',
+      type: { kind: 'enum', domain: 'low_value_status', values: { 闲置: 'idle', 未盘活: 'idle', 已计划盘活: 'planned', 计划盘活: 'planned', 盘活中: 'planned', 已盘活: 'activated', idle: 'idle', planned: 'planned', activated: 'activated' } } },
+    { field: 'activation_year', label: '计划盘活年份 activation_year', headers: ['计划盘活年份', '盘活年份', '盘活时间', 'activation_year'], type: YEAR }],
+};
+
 /** All ledger layers by name. */
 export const LEDGER_LAYERS: Readonly<Record<string, LayerSpec>> = Object.freeze({
   estate, waterlogging_point: waterlogging, heritage_district: heritageDistrict, heritage_zone: heritageZone,
-  heritage_site: heritageSite, facility, admin_unit: adminUnit, green_space: greenSpace,
+  heritage_site: heritageSite, facility, admin_unit: adminUnit, green_space: greenSpace, low_value_space: lowValueSpace,
 });
 
 /** Unknown layer name. */

@@ -39,6 +39,7 @@ import { finiteNumbersAjvPlugin } from './contract/geo.ts';
 import lifeCircleRoutes from './routes/life-circle.ts';
 import facilityTypeRoutes from './routes/facility-types.ts';
 import datasetRoutes from './routes/datasets.ts';
+import checkRoutes from './routes/check.ts';
 import authPlugin, { type AuthPluginOptions } from './plugins/auth.ts';
 import authRoutes from './routes/auth.ts';
 import userRoutes from './routes/users.ts';
@@ -183,6 +184,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(facilityTypeRoutes);
   await app.register(greenCoverageRoutes);
   await app.register(datasetRoutes);
+  await app.register(checkRoutes);
   await app.register(authRoutes);
   await app.register(userRoutes);
   await app.register(auditRoutes);

@@ -249,6 +249,23 @@ describe('globalMoran', () => {
   });
 });
 
+describe('globalMoran at the edges', () => {
+  it('gives NaN statistics and lists every unit as an island when there is no neighbour pair', () => {
+    const r = globalMoran(Float64Array.from([1, 2, 3, 4]), fromPairs(4, []));
+    expect(r.I).toBeNaN();
+    expect(r.z).toBeNaN();
+    expect(r.islands).toEqual([0, 1, 2, 3]);
+  });
+
+  it('gives I but no variance for 3 units (the variance divides by n − 3)', () => {
+    const W = fromPairs(3, [{ i: 0, j: 1 }, { i: 1, j: 2 }], { symmetric: true });
+    const r = globalMoran(Float64Array.from([1, 2, 4]), W);
+    // mean 7/3, z = (−4/3, −1/3, 5/3), Σz² = 42/9, S0 = 4, cross = 2·(4/9 − 5/9) = −2/9 → I = (3/4)(−2/9)/(42/9) = −1/28
+    expect(r.I).toBeCloseTo(-1 / 28, 14);
+    expect(r.variance).toBeNaN();
+  });
+});
+
 describe('permutation p on a large field', () => {
   // 40,000 hexagons with independent standard normal values (Box–Muller, seeded): under the null the
   // permutation p must follow the normal approximation. The samples are shared by units with the same

@@ -26,9 +26,14 @@ function transpose(W: Neighbours): Neighbours {
   return fromTriplets(W.n, W.ids, src, W.weights, 'sum');
 }
 
+/**
+ * Global Moran's I of x over W with its moments under randomisation. With no neighbour pair at all
+ * every statistic is NaN (and every unit is listed as an island); with exactly 3 units I is given but
+ * its variance (which divides by n − 3) and so z and p are NaN.
+ */
 export function globalMoran(x: Float64Array, W: Neighbours): GlobalMoranResult {
   const n = x.length;
-  if (n < 4) throw new HotspotInputError(`Global Moran's I needs at least 4 units, not ${n}.`);
+  if (n < 3) throw new HotspotInputError(`Global Moran's I needs at least 3 units, not ${n}.`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(x[i])) throw new HotspotInputError(`Unit ${i} has value ${x[i]}.`, { unit: i });
   checkNeighbours(W, n);
   let mean = 0;
@@ -41,8 +46,9 @@ export function globalMoran(x: Float64Array, W: Neighbours): GlobalMoranResult {
     for (let a = W.offsets[i]; a < W.offsets[i + 1]; a++) { cross += W.weights[a] * zi * (x[W.ids[a]] - mean); S0 += W.weights[a]; }
   }
   if (!(z2 > 0)) throw new HotspotInputError('All values are equal (no variance): Moran\'s I is undefined.');
-  if (!(S0 > 0)) throw new HotspotInputError('No unit has a neighbour: Moran\'s I is undefined.');
+  if (!(S0 > 0)) return { I: NaN, expected: -1 / (n - 1), variance: NaN, z: NaN, p: NaN, islands: islandsOf(W) };
   const I = (n / S0) * (cross / z2);
+  if (n < 4) return { I, expected: -1 / (n - 1), variance: NaN, z: NaN, p: NaN, islands: islandsOf(W) };
   // S1 = ½ Σ_ij (w_ij + w_ji)², S2 = Σ_i (w_i. + w_.i)²: merge row i of W with row i of Wᵀ
   const T = transpose(W);
   let S1 = 0, S2 = 0;

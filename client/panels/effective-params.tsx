@@ -16,6 +16,11 @@ export function paramValueText(value: EffectiveParams[string]['value'], unit: st
 export function EffectiveParamsView({ params, testId }: { params: EffectiveParams; testId: string }) {
   const { t } = useI18n();
   const label = (name: string) => (isMessageKey(`param.${name}`) ? t(`param.${name}` as 'param.speed') : name);
+  // coded values in words where the dictionaries have them (gc.mode.official, value.true, …)
+  const value = (name: string, p: EffectiveParams[string]) => {
+    const key = typeof p.value === 'boolean' ? `value.${p.value}` : `gc.${name}.${String(p.value)}`;
+    return isMessageKey(key) ? t(key) : paramValueText(p.value, p.unit, t('param.all'));
+  };
   return (
     <details className="effective-params" data-testid={testId}>
       <summary>{t('param.title')}</summary>
@@ -25,7 +30,7 @@ export function EffectiveParamsView({ params, testId }: { params: EffectiveParam
           {Object.entries(params).map(([name, p]) => (
             <tr key={name} data-param={name} data-origin={p.origin}>
               <td>{label(name)}</td>
-              <td className="num">{paramValueText(p.value, p.unit, t('param.all'))}</td>
+              <td className="num">{value(name, p)}</td>
               <td><span className={`badge origin-${p.origin}`}>{t(`param.origin.${p.origin}`)}</span></td>
             </tr>
           ))}

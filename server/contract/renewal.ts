@@ -212,6 +212,15 @@ export const ProjectListSchema = Type.Object({ projects: Type.Array(ProjectSchem
 export const ProjectParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const ProjectListQuerySchema = Type.Object({ dataset: Type.Optional(DatasetIdSchema), stage: Type.Optional(StageSchema) }, { additionalProperties: false });
 
+export const RecheckSchema = Type.Object({
+  projectId: Type.Integer(), stage: Type.String(),
+  verdict: Type.Union([Type.Literal('resolved'), Type.Literal('unresolved'), Type.Literal('no_problems')]),
+  problems: Type.Array(Type.Object({
+    id: Type.Integer(), indicator: Type.String(), unitKind: Type.String(), unitId: Nullable(Type.Integer()), unitName: Nullable(Type.String()),
+    status: Type.String(), severity: Type.String(), value: N, threshold: N, lastYear: Type.Integer(), closedYear: Nullable(Type.Integer()),
+  })),
+});
+
 export const ExpectedEffectBodySchema = Type.Object({
   actor: Actor,
   /** A stored green-coverage run of the project's city to add the project's new park to. */

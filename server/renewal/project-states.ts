@@ -2,7 +2,8 @@
  * The renewal project workflow (indicators.md §10; 储备库 → 实施库): 储备 reserve → 审批 approved →
  * 实施 implementing → 完工 completed → 复查 rechecked → 销号 closed. A project may go back from
  * approved to reserve (sent back for rework) and from rechecked to implementing (the re-check found
- * the problem unresolved); every other move is refused with 409.
+ * the problem unresolved); every other move is refused with 409. Closing (销号) also needs every
+ * problem of the ledger the project addresses closed by the next check cycle (project-repository).
  */
 import { IllegalTransitionError } from './renewal-error.ts';
 

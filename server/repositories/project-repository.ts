@@ -10,9 +10,16 @@ import type { CityScope } from '../contract/common.ts';
 import type { Project, ProjectCreate, ProjectPatch } from '../contract/renewal.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { assertTransition, LOOP_STEP, NEXT_STAGES, STAGE_ZH, type Stage } from '../renewal/project-states.ts';
+import { IllegalTransitionError } from '../renewal/renewal-error.ts';
 import { GeometryInputError, type PolygonInput } from '../validation/geojson.ts';
 
 type Db = Kysely<unknown> | Transaction<unknown>;
+
+/** A problem of the ledger (app.check_problem) a project addresses, as the latest cycle left it. */
+export interface RecheckProblem {
+  id: number; indicator: string; unitKind: string; unitId: number | null; unitName: string | null; status: string;
+  severity: string; value: number | null; threshold: number | null; lastYear: number; closedYear: number | null;
+}
 
 interface ProjectRow {
   id: number; dataset: string | null; name: string; description: string | null; stage: Stage;
@@ -62,6 +69,26 @@ export function projectRepository(db: Kysely<unknown>) {
     if (rows.length) throw badRequest(`estateIds not in this city: ${rows.map((r) => r.id).join(', ')}`);
   }
 
+  /** Integer problem refs must be problems (app.check_problem) of the project's city; text refs are free references. */
+  async function assertProblems(trx: Db, datasets: string[], refs: (number | string)[]) {
+    const ids = refs.filter((r): r is number => typeof r === 'number');
+    if (!ids.length) return;
+    const { rows } = await sql<{ id: number }>`
+      SELECT u.id FROM unnest(${ids}::bigint[]) u(id)
+      WHERE NOT EXISTS (SELECT 1 FROM app.check_problem c WHERE c.id = u.id AND c.dataset_id = ANY (${datasets}::text[]))`.execute(trx);
+    if (rows.length) throw badRequest(`problemRefs are not problems of this city's ledger: ${rows.map((r) => r.id).join(', ')}`);
+  }
+
+  async function problemsOf(trx: Db, id: number): Promise<RecheckProblem[]> {
+    const { rows } = await sql<RecheckProblem>`
+      SELECT c.id, c.indicator, c.unit_kind AS "unitKind", c.unit_id AS "unitId", c.unit_name AS "unitName", c.status,
+             c.severity, c.value, c.threshold, c.last_year AS "lastYear", c.closed_year AS "closedYear"
+      FROM app.renewal_project p
+      JOIN app.check_problem c ON c.id IN (SELECT (x #>> '{}')::bigint FROM jsonb_array_elements(p.problem_refs) x WHERE jsonb_typeof(x) = 'number')
+      WHERE p.id = ${id}::bigint ORDER BY c.id`.execute(trx);
+    return rows;
+  }
+
   return {
     async get(id: number): Promise<Project | undefined> {
       return (await select(db, sql`p.id = ${id}::bigint`))[0];
@@ -77,6 +104,7 @@ export function projectRepository(db: Kysely<unknown>) {
         await asActor(trx, body.actor);
         const estateIds = body.estateIds ?? [];
         await assertEstates(trx, city.datasets, estateIds);
+        await assertProblems(trx, city.datasets, body.problemRefs ?? []);
         if (geometry) await assertValid(trx, geometry);
         const { rows: [{ id }] } = await sql<{ id: number }>`
           INSERT INTO app.renewal_project (name, description, stage, dataset_id, estate_id, estate_ids, content_class, investment_wan,
@@ -101,6 +129,7 @@ export function projectRepository(db: Kysely<unknown>) {
           FROM app.renewal_project p WHERE p.id = ${id}::bigint FOR UPDATE`.execute(trx);
         if (!rows.length) throw notFound(`No renewal project ${id}`);
         if (body.estateIds) await assertEstates(trx, rows[0].datasets, body.estateIds);
+        if (body.problemRefs) await assertProblems(trx, rows[0].datasets, body.problemRefs);
         if (geometry) await assertValid(trx, geometry);
         const has = (k: keyof ProjectPatch) => Object.hasOwn(body, k);
         await sql`
@@ -130,11 +159,38 @@ export function projectRepository(db: Kysely<unknown>) {
         if (!rows.length) throw notFound(`No renewal project ${id}`);
         const from = rows[0].stage;
         assertTransition(id, from, to);
+        if (to === 'closed') {
+          // 销号 only when the re-check (the next check cycle) closed every problem the project addressed.
+          const open = (await problemsOf(trx, id)).filter((p) => !['closed', 'dismissed', 'merged'].includes(p.status));
+          if (open.length) {
+            throw new IllegalTransitionError(`Project ${id} cannot be closed (销号): the re-check left ${open.length} problem(s) unresolved `
+              + `(${open.map((p) => `#${p.id} ${p.indicator} ${p.unitName ?? ''} ${p.status}`.replace(/\s+/g, ' ')).join('; ')}); send it back to 实施 implementing`, from, to);
+          }
+        }
+        if (to === 'implementing') {
+          // The problems it addresses are now being treated (整治中); the next cycle closes or keeps them.
+          await sql`UPDATE app.check_problem SET status = 'in_treatment', updated_at = now()
+                    WHERE status IN ('open', 'reopened')
+                      AND id IN (SELECT (x #>> '{}')::bigint FROM app.renewal_project p, jsonb_array_elements(p.problem_refs) x
+                                 WHERE p.id = ${id}::bigint AND jsonb_typeof(x) = 'number')`.execute(trx);
+        }
         await sql`UPDATE app.renewal_project SET stage = ${to}, updated_at = now() WHERE id = ${id}::bigint`.execute(trx);
         await sql`INSERT INTO app.renewal_project_transition (project_id, from_stage, to_stage, actor, reason)
                   VALUES (${id}::bigint, ${from}, ${to}, ${actor}, ${reason})`.execute(trx);
         return (await select(trx, sql`p.id = ${id}::bigint`))[0];
       });
+    },
+
+    /**
+     * The re-check (复查) of a project: the problems it addresses as the latest check cycle left them;
+     * resolved when every one is closed (or dismissed / merged), unresolved otherwise.
+     */
+    async recheck(id: number): Promise<{ projectId: number; stage: string; verdict: 'resolved' | 'unresolved' | 'no_problems'; problems: RecheckProblem[] }> {
+      const p = await this.get(id);
+      if (!p) throw notFound(`No renewal project ${id}`);
+      const problems = await problemsOf(db, id);
+      const open = problems.filter((x) => !['closed', 'dismissed', 'merged'].includes(x.status));
+      return { projectId: id, stage: p.stage, verdict: problems.length === 0 ? 'no_problems' : open.length ? 'unresolved' : 'resolved', problems };
     },
 
     /** The city (dataset) of a stored green-coverage run, for checking a what-if belongs to the project's city. */

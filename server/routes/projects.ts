@@ -8,6 +8,7 @@
  *   GET   /api/renewal/projects/:id                  one project with its transitions
  *   PATCH /api/renewal/projects/:id                  fields and site geometry (audited)
  *   POST  /api/renewal/projects/:id/transitions      move stage {to, actor, reason}; illegal → 409
+ *   GET   /api/renewal/projects/:id/recheck          复查: the addressed problems as the latest check cycle left them
  *   POST  /api/renewal/projects/:id/expected-effect  coverage what-if of the project's new park, stored
  *   PATCH /api/renewal/ledger/estates/:id            renovation status / class / plan year
  *   PATCH /api/renewal/ledger/waterlogging/:id       status 未治理 → 治理中 → 已销号 (illegal → 409)
@@ -17,7 +18,7 @@ import type { Static } from 'typebox';
 import { ErrorSchema } from '../contract/common.ts';
 import {
   EstateLedgerPatchSchema, EstateLedgerSchema, ExpectedEffectBodySchema, LedgerParamsSchema, ProjectCreateSchema, ProjectListQuerySchema,
-  ProjectListSchema, ProjectParamsSchema, ProjectPatchSchema, ProjectSchema, TransitionBodySchema, WaterloggingLedgerSchema,
+  ProjectListSchema, ProjectParamsSchema, ProjectPatchSchema, ProjectSchema, RecheckSchema, TransitionBodySchema, WaterloggingLedgerSchema,
   WaterloggingPatchSchema, type ProjectCreate, type ProjectPatch, type TransitionBody,
 } from '../contract/renewal.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -71,6 +72,10 @@ export default async function projectRoutes(app: FastifyInstance) {
   app.post<{ Params: Params; Body: TransitionBody }>('/api/renewal/projects/:id/transitions',
     { schema: { tags, summary: 'Move a project to its next stage (储备→审批→实施→完工→复查→销号) with who and why; illegal moves → 409', params: ProjectParamsSchema, body: TransitionBodySchema, response: { 200: ProjectSchema, ...errors } } },
     async (req) => projects.transition(req.params.id, req.body.to, actorOf(req, req.body.actor), req.body.reason));
+
+  app.get<{ Params: Params }>('/api/renewal/projects/:id/recheck',
+    { schema: { tags, summary: 'Re-check (复查): the problems a project addresses as the latest check cycle left them (closed → resolved, else unresolved)', params: ProjectParamsSchema, response: { 200: RecheckSchema, ...errors } } },
+    async (req) => projects.recheck(req.params.id));
 
   app.post<{ Params: Params; Body: Static<typeof ExpectedEffectBodySchema> }>('/api/renewal/projects/:id/expected-effect',
     { schema: { tags, summary: 'Expected effect: the coverage what-if of the project\'s new park on a stored run of its city, stored with the project', params: ProjectParamsSchema, body: ExpectedEffectBodySchema, response: { 200: ProjectSchema, ...errors } } },

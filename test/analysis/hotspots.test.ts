@@ -12,11 +12,14 @@
  *
  * The fixture has islands (units 10 and 11), ties among the values and, in one case, unequal weights.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   HotspotInputError, type Neighbours, benjaminiHochberg, confidenceBins, distanceBand, fdrBins, fromPairs, fullGrid,
   getisOrdGiStar, globalMoran, hexGridContiguity, knn, localMoran, mulberry32, rowStandardise, squareGridContiguity, twoSidedP, upperTail,
 } from '../../server/analysis/hotspots/index.ts';
+import { REPO_ROOT } from '../../server/config.ts';
 import { testPool } from '../helpers/db.ts';
 
 // 12 units; 10 and 11 are islands. Ties: 3 appears three times, 1 and 7 twice.
@@ -415,5 +418,20 @@ describe('grid contiguity against PostGIS', () => {
     expectSameNeighbours(squareGridContiguity(byIndex, 'queen'), cells, pairs);
     const edges = await postgisGrid('ST_SquareGrid', 'edge');
     expectSameNeighbours(squareGridContiguity(byIndex, 'rook'), edges.cells, edges.pairs);
+  });
+});
+
+describe('library boundaries', () => {
+  it('the composite and hotspot libraries import neither Fastify, pg, kysely nor plugins, routes or repositories', () => {
+    const offenders: string[] = [];
+    for (const dir of ['server/analysis/composite', 'server/analysis/hotspots']) {
+      for (const f of fs.readdirSync(path.join(REPO_ROOT, dir)).filter((name) => name.endsWith('.ts'))) {
+        const text = fs.readFileSync(path.join(REPO_ROOT, dir, f), 'utf8');
+        for (const [, m] of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm)) {
+          if (/^(fastify|@fastify\/|pg$|kysely)/.test(m) || /\/(plugins|routes|repositories)\//.test(m)) offenders.push(`${dir}/${f} → ${m}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });

@@ -30,6 +30,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../../server/config.ts';
 import { cityDatabaseBeside, configuredDatabaseUrl } from '../fuzz/city-database.ts';
+import { fuzzAdminToken } from '../fuzz/fuzz-account.ts';
 import { rng } from '../fuzz/rng.ts';
 import { ServerProcess } from '../fuzz/server-process.ts';
 import { square } from '../fuzz/hostile-geojson.ts';
@@ -68,8 +69,10 @@ await pgAdmin.connect();
 const server = new ServerProcess({ databaseUrl, statementTimeoutMs: config.statementTimeoutMs, rateLimit: values['rate-limit'] });
 await server.start();
 const base = `http://127.0.0.1:${server.port}`;
+// Analyses run as the fuzzer's admin account (writes need a planner): an API token made in the database.
+const auth = { authorization: `Bearer ${await fuzzAdminToken(databaseUrl)}` };
 const getJson = async <T>(p: string, init?: RequestInit): Promise<T> => {
-  const r = await fetch(base + p, { ...init, signal: AbortSignal.timeout(120_000) });
+  const r = await fetch(base + p, { ...init, headers: { ...auth, ...init?.headers as Record<string, string> }, signal: AbortSignal.timeout(120_000) });
   if (!r.ok) throw new Error(`${init?.method ?? 'GET'} ${p}: ${r.status} ${await r.text()}`);
   return (await r.json()) as T;
 };
@@ -163,7 +166,7 @@ async function analysisLoad(stop: () => boolean): Promise<AnalysisStats> {
       const s = performance.now();
       const status = await new Promise<string>((resolve) => {
         const req = http.request({ host: '127.0.0.1', port: server.port, method: q.method, path: q.path, agent, timeout: 60_000,
-          headers: q.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(q.body) } : {} }, (res) => {
+          headers: { ...auth, ...(q.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(q.body) } : {}) } }, (res) => {
           res.resume();
           res.on('end', () => resolve(String(res.statusCode)));
         });
@@ -247,7 +250,7 @@ console.log(`warming up: each of ${tileUrls.length} tile URLs once, one run of e
 await tileLoad(0, 16, tileUrls.length);
 for (const [n, kind] of KINDS.entries()) {
   const q = analysisRequest(kind, n);
-  await fetch(base + q.path, { method: q.method, ...(q.body ? { body: q.body, headers: { 'content-type': 'application/json' } } : {}) }).then((x) => x.arrayBuffer());
+  await fetch(base + q.path, { method: q.method, headers: { ...auth, ...(q.body ? { 'content-type': 'application/json' } : {}) }, ...(q.body ? { body: q.body } : {}) }).then((x) => x.arrayBuffer());
 }
 const rssStart = server.rssMiB();
 

@@ -2,7 +2,9 @@
  * A seeded, bounded fuzz run over every route of the app's OpenAPI document (/docs/json):
  *
  * 1. checksums of the layer tables (table-checksums.ts);
- * 2. the real app in a child process on 127.0.0.1 (server-process.ts); what the city holds is read
+ * 2. an admin account and API token for the fuzzer, made in the database (fuzz-account.ts); six
+ *    requests in seven carry the token, the seventh goes anonymous;
+ *    the real app in a child process on 127.0.0.1 (server-process.ts); what the city holds is read
  *    from it (layers, collections, feature ids, facility codes, datasets) and one green-coverage run
  *    is made so the routes under /{runId} reach their analyses;
  * 3. `requests` generated requests (request-generator.ts) at `concurrency`, each with a deadline of
@@ -21,6 +23,7 @@ import http from 'node:http';
 import { type FuzzContext, type FuzzRequest, generateRequest } from './request-generator.ts';
 import { send, type SendResult } from './http-send.ts';
 import { operationsOf, type Operation } from './openapi.ts';
+import { fuzzAdminToken } from './fuzz-account.ts';
 import { ServerProcess } from './server-process.ts';
 import { COLUMNS_WRITTEN_BY_REQUESTS, changedTables, layerChecksums, type TableChecksum } from './table-checksums.ts';
 import { shortText } from './hostile-values.ts';
@@ -43,6 +46,8 @@ export interface FuzzOptions {
 export interface Repro {
   method: string;
   url: string;
+  /** Sent with the fuzzer's admin API token (`Authorization: Bearer …`). */
+  admin: boolean;
   body?: string;
   contentType?: string;
 }
@@ -76,6 +81,8 @@ export interface FuzzReport {
   failures: FailureGroup[];
   /** Requests that missed their deadline only because another request blocked the server. */
   collateral: number;
+  /** How many times the fuzzer's admin token was made (1 + each time hostile requests revoked it). */
+  tokenMints: number;
   /** Plausible GET requests sent after the run, by status. */
   afterRun: { requests: number; statuses: Record<string, number> };
   /** Non-GET requests with hostile values that were answered 2xx: by route, with the smallest examples. */
@@ -105,41 +112,43 @@ export function causeOf(message: string): string {
     .slice(0, 200);
 }
 
-async function getJson<T>(port: number, path: string, method = 'GET', body?: unknown): Promise<T | undefined> {
+async function getJsonAs<T>(port: number, path: string, method = 'GET', body?: unknown, token?: string): Promise<T | undefined> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const r = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-    signal: AbortSignal.timeout(120_000),
+    method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(120_000),
   });
   return r.ok ? (await r.json()) as T : undefined;
 }
 
 /** Reads what the city holds from the running app, and makes one green-coverage run. */
-export async function discoverContext(port: number): Promise<{ ops: Operation[]; ctx: FuzzContext }> {
-  const doc = await getJson<Parameters<typeof operationsOf>[0]>(port, '/docs/json');
+export async function discoverContext(port: number, token?: string): Promise<{ ops: Operation[]; ctx: FuzzContext }> {
+  const getJson = <T>(path: string, method = 'GET', body?: unknown) => getJsonAs<T>(port, path, method, body, token);
+  const doc = await getJson<Parameters<typeof operationsOf>[0]>('/docs/json');
   if (!doc) throw new Error('GET /docs/json failed');
   const ops = operationsOf(doc);
-  const catalog = (await getJson<{ id: string; fields?: Record<string, string> }[]>(port, '/tiles/catalog')) ?? [];
-  const collections = ((await getJson<{ collections: { id: string; properties?: Record<string, string>; extent?: { spatial?: { bbox?: number[][] } } }[] }>(port, '/collections'))?.collections) ?? [];
+  const catalog = (await getJson<{ id: string; fields?: Record<string, string> }[]>('/tiles/catalog')) ?? [];
+  const collections = ((await getJson<{ collections: { id: string; properties?: Record<string, string>; extent?: { spatial?: { bbox?: number[][] } } }[] }>('/collections'))?.collections) ?? [];
   const fields: Record<string, Record<string, string>> = {};
   for (const c of catalog) fields[c.id] = c.fields ?? {};
   for (const c of collections) fields[c.id] = { ...fields[c.id], ...(c.properties && typeof c.properties === 'object' ? c.properties : {}) };
   const featureIds: Record<string, string[]> = {};
   for (const c of collections) {
-    const items = await getJson<{ features: { id: string | number }[] }>(port, `/collections/${encodeURIComponent(c.id)}/items?limit=3`);
+    const items = await getJson<{ features: { id: string | number }[] }>(`/collections/${encodeURIComponent(c.id)}/items?limit=3`);
     featureIds[c.id] = (items?.features ?? []).map((f) => String(f.id));
   }
-  const facility = await getJson<{ types: { code: string }[] }>(port, '/api/facility-types');
-  const health = await getJson<{ datasets?: { id: string }[] }>(port, '/api/health');
-  const cities = (await getJson<{ cities?: { id: string; center?: number[] }[]; defaultCity?: string }>(port, '/api/datasets')) ?? {};
+  const facility = await getJson<{ types: { code: string }[] }>('/api/facility-types');
+  const health = await getJson<{ datasets?: { id: string }[] }>('/api/health');
+  const cities = (await getJson<{ cities?: { id: string; center?: number[] }[]; defaultCity?: string }>('/api/datasets')) ?? {};
   const cityIds = (cities.cities ?? []).map((c) => c.id);
-  const settings = cityIds[0] ? await getJson<{ settings?: Record<string, unknown> }>(port, `/api/datasets/${encodeURIComponent(cityIds[0])}/settings`) : undefined;
+  const settings = cityIds[0] ? await getJson<{ settings?: Record<string, unknown> }>(`/api/datasets/${encodeURIComponent(cityIds[0])}/settings`) : undefined;
   const bbox = collections.find((c) => c.id === 'estates')?.extent?.spatial?.bbox?.[0] ?? collections[0]?.extent?.spatial?.bbox?.[0];
   const cityCentre = (cities.cities ?? []).find((c) => c.id === cities.defaultCity)?.center;
   const centre: [number, number] = cityCentre?.length === 2 ? [cityCentre[0]!, cityCentre[1]!]
     : bbox && bbox.length >= 4 ? [(bbox[0]! + bbox[2]!) / 2, (bbox[1]! + bbox[3]!) / 2] : [118.78, 32.045];
   const runIds: number[] = [];
   for (const body of [{}, { mode: 'official' }]) {
-    const run = await getJson<{ runId?: number; id?: number }>(port, '/api/analysis/green-coverage', 'POST', body);
+    const run = await getJson<{ runId?: number; id?: number }>('/api/analysis/green-coverage', 'POST', body);
     const id = run?.runId ?? run?.id;
     if (id) runIds.push(id);
   }
@@ -169,9 +178,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const t0 = performance.now();
   const before = await layerChecksums(opts.databaseUrl);
   const server = new ServerProcess({ databaseUrl: opts.databaseUrl, statementTimeoutMs, rateLimit: opts.rateLimit ?? false });
+  let token = await fuzzAdminToken(opts.databaseUrl);
+  let tokenMints = 1;
   await server.start();
   try {
-    const { ops, ctx } = await discoverContext(server.port);
+    const { ops, ctx } = await discoverContext(server.port, token);
     log(`${ops.length} routes in /docs/json; ${ctx.tileLayers.length} tile layers, ${ctx.collections.length} collections, ` +
       `${ctx.facilityCodes.length} facility types, datasets [${ctx.datasets.join(', ')}], green-coverage runs [${ctx.runIds.join(', ')}]`);
 
@@ -189,6 +200,25 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     };
 
     const indices = opts.only ?? Array.from({ length: opts.requests }, (_, i) => i);
+    // Hostile requests may revoke the fuzzer's token or demote its account: mint it again when they did.
+    let reminting: Promise<void> | undefined;
+    const ensureAuth = async () => {
+      if (reminting) return reminting;
+      const me = await getJsonAs<{ user?: { role?: string } | null }>(server.port, '/api/auth/me', 'GET', undefined, token).catch(() => undefined);
+      if (me?.user?.role === 'admin') return;
+      reminting = (async () => {
+        token = await fuzzAdminToken(opts.databaseUrl);
+        tokenMints++;
+      })().finally(() => (reminting = undefined));
+      return reminting;
+    };
+    const sendAs = async (req: FuzzRequest, fuzzId: string, agent?: http.Agent) => {
+      if (reminting) await reminting;
+      const r = await send(server.port, isAdmin(req) ? { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } } : req, fuzzId, hangMs, agent);
+      if (isAdmin(req) && r.kind === 'answer' && (r.status === 401 || r.status === 403)) await ensureAuth();
+      return r;
+    };
+
     const outcomes: Outcome[] = new Array(indices.length);
     const suspects: number[] = [];
     let next = 0;
@@ -200,9 +230,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         const req = generateRequest(ops, ctx, opts.seed, indices[k]!);
         if (restarting) await restarting;
         const fuzzId = `${opts.seed}-${req.index}`;
-        let result = await send(server.port, req, fuzzId, hangMs, agent);
+        let result = await sendAs(req, fuzzId, agent);
         // A kept-alive socket the server had just closed (e.g. after a 431) is the client's race, not a fault: once more, fresh.
-        if (result.kind === 'connection' && (await server.responsive())) result = await send(server.port, req, `${fuzzId}-again`, hangMs);
+        if (result.kind === 'connection' && (await server.responsive())) result = await sendAs(req, `${fuzzId}-again`);
         // Large bodies of plain answers are not needed again (only failures are replayed): keep their start.
         const keep = result.kind !== 'answer' || result.status >= 500 || (req.body?.length ?? 0) <= 100_000;
         outcomes[k] = { req: keep ? req : { ...req, body: shortText(req.body!, 2_000) }, result, fuzzId };
@@ -223,7 +253,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       await ensureServer();
       const o = outcomes[k]!;
       const fuzzId = `${opts.seed}-${o.req.index}-replay`;
-      const result = await send(server.port, o.req, fuzzId, hangMs);
+      const result = await sendAs(o.req, fuzzId);
       if (result.kind === 'answer') {
         collateral++;
         outcomes[k] = { req: o.req, result, fuzzId };
@@ -243,7 +273,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         await ensureServer();
         const req = generateRequest(ops, ctx, opts.seed, ops.length * (10_000_000 + k) + j, { valid: true });
         const fuzzId = `${opts.seed}-${req.index}-after`;
-        const result = await send(server.port, req, fuzzId, hangMs);
+        const result = await sendAs(req, fuzzId);
         bump(afterStatuses, statusKey(result));
         outcomes.push({ req, result, fuzzId, after: true });
       }
@@ -288,7 +318,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       }
     }
     const failures = [...groups.values()].sort((a, b) => a.route.localeCompare(b.route) || b.count - a.count);
-    for (const g of failures) if (g.kind === '5xx') g.example = await shrink(g, server, hangMs, ensureServer);
+    for (const g of failures) if (g.kind === '5xx') g.example = await shrink(g, server, ensureServer, sendAs);
     await server.stop();
     const after = await layerChecksums(opts.databaseUrl);
     const changed = changedTables(before.tables, after.tables);
@@ -296,7 +326,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       seed: opts.seed, requests: indices.length, concurrency, statementTimeoutMs, hangMs, rateLimit: opts.rateLimit ?? false, wallMs: performance.now() - t0, statusCounts,
       routes: [...perRoute].map(([route, v]) => ({ route, ...v })), failures: failures.map(({ size: _size, ...g }) => g), collateral,
       afterRun: { requests: getRoutes.length * 3, statuses: afterStatuses }, acceptedWrites: [...writes.values()],
-      serverStarts: server.starts, checksums: { before: before.tables, after: after.tables, changed, excluded: before.excluded },
+      serverStarts: server.starts, tokenMints, checksums: { before: before.tables, after: after.tables, changed, excluded: before.excluded },
       ok: failures.length === 0 && changed.length === 0 && [...perRoute.values()].every((v) => v.count > 0),
     };
   } finally {
@@ -338,25 +368,29 @@ function failureOf(o: Outcome, server: ServerProcess, hangMs: number, confirmed:
   return { kind: 'crash', cause: `connection lost: ${r.error}`, detail: crash ? `server exited ${crash.exit}: ${shortText(crash.stderr, 600)}` : r.error };
 }
 
+/** Six requests in seven carry the fuzzer's admin token; the seventh goes anonymous. */
+const isAdmin = (req: { index: number }) => req.index < 0 || req.index % 7 !== 3;
+
 function reproOf(req: FuzzRequest): Repro {
-  return { method: req.method, url: req.url, ...(req.body !== undefined ? { body: req.body } : {}), ...(req.headers['content-type'] !== undefined ? { contentType: req.headers['content-type'] } : {}) };
+  return { method: req.method, url: req.url, admin: isAdmin(req), ...(req.body !== undefined ? { body: req.body } : {}), ...(req.headers['content-type'] !== undefined ? { contentType: req.headers['content-type'] } : {}) };
 }
 
 /**
  * Drops query parameters and top-level body fields, one at a time, while the request still fails
  * with the same cause: the smallest request that shows the fault.
  */
-async function shrink(g: FailureGroup, server: ServerProcess, hangMs: number, ensureServer: () => Promise<void>): Promise<Repro> {
+async function shrink(g: FailureGroup, server: ServerProcess, ensureServer: () => Promise<void>,
+  sendAs: (req: FuzzRequest, fuzzId: string) => Promise<SendResult>): Promise<Repro> {
   let best = g.example;
   let tries = 0;
   const sameFault = async (c: Repro): Promise<boolean> => {
     tries++;
     await ensureServer();
-    const req: FuzzRequest = { index: -1, route: g.route, method: c.method, url: c.url, headers: c.contentType !== undefined ? { 'content-type': c.contentType } : {}, ...(c.body !== undefined ? { body: c.body } : {}), mutations: [] };
+    const req: FuzzRequest = { index: c.admin ? -1 : 3, route: g.route, method: c.method, url: c.url, headers: c.contentType !== undefined ? { 'content-type': c.contentType } : {}, ...(c.body !== undefined ? { body: c.body } : {}), mutations: [] };
     const fuzzId = `shrink-${tries}-${Math.random().toString(36).slice(2)}`;
-    const r = await send(server.port, req, fuzzId, hangMs);
+    const r = await sendAs(req, fuzzId);
     if (r.kind !== 'answer') return false;
-    const f = failureOf({ req, result: r, fuzzId }, server, hangMs, false);
+    const f = failureOf({ req, result: r, fuzzId }, server, 0, false);
     return f?.cause === g.cause.replace(AFTER_RUN, '');
   };
   const [path, query] = best.url.split('?', 2) as [string, string | undefined];
@@ -416,7 +450,7 @@ export function formatReport(r: FuzzReport): string {
   for (const f of r.failures) {
     lines.push(`- [${f.kind}] ${f.route} — ${f.count}× (${Object.entries(f.statuses).map(([k, v]) => `${k}×${v}`).join(' ')}) ${f.cause}`);
     lines.push(`    detail: ${f.detail}`);
-    lines.push(`    repro:  ${f.example.method} ${shortText(f.example.url, 400)}`);
+    lines.push(`    repro:  ${f.example.method} ${shortText(f.example.url, 400)}${f.example.admin ? '  (Authorization: Bearer <admin token>)' : '  (anonymous)'}`);
     if (f.example.body !== undefined) lines.push(`    body:   ${f.example.contentType ?? '(no content-type)'} ${shortText(f.example.body, 400)}`);
     lines.push(`    hostile: ${f.mutations.join(', ') || '(none: a valid request)'}; request indices ${f.indices.slice(0, 8).join(', ')}${f.indices.length > 8 ? ', …' : ''}`);
   }

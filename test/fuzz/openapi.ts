@@ -17,6 +17,7 @@ export interface JsonSchema {
   minLength?: number;
   maxLength?: number;
   pattern?: string;
+  format?: string;
   default?: unknown;
   description?: string;
   additionalProperties?: boolean | JsonSchema;

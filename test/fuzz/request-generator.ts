@@ -78,7 +78,10 @@ function validUrlValue(op: Operation, p: Parameter, ctx: FuzzContext, done: Valu
     case 'x': return String(tileOf(ctx.centre, z)[0] + r.int(3) - 1);
     case 'y': return `${tileOf(ctx.centre, z)[1] + r.int(3) - 1}.mvt`;
     case 'collectionId': return r.pick(ctx.collections);
-    case 'id': return op.path.includes('/collections/') ? r.pick(ctx.collections) : r.pick(ctx.cities.length ? ctx.cities : ctx.datasets);
+    case 'id':
+      if (op.path.includes('/collections/')) return r.pick(ctx.collections);
+      if (schemaType(p.schema) === 'integer') return String(1 + r.int(5));
+      return r.pick(ctx.cities.length ? ctx.cities : ctx.datasets);
     case 'fid':
     case 'featureId': return r.pick(ctx.featureIds[collection] ?? ['1']);
     case 'key': return ctx.settingKeys.length ? r.pick(ctx.settingKeys) : undefined;
@@ -113,8 +116,19 @@ function validUrlValue(op: Operation, p: Parameter, ctx: FuzzContext, done: Valu
   const values = schemaEnum(p.schema);
   if (values?.length) return String(r.pick(values));
   const t = schemaType(p.schema);
+  // Row ids (cycleId, pointId, unitNo, id …): the first few rows exist in a freshly loaded city.
+  if (t === 'integer' && /(^id|Id|No)$/.test(p.name)) return String(1 + r.int(5));
   if (t === 'number' || t === 'integer') return String(validNumber(p.schema, r));
   if (t === 'boolean') return String(r.chance(0.5));
+  return plausibleString(p.schema, r);
+}
+
+/** A string the schema accepts when it says enough: one alternative of `^(a|b|c)$`, a date-time, a date; else `fuzz`. */
+function plausibleString(s: JsonSchema | undefined, r: Rng): string {
+  const alternatives = /^\^\(([\w|-]+)\)\$$/.exec(s?.pattern ?? '');
+  if (alternatives) return r.pick(alternatives[1]!.split('|'));
+  if (s?.format === 'date-time') return new Date(Date.UTC(2024, r.int(12), 1 + r.int(28))).toISOString();
+  if (s?.format === 'date') return `2024-0${1 + r.int(9)}-1${r.int(10)}`;
   return 'fuzz';
 }
 
@@ -157,6 +171,8 @@ function validJson(name: string, s: JsonSchema | undefined, ctx: FuzzContext, r:
     case 'eligibleKinds':
     case 'candidateKinds': return some(r, ['park', 'garden', 'playground', 'recreation_ground'], 3);
     case 'save': return r.chance(0.3);
+    case 'password': return `fuzz-password-${r.int(1000)}`;
+    case 'username': return `fuzz-user-${r.int(100_000)}`;
     default: break;
   }
   const values = schemaEnum(s);
@@ -173,7 +189,7 @@ function validJson(name: string, s: JsonSchema | undefined, ctx: FuzzContext, r:
     return out;
   }
   if (t === 'object') return {};
-  return 'fuzz';
+  return plausibleString(s, r);
 }
 
 interface Slot {

@@ -1,8 +1,11 @@
 /**
  * md5 of an ordered text dump of every `app.*` table that holds the city's layers and settings, so a
  * fuzz run can prove that no request changed them. Tables that requests legitimately write are left
- * out by name: analysis runs and their results, saved scenarios, audit and import logs, the per-city
- * facility catalog overrides and settings, and a city's display name (its other columns are kept).
+ * out by name: analysis runs and their results, saved scenarios, audit and import logs, accounts and
+ * sessions, the planner's own records (renewal projects, check cycles, manual values, indicator
+ * thresholds, problem actions, status histories), the per-city facility catalog overrides and
+ * settings; and by column where a route edits a layer row on purpose: a city's display name, an
+ * estate's renovation fields, a waterlogging point's status (their other columns are kept).
  */
 import pg from 'pg';
 
@@ -13,11 +16,18 @@ export const WRITTEN_BY_REQUESTS: readonly { pattern: RegExp; why: string }[] = 
   { pattern: /(^|_)(audit|log|import)(_|$)/, why: 'audit, log and import records' },
   { pattern: /^facility_type_city$/, why: 'written by PUT /api/facility-types/{code}' },
   { pattern: /^dataset_setting$/, why: 'written by PUT /api/datasets/{id}/settings/{key}' },
+  { pattern: /^(app_user|api_token|user_session|auth_secret)$/, why: 'accounts, tokens, sessions, the session secret (sign-in, /api/users, /api/auth)' },
+  { pattern: /^renewal_project/, why: 'the project library (/api/renewal/projects)' },
+  { pattern: /^(check_cycle|check_problem|indicator_value|indicator_def|indicator_threshold|manual_value)$/, why: 'check cycles, their values and problems, local indicators, thresholds (/api/check/…)' },
+  { pattern: /^diagnosis_/, why: 'diagnosis runs and their units (/api/analysis/diagnosis)' },
+  { pattern: /_status_change$/, why: 'status histories (PUT /api/waterlogging-points/{pointId}/status)' },
 ];
 
 /** Columns written by the API on purpose, left out of their table's checksum. */
 export const COLUMNS_WRITTEN_BY_REQUESTS: Readonly<Record<string, readonly string[]>> = {
   dataset: ['name'], // PUT /api/datasets/{id}
+  estate: ['renovation_status', 'renovation_class', 'renovation_plan_year', 'updated_at'], // PATCH /api/renewal/ledger/estates/{id}
+  waterlogging_point: ['status', 'remediation_project_id', 'updated_at'], // PATCH /api/renewal/ledger/waterlogging/{id}, PUT …/status
 };
 
 export interface TableChecksum {

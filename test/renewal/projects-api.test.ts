@@ -34,11 +34,11 @@ const move = (id: number, to: string, actor = 'planner-b', reason = 'test') =>
 
 describe('renewal project library', () => {
   it('creates a project in 储备 with its sites, content class, budget, department and plan year', async () => {
-    const res = await create({ name: 'E2 老旧小区改造', estateIds: [ids.E2], contentClass: ['basic', 'improvement'], budgetWan: 850, fundingSource: '中央补助 + 地方配套', department: '区住建局', planYear: 2027, problemRefs: ['park_coverage', 17], geometry: site });
+    const res = await create({ name: 'E2 老旧小区改造', estateIds: [ids.E2], contentClass: ['basic', 'improvement'], budgetWan: 850, fundingSource: '中央补助 + 地方配套', department: '区住建局', planYear: 2027, problemRefs: ['park_coverage E2 (from the 2026 check report)'], geometry: site });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({
       stage: 'reserve', stageZh: '储备', nextStages: ['approved'], dataset: 't-renew', estateIds: [ids.E2], contentClass: ['basic', 'improvement'],
-      budgetWan: 850, department: '区住建局', planYear: 2027, problemRefs: ['park_coverage', 17], geometry: { type: 'MultiPolygon' },
+      budgetWan: 850, department: '区住建局', planYear: 2027, problemRefs: ['park_coverage E2 (from the 2026 check report)'], geometry: { type: 'MultiPolygon' },
       transitions: [{ fromStage: null, toStage: 'reserve', actor: 'planner-a' }],
     });
   });

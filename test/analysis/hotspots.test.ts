@@ -308,6 +308,15 @@ describe('permutation p on a large field', () => {
   });
 });
 
+describe('normal tail', () => {
+  it('matches tabulated values from the centre far into the tail (relative 1e-12)', () => {
+    // Q(z) = P(Z > z): 0.5 at 0; the 97.5 % and 99.5 % quantiles; Q(5) and Q(10) (Abramowitz & Stegun 26.2, extended)
+    const table: [number, number][] = [[0, 0.5], [1.959963984540054, 0.025], [2.5758293035489004, 0.005], [5, 2.866515718791939e-7], [10, 7.619853024160527e-24]];
+    for (const [z, q] of table) expect(Math.abs(upperTail(z) - q) / q).toBeLessThan(1e-12);
+    expect(twoSidedP(-1.959963984540054)).toBeCloseTo(0.05, 14);
+  });
+});
+
 describe('benjaminiHochberg and bins', () => {
   it('rejects the k smallest p with p_(k) ≤ k·α/m (hand-worked), NaN not counted', () => {
     // m = 5 finite: sorted 0.005 ≤ 0.01 ✓, 0.01 ≤ 0.02 ✓, 0.03 ≤ 0.03 ✓, 0.039 ≤ 0.04 ✓, 0.2 > 0.05 → k = 4

@@ -208,17 +208,25 @@ export default fp<AuthPluginOptions & { databaseUrl: string }>(
     // Every request runs in its own user context (read when a database connection is taken).
     app.addHook('onRequest', (_req, _reply, done) => requestUser.run({ userId: null }, done));
 
-    // The signing secret is read from the database on first use (the app can start while the database is down).
+    // The signing secret is read from the database on first use, so the app starts (and /api/health
+    // answers its own 503) while the database is down; until it is read, no cookie is valid and
+    // none is issued (a session cannot be stored without the database anyway).
     let signer: Signer | undefined;
     let loading: Promise<void> | undefined;
-    app.addHook('onRequest', async () => {
+    app.addHook('onRequest', async (req) => {
       if (signer) return;
-      loading ??= sessionSecret(opts.databaseUrl, opts.sessionSecret).then((s) => { signer = new Signer(s, 'sha256'); }, (err) => { loading = undefined; throw err; });
-      await loading;
+      loading ??= sessionSecret(opts.databaseUrl, opts.sessionSecret).then((s) => { signer = new Signer(s, 'sha256'); });
+      try {
+        await loading;
+      } catch (err) {
+        loading = undefined;
+        if (err instanceof AuthConfigError) throw err;
+        req.log.warn({ err }, 'session secret not readable yet (database down?)');
+      }
     });
     const lazySigner = {
-      sign: (value: string) => signer!.sign(value),
-      unsign: (value: string) => signer!.unsign(value),
+      sign: (value: string) => (signer ? signer.sign(value) : `unsigned.${value}`),
+      unsign: (value: string) => (signer ? signer.unsign(value) : { valid: false, renew: false, value: null }),
     };
     const hours = opts.sessionHours ?? intFromEnv('CITYCHECK_SESSION_HOURS', 12, 1, 24 * 90);
     const secureEnv = process.env.CITYCHECK_COOKIE_SECURE || 'auto';

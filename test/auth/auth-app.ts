@@ -3,7 +3,7 @@
  * small cities with one park each), the real app with sign-in on, people created as the CLI does, and a
  * signed-in client that sends its session cookie and CSRF token like the browser client.
  */
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { hashPassword } from '../../server/auth/password.ts';
 import type { Role } from '../../server/auth/roles.ts';
@@ -52,7 +52,7 @@ export interface Client {
   cookie: string;
   csrf: string;
   /** app.inject with the session cookie and (unless `csrf: false`) the CSRF header. */
-  inject(opts: InjectOptions, o?: { csrf?: boolean }): ReturnType<FastifyInstance['inject']>;
+  inject(opts: InjectOptions, o?: { csrf?: boolean }): Promise<LightMyRequestResponse>;
 }
 
 /** Signs in through the API and returns a client acting with that session. */

@@ -1,5 +1,6 @@
 /** Typed fetch functions for the map: basemap style, tile catalog, search, admin units and labels. */
 import type { StyleSpecification } from 'maplibre-gl';
+import type { AdminUnit, Labels, SearchHit } from '../../server/contract/map.ts';
 import { absoluteUrl, getJson, pathWith } from './http.ts';
 
 /** [west, south, east, north], lon/lat WGS-84. */
@@ -17,29 +18,8 @@ export interface CatalogEntry {
   attribution?: string | null;
 }
 
-export interface SearchHit {
-  layer: string;
-  id: number;
-  name: string;
-  kind: string;
-  bbox: Bbox;
-}
-
-export interface AdminUnit {
-  id: number;
-  parentId: number | null;
-  level: 'city' | 'district' | 'subdistrict' | 'community';
-  name: string;
-  nameEn: string | null;
-  population: number | null;
-  bbox: Bbox;
-}
-
-export interface Labels {
-  codes: Record<string, Record<string, { zh: string; en: string; sort: number }>>;
-  facilityTypes: Record<string, { zh: string; en: string; category: string; tier: string | null; sort: number }>;
-  datasets: Record<string, { name: string; attribution: string | null; licence: string | null; isSample: boolean }>;
-}
+// Search hits, admin units and labels as the server's contract defines them (type-only import).
+export type { AdminUnit, Labels, SearchHit } from '../../server/contract/map.ts';
 
 /** The offline basemap style, with relative source/tile URLs made absolute. */
 export async function fetchBasemapStyle(signal?: AbortSignal): Promise<StyleSpecification> {

@@ -8,7 +8,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { facilityTypeRepository } from '../repositories/facility-type-repository.ts';
+import { publicSource } from '../analysis/rule-sources.ts';
+import { ErrorSchema } from '../contract/common.ts';
+import { FacilityCatalogSchema, FacilityTypeResultSchema } from '../contract/map.ts';
+import { facilityTypeRepository, type EffectiveFacilityType } from '../repositories/facility-type-repository.ts';
+
+/** A catalog row as served: its source cited by standard and clause. */
+const served = (t: EffectiveFacilityType) => ({ ...t, source: publicSource(t.source) });
 
 const DatasetSchema = Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]*$', maxLength: 100, description: 'app.dataset id (city)' });
 const TIERS = ['5min', '10min', '15min', 'block'] as const;
@@ -29,8 +35,8 @@ export default async function facilityTypeRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: { dataset?: string } }>(
     '/api/facility-types',
-    { schema: { tags: ['catalog'], summary: 'Facility catalog in force for a city (defaults without dataset), with override flags', querystring: Type.Object({ dataset: Type.Optional(DatasetSchema) }) } },
-    async (req) => ({ dataset: req.query.dataset ?? null, types: await repo.effective(req.query.dataset ?? null) }),
+    { schema: { tags: ['catalog'], summary: 'Facility catalog in force for a city (defaults without dataset), with override flags', querystring: Type.Object({ dataset: Type.Optional(DatasetSchema) }), response: { 200: FacilityCatalogSchema, 400: ErrorSchema } } },
+    async (req) => ({ dataset: req.query.dataset ?? null, types: (await repo.effective(req.query.dataset ?? null)).map(served) }),
   );
 
   app.put<{ Params: { code: string }; Querystring: { dataset: string }; Body: Static<typeof OverrideSchema> }>(
@@ -42,8 +48,9 @@ export default async function facilityTypeRoutes(app: FastifyInstance) {
         params: Type.Object({ code: Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 100 }) }),
         querystring: Type.Object({ dataset: DatasetSchema }),
         body: OverrideSchema,
+        response: { 200: FacilityTypeResultSchema, 400: ErrorSchema },
       },
     },
-    async (req) => ({ dataset: req.query.dataset, type: await repo.setOverride(req.query.dataset, req.params.code, req.body) }),
+    async (req) => ({ dataset: req.query.dataset, type: served(await repo.setOverride(req.query.dataset, req.params.code, req.body)) }),
   );
 }

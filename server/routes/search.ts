@@ -4,27 +4,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { DatasetIdSchema } from '../contract/common.ts';
+import { SearchHitSchema, SearchQuerySchema } from '../contract/map.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
 import { searchByName } from '../repositories/search-repository.ts';
 
-const SearchQuerySchema = Type.Object({
-  q: Type.String({ minLength: 1, maxLength: 100, description: 'Part of a name (Chinese or English)' }),
-  limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
-  dataset: Type.Optional(Type.String({ ...DatasetIdSchema, description: 'Only this city (its datasets); absent = every city. The map sends its current city.' })),
-});
-
-const BboxSchema = Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[west, south, east, north], lon/lat WGS-84' });
-
-const SearchResponseSchema = Type.Array(
-  Type.Object({
-    layer: Type.String({ description: 'tile layer / collection id' }),
-    id: Type.Integer(),
-    name: Type.String(),
-    kind: Type.String(),
-    bbox: BboxSchema,
-  }),
-);
+const SearchResponseSchema = Type.Array(SearchHitSchema);
 
 export default async function searchRoutes(app: FastifyInstance) {
   const cities = cityRepository(app.db);

@@ -14,6 +14,8 @@
 --   radius and their severity sum (low 1, medium 2 or unknown, high 3, severe 4), buildings whose
 --   point-on-surface lies in the estate, their tallest height (m) and mean build year, idle
 --   low-value space (低效空间 not yet activated) within the radius (m²), a point inside (lon/lat).
+-- Distances are measured in the city's metric CRS (local UTM, analysis.coverage_metric_srid), with
+-- index prefilters on boxes widened by the radius; JIT is off (compiling cost more than the query).
 -- STABLE: reads app tables. Raises 22023 on bad radii or years.
 CREATE OR REPLACE FUNCTION analysis.renewal_estate_criteria(
   city text,
@@ -32,9 +34,10 @@ CREATE OR REPLACE FUNCTION analysis.renewal_estate_criteria(
   building_count integer, max_height_m double precision, mean_building_year double precision,
   low_value_area_m2 double precision, lon double precision, lat double precision
 )
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
+  srid integer;
   level_h double precision := coalesce((SELECT (value #>> '{}')::float8 FROM app.setting WHERE key = 'default_building_level_height_m'), 3.0);
   lc_run bigint;
 BEGIN
@@ -48,6 +51,9 @@ BEGIN
   IF park_min_m2 IS NULL OR park_min_m2 < 0 THEN
     RAISE EXCEPTION 'renewal: parkMinM2 must be ≥ 0 m², got %', park_min_m2 USING ERRCODE = '22023';
   END IF;
+  SELECT analysis.coverage_metric_srid(ST_SetSRID(ST_Extent(x.geom), 4326)) INTO srid
+  FROM app.estate x WHERE x.dataset_id = ANY (renewal_estate_criteria.datasets);
+  IF srid IS NULL THEN RETURN; END IF;
   SELECT r.id INTO lc_run FROM app.life_circle_run r WHERE r.dataset_id = renewal_estate_criteria.city ORDER BY r.id DESC LIMIT 1;
 
   RETURN QUERY
@@ -61,11 +67,17 @@ BEGIN
          coalesce(b.n, 0), b.max_h, b.mean_year,
          coalesce(lv.a, 0),
          ST_X(ST_PointOnSurface(e.geom)), ST_Y(ST_PointOnSurface(e.geom))
-  FROM app.estate e
+  FROM (
+    -- each estate in metres, and its box widened by the larger radius (degrees, with a 20 % margin) for index prefilters
+    SELECT x.*, ST_Transform(x.geom, srid) AS gm,
+           ST_Expand(x.geom, greatest(renewal_estate_criteria.waterlogging_radius_m, renewal_estate_criteria.low_value_radius_m) * 1.2
+                             / (111320 * cos(radians(least(greatest(abs(ST_YMin(x.geom)), abs(ST_YMax(x.geom))), 89))))) AS near
+    FROM app.estate x WHERE x.dataset_id = ANY (renewal_estate_criteria.datasets)
+  ) e
   CROSS JOIN LATERAL analysis.estate_label(e.id) l
   LEFT JOIN LATERAL (
-    -- nearest parks by index, then the exact geodesic distance of the closest few
-    SELECT min(ST_Distance(e.geom::geography, k.geom::geography)) AS d FROM (
+    -- nearest parks by index, then the exact distance in metres of the closest few
+    SELECT min(ST_Distance(e.gm, ST_Transform(k.geom, srid))) AS d FROM (
       SELECT g.geom FROM app.green_space g
       WHERE g.dataset_id = ANY (renewal_estate_criteria.datasets) AND g.is_park AND g.area_m2 >= renewal_estate_criteria.park_min_m2
       ORDER BY g.geom <-> e.geom LIMIT 5) k
@@ -78,8 +90,8 @@ BEGIN
     SELECT count(*)::integer AS n,
            sum(CASE p.severity WHEN 'low' THEN 1 WHEN 'high' THEN 3 WHEN 'severe' THEN 4 ELSE 2 END)::float8 AS sev
     FROM app.waterlogging_point p
-    WHERE p.dataset_id = ANY (renewal_estate_criteria.datasets) AND p.status <> 'closed'
-      AND ST_DWithin(p.geom::geography, e.geom::geography, renewal_estate_criteria.waterlogging_radius_m)
+    WHERE p.dataset_id = ANY (renewal_estate_criteria.datasets) AND p.status <> 'closed' AND p.geom && e.near
+      AND ST_DWithin(ST_Transform(p.geom, srid), e.gm, renewal_estate_criteria.waterlogging_radius_m)
   ) w ON true
   LEFT JOIN LATERAL (
     SELECT count(*)::integer AS n,
@@ -91,10 +103,9 @@ BEGIN
   LEFT JOIN LATERAL (
     SELECT sum(coalesce(v.area_m2, CASE WHEN GeometryType(v.geom) = 'POINT' THEN 0 ELSE ST_Area(v.geom::geography) END))::float8 AS a
     FROM app.low_value_space v
-    WHERE v.dataset_id = ANY (renewal_estate_criteria.datasets) AND v.status <> 'activated'
-      AND ST_DWithin(v.geom::geography, e.geom::geography, renewal_estate_criteria.low_value_radius_m)
+    WHERE v.dataset_id = ANY (renewal_estate_criteria.datasets) AND v.status <> 'activated' AND v.geom && e.near
+      AND ST_DWithin(ST_Transform(v.geom, srid), e.gm, renewal_estate_criteria.low_value_radius_m)
   ) lv ON true
-  WHERE e.dataset_id = ANY (renewal_estate_criteria.datasets)
   ORDER BY e.id;
 END $$;
 COMMENT ON FUNCTION analysis.renewal_estate_criteria(text, text[], integer, integer, double precision, double precision, double precision) IS

@@ -16,6 +16,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The CSRF token of the signed-in session (client/api/auth-api.ts sets it), sent with every write. */
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
 /** GETs JSON from a same-origin path; throws ApiError on network failure or a non-2xx status. */
 export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return requestJson<T>(path, { signal });
@@ -40,7 +46,8 @@ export function pathWith(path: string, query: Record<string, string | number | b
 async function requestJson<T>(path: string, init: { method?: string; body?: string; signal?: AbortSignal }): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) } });
+    const write = init.method !== undefined && init.method !== 'GET';
+    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(write && csrfToken ? { 'x-csrf-token': csrfToken } : {}) } });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(path, null, (err as Error).message);

@@ -5,6 +5,7 @@
  * `analysis-messages.ts` and are merged here.
  */
 import { analysisEn, analysisZh } from './analysis-messages.ts';
+import { authEn, authZh } from './auth-messages.ts';
 
 const zh = {
   'app.title': '城检 · 一张图',
@@ -149,6 +150,7 @@ const zh = {
   'highway.living_street': '生活街道',
   'highway.cycleway': '自行车道',
   ...analysisZh,
+  ...authZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -296,6 +298,7 @@ const en: Record<MessageKey, string> = {
   'highway.living_street': 'Living street',
   'highway.cycleway': 'Cycleway',
   ...analysisEn,
+  ...authEn,
 };
 
 export const dictionaries: Record<'zh' | 'en', Record<MessageKey, string>> = { zh, en };

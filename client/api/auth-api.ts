@@ -1,0 +1,45 @@
+/**
+ * Typed calls for sign-in and the audit trail over `http.ts`; types derived from the server's
+ * contract (server/contract/auth.ts) with `import type` only. Signing in hands the CSRF token to
+ * `http.ts`, which sends it with every write.
+ */
+import type { Static } from 'typebox';
+import type { AuditListSchema, SessionInfoSchema } from '../../server/contract/auth.ts';
+import { getJson, pathWith, sendJson, setCsrfToken } from './http.ts';
+
+export type SessionInfo = Static<typeof SessionInfoSchema>;
+export type AuditList = Static<typeof AuditListSchema>;
+export type AuditEntry = AuditList['entries'][number];
+
+function remember(s: SessionInfo): SessionInfo {
+  setCsrfToken(s.csrfToken);
+  return s;
+}
+
+/** Who is signed in (null user when nobody); also picks up the CSRF token of an existing session. */
+export async function fetchSession(signal?: AbortSignal): Promise<SessionInfo> {
+  return remember(await getJson<SessionInfo>('/api/auth/me', signal));
+}
+
+export async function signIn(username: string, password: string): Promise<SessionInfo> {
+  return remember(await sendJson<SessionInfo>('/api/auth/sign-in', 'POST', { username, password }));
+}
+
+export async function signOut(): Promise<void> {
+  await fetch('/api/auth/sign-out', { method: 'POST' });
+  setCsrfToken(null);
+}
+
+export interface AuditFilter {
+  userId?: number;
+  table?: string;
+  rowId?: number;
+  from?: string;
+  to?: string;
+  before?: number;
+  limit?: number;
+}
+
+export function fetchAudit(f: AuditFilter, signal?: AbortSignal): Promise<AuditList> {
+  return getJson<AuditList>(pathWith('/api/audit', { ...f }), signal);
+}

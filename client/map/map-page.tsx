@@ -18,6 +18,7 @@ import { useI18n } from '../i18n/i18n-context.tsx';
 import { defaultSettings, LAYER_DEFS, type LayerSettings } from '../layers/layer-defs.ts';
 import { GreenCoveragePanel } from '../panels/green-coverage/green-coverage-panel.tsx';
 import { LifeCirclePanel } from '../panels/life-circle/life-circle-panel.tsx';
+import { DiagnosisPanel } from '../panels/diagnosis/diagnosis-panel.tsx';
 import { readHashState, writeHashState } from '../state/url-state.ts';
 import { MapView, type SelectedFeature, type ViewState } from './map-view.tsx';
 import { useAnalysisPanels, type SideTabId } from './use-analysis-panels.ts';
@@ -43,6 +44,7 @@ export default function MapPage({ city }: { city: City | null }) {
     { id: 'layers', label: t('tabs.layers') },
     { id: 'green', label: t('tabs.green') },
     { id: 'life', label: t('tabs.lifeCircle') },
+    { id: 'diagnosis', label: t('tabs.diagnosis') },
   ];
   const tabPanel = (id: SideTabId) => ({
     role: 'tabpanel', id: tabPanelId(id), 'aria-labelledby': tabId(id), hidden: panels.tab !== id, className: `side-tabpanel tabpanel-${id}`,
@@ -77,6 +79,7 @@ export default function MapPage({ city }: { city: City | null }) {
         {/* keyed by city: a switch starts each panel afresh on the new city alone */}
         <div {...tabPanel('green')}>{panels.opened.has('green') && city && <GreenCoveragePanel key={city.id} city={city} {...panels.green} />}</div>
         <div {...tabPanel('life')}>{panels.opened.has('life') && city && <LifeCirclePanel key={city.id} city={city} {...panels.life} />}</div>
+        <div {...tabPanel('diagnosis')}>{panels.opened.has('diagnosis') && city && <DiagnosisPanel key={city.id} city={city} {...panels.diagnosis} />}</div>
       </aside>
       <section className={`map-area${panels.clickMode ? ' click-mode' : ''}`}>
         {data && (

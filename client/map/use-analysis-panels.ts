@@ -8,8 +8,9 @@ import { useCallback, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { GreenClickMode, MapClick } from '../panels/green-coverage/green-coverage-panel.tsx';
 import type { ClickMode } from '../panels/life-circle/life-circle-panel.tsx';
+import type { DiagnosisClickMode } from '../panels/diagnosis/diagnosis-panel.tsx';
 
-export type SideTabId = 'layers' | 'green' | 'life';
+export type SideTabId = 'layers' | 'green' | 'life' | 'diagnosis';
 
 export function useAnalysisPanels() {
   const [tab, setTabState] = useState<SideTabId>('layers');
@@ -17,24 +18,28 @@ export function useAnalysisPanels() {
   const [opened, setOpened] = useState<ReadonlySet<SideTabId>>(() => new Set(['layers']));
   const [greenLayers, setGreenLayers] = useState<Layer[]>([]);
   const [lifeLayers, setLifeLayers] = useState<Layer[]>([]);
+  const [diagnosisLayers, setDiagnosisLayers] = useState<Layer[]>([]);
   const [greenMode, setGreenMode] = useState<GreenClickMode>('none');
   const [lifeMode, setLifeMode] = useState<ClickMode>('none');
+  const [diagnosisMode, setDiagnosisMode] = useState<DiagnosisClickMode>('none');
   const [greenClick, setGreenClick] = useState<MapClick | null>(null);
   const [lifeClick, setLifeClick] = useState<MapClick | null>(null);
+  const [diagnosisClick, setDiagnosisClick] = useState<MapClick | null>(null);
 
   const setTab = useCallback((id: SideTabId) => {
     setTabState(id);
     setOpened((s) => (s.has(id) ? s : new Set([...s, id])));
   }, []);
-  const extraDeckLayers = useMemo(() => [...greenLayers, ...lifeLayers], [greenLayers, lifeLayers]);
-  const clickTarget = tab === 'green' && greenMode !== 'none' ? 'green' : tab === 'life' && lifeMode !== 'none' ? 'life' : null;
+  const extraDeckLayers = useMemo(() => [...diagnosisLayers, ...greenLayers, ...lifeLayers], [diagnosisLayers, greenLayers, lifeLayers]);
+  const clickTarget = tab === 'green' && greenMode !== 'none' ? 'green' : tab === 'life' && lifeMode !== 'none' ? 'life'
+    : tab === 'diagnosis' && diagnosisMode !== 'none' ? 'diagnosis' : null;
 
   // flushSync: each click is rendered (and the panel's effect run) before the next one arrives, so
   // quick clicks of a drawing are not merged into one state update.
   const onMapClick = useCallback((lon: number, lat: number) => {
     if (!clickTarget) return false;
     const click = { lon, lat, at: performance.now() };
-    flushSync(() => (clickTarget === 'green' ? setGreenClick(click) : setLifeClick(click)));
+    flushSync(() => (clickTarget === 'green' ? setGreenClick(click) : clickTarget === 'diagnosis' ? setDiagnosisClick(click) : setLifeClick(click)));
     return true;
   }, [clickTarget]);
   const onMapDoubleClick = useCallback((lon: number, lat: number) => {
@@ -47,5 +52,6 @@ export function useAnalysisPanels() {
     tab, setTab, opened, extraDeckLayers, clickMode: clickTarget !== null, onMapClick, onMapDoubleClick,
     green: { lastClick: greenClick, onClickModeChange: setGreenMode, onLayers: setGreenLayers },
     life: { lastClick: lifeClick, onClickModeChange: setLifeMode, onLayers: setLifeLayers },
+    diagnosis: { lastClick: diagnosisClick, onClickModeChange: setDiagnosisMode, onLayers: setDiagnosisLayers },
   };
 }

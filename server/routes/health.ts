@@ -8,7 +8,8 @@ import { DB_DOWN_RETRY_AFTER_S } from '../plugins/error-handler.ts';
  * (the driver's error, which does, is only logged).
  */
 export default async function healthRoutes(app: FastifyInstance) {
-  app.get('/api/health', { schema: { tags: ['meta'], summary: 'Service and database health' } }, async (_req, reply) => {
+  // Open even in an intranet deployment (server/plugins/auth.ts): load balancers and monitors probe it.
+  app.get('/api/health', { config: { auth: 'public' }, schema: { tags: ['meta'], summary: 'Service and database health' } }, async (_req, reply) => {
     const changeFeed = { connected: app.changeFeed.connected, reconnects: app.changeFeed.reconnects };
     try {
       const facts = await readHealthFacts(app.db);

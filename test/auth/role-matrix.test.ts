@@ -94,6 +94,7 @@ describe('intranet deployment (readAccess signed-in)', () => {
       for (const url of ['/api/facility-types', '/tiles/catalog', '/collections', '/api/search?q=a']) {
         expect((await intranet.inject({ method: 'GET', url })).statusCode, url).toBe(401);
       }
+      expect((await intranet.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
       const me = await intranet.inject({ method: 'GET', url: '/api/auth/me' });
       expect(me.statusCode).toBe(200);
       expect(me.json()).toMatchObject({ user: null, readAccess: 'signed-in' });

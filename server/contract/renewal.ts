@@ -221,6 +221,8 @@ export const RecheckSchema = Type.Object({
   })),
 });
 
+export type Recheck = Static<typeof RecheckSchema>;
+
 export const ExpectedEffectBodySchema = Type.Object({
   actor: Actor,
   /** A stored green-coverage run of the project's city to add the project's new park to. */

@@ -1,0 +1,24 @@
+/**
+ * Typed calls to the renewal API (server/routes/renewal.ts, server/routes/projects.ts). Types come
+ * from the server's contract (server/contract/renewal.ts, type-only imports). Requests name the city
+ * and carry only what the planner changed (weights, method); the server fills the rest and reports
+ * each value's origin.
+ */
+import type {
+  Candidate, CandidatesBody, CandidatesResult, ConstraintsBody, ConstraintsResult, Project, ProjectCreate, Recheck, RuleCheck,
+} from '../../../server/contract/renewal.ts';
+import { getJson, pathWith, sendJson } from '../../api/http.ts';
+
+export type { Candidate, CandidatesBody, CandidatesResult, ConstraintsResult, Project, Recheck, RuleCheck };
+
+export const rankCandidates = (body: CandidatesBody, signal?: AbortSignal) =>
+  sendJson<CandidatesResult>('/api/analysis/renewal/candidates', 'POST', body, signal);
+export const checkConstraints = (body: ConstraintsBody, signal?: AbortSignal) =>
+  sendJson<ConstraintsResult>('/api/analysis/renewal/constraints', 'POST', body, signal);
+export const listProjects = (city: string, signal?: AbortSignal) =>
+  getJson<{ projects: Project[] }>(pathWith('/api/renewal/projects', { dataset: city }), signal);
+export const createProject = (body: ProjectCreate, signal?: AbortSignal) =>
+  sendJson<Project>('/api/renewal/projects', 'POST', body, signal);
+export const moveProject = (id: number, to: string, reason: string, actor: string, signal?: AbortSignal) =>
+  sendJson<Project>(`/api/renewal/projects/${id}/transitions`, 'POST', { to, reason, actor }, signal);
+export const fetchRecheck = (id: number, signal?: AbortSignal) => getJson<Recheck>(`/api/renewal/projects/${id}/recheck`, signal);

@@ -1,0 +1,213 @@
+/**
+ * 更新 panel (治理 → 复查): ranked renewal candidates of the city with weight sliders and the ranking
+ * method, the top N on the map in rank colours, the ±20 % weight sensitivity, the constraint checks
+ * of a chosen candidate (heritage hard checks with their rule texts, 留改拆 per building), and the
+ * project library as a board by stage with the moves the workflow allows. Built like the other
+ * panels: typed API module, a pure layer factory, strings in the i18n dictionaries, test ids.
+ */
+import type { Layer } from '@deck.gl/core';
+import { useCallback, useEffect, useState } from 'react';
+import type { City } from '../../api/cities-api.ts';
+import { isMessageKey } from '../../i18n/dictionaries.ts';
+import { useI18n } from '../../i18n/i18n-context.tsx';
+import { EffectiveParamsView } from '../effective-params.tsx';
+import { createCandidateLayer } from './create-renewal-layers.ts';
+import {
+  checkConstraints, createProject, listProjects, moveProject, rankCandidates,
+  type Candidate, type CandidatesResult, type ConstraintsResult, type Project,
+} from './renewal-api.ts';
+
+export interface RenewalPanelProps {
+  city: City;
+  onLayers: (layers: Layer[]) => void;
+}
+
+const STAGES = ['reserve', 'approved', 'implementing', 'completed', 'rechecked', 'closed'] as const;
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const fmt = (v: number | null | undefined, d = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
+
+export function RenewalPanel({ city, onLayers }: RenewalPanelProps) {
+  const { t } = useI18n();
+  const tx = (key: string, fallback: string) => (isMessageKey(key) ? t(key) : fallback);
+  const [method, setMethod] = useState<'weighted_sum' | 'topsis'>('weighted_sum');
+  const [weights, setWeights] = useState<Record<string, number> | null>(null);
+  const [result, setResult] = useState<CandidatesResult | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [check, setCheck] = useState<ConstraintsResult | null>(null);
+  const [projects, setProjects] = useState<Project[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const rank = useCallback((w: Record<string, number> | null, m: typeof method, signal?: AbortSignal) => {
+    setBusy(true);
+    setError(null);
+    return rankCandidates({ dataset: city.id, method: m, topN: 10, ...(w ? { weights: w } : {}) }, signal)
+      .then((r) => { setResult(r); if (!w) setWeights(Object.fromEntries(r.criteria.map((c) => [c.code, Math.round(c.weight * 100)]))); })
+      .catch((e) => { if ((e as Error).name !== 'AbortError') setError(errText(e)); })
+      .finally(() => setBusy(false));
+  }, [city.id]);
+
+  const reloadProjects = useCallback((signal?: AbortSignal) =>
+    listProjects(city.id, signal).then((r) => setProjects(r.projects), (e) => (e as Error).name !== 'AbortError' && setError(errText(e))), [city.id]);
+
+  useEffect(() => {
+    const ac = new AbortController();
+    void rank(null, 'weighted_sum', ac.signal);
+    void reloadProjects(ac.signal);
+    return () => ac.abort();
+  }, [rank, reloadProjects]);
+
+  useEffect(() => {
+    if (selected === null) return setCheck(null);
+    const ac = new AbortController();
+    checkConstraints({ dataset: city.id, estateId: selected }, ac.signal).then(setCheck, (e) => (e as Error).name !== 'AbortError' && setError(errText(e)));
+    return () => ac.abort();
+  }, [selected, city.id]);
+
+  useEffect(() => { onLayers([createCandidateLayer(result?.candidates ?? null, { visible: true, selected })]); }, [result, selected, onLayers]);
+  useEffect(() => () => onLayers([]), [onLayers]);
+
+  const toProject = (c: Candidate) => {
+    setError(null);
+    createProject({ dataset: city.id, actor: t('rn.actor'), name: c.name ?? `#${c.estateId}`, estateIds: [c.estateId], contentClass: ['basic'] })
+      .then(() => reloadProjects(), (e) => setError(errText(e)));
+  };
+  const move = (p: Project, to: string) => {
+    setError(null);
+    moveProject(p.id, to, t('rn.reason.default'), t('rn.actor')).then(() => reloadProjects(), (e) => setError(errText(e)));
+  };
+  const crit = (code: string) => tx(`rn.crit.${code}`, code);
+
+  return (
+    <section className="renewal-panel" aria-label={t('tabs.renewal')} data-testid="renewal-panel">
+      <h2>{t('rn.title')}</h2>
+      <p className="muted small" data-testid="rn-city">{city.name}</p>
+      <p className="muted small">{t('rn.note')}</p>
+      <div className="gc-form">
+        <label>{t('rn.method')}{' '}
+          <select value={method} onChange={(e) => setMethod(e.target.value as typeof method)} data-testid="rn-method">
+            {(['weighted_sum', 'topsis'] as const).map((m) => <option key={m} value={m}>{t(`rn.method.${m}`)}</option>)}
+          </select>
+        </label>
+      </div>
+      {weights && (
+        <details className="rn-weights" open data-testid="rn-weights">
+          <summary>{t('rn.weights')}</summary>
+          <table className="gc-table"><tbody>
+            {Object.entries(weights).map(([code, w]) => (
+              <tr key={code} data-code={code}>
+                <td>{crit(code)}</td>
+                <td><input type="range" min={0} max={50} step={1} value={w} aria-label={crit(code)} data-testid={`rn-weight-${code}`}
+                  onChange={(e) => setWeights({ ...weights, [code]: Number(e.target.value) })} /></td>
+                <td className="num">{w}</td>
+              </tr>
+            ))}
+          </tbody></table>
+        </details>
+      )}
+      <button type="button" className="primary" disabled={busy} onClick={() => void rank(weights, method)} data-testid="rn-run">{busy ? t('rn.running') : t('rn.run')}</button>
+      {error && <p role="alert" className="gc-error" data-testid="rn-error">{t('rn.error')}{error}</p>}
+
+      {result && (
+        <>
+          <p className="small" data-testid="rn-counts">{t('rn.counts', result.counts)}</p>
+          <div className="gc-table-wrap">
+            <table className="gc-table" data-testid="rn-candidates">
+              <thead><tr><th>{t('rn.col.rank')}</th><th>{t('rn.col.name')}</th><th>{t('rn.col.year')}</th><th>{t('rn.col.score')}</th><th>{t('rn.col.mode')}</th><th>{t('rn.col.reasons')}</th><th /></tr></thead>
+              <tbody>
+                {result.candidates.map((c) => (
+                  <tr key={c.estateId} data-estate={c.estateId} data-rank={c.rank} className={c.estateId === selected ? 'selected' : ''} onClick={() => setSelected(c.estateId)}>
+                    <td className="num">{c.rank}</td>
+                    <td>{c.name ?? `#${c.estateId}`}{c.isSample && <> <span className="sample-badge">{t('rn.sample')}</span></>}</td>
+                    <td className="num">{c.buildYear ?? '—'}</td>
+                    <td className="num">{fmt(c.score === null ? null : c.score * 100)}</td>
+                    <td><span className={`badge rn-mode-${c.constraint.mode}`}>{t(`rn.mode.${c.constraint.mode}`)}</span></td>
+                    <td className="small">{c.reasons.map((r) => `${crit(r.code)} ${fmt(r.value, r.value !== null && Math.abs(r.value) < 10 ? 1 : 0)}`).join('、')}</td>
+                    <td><button type="button" className="link" onClick={(e) => { e.stopPropagation(); toProject(c); }} data-testid={`rn-to-project-${c.estateId}`}>{t('rn.toProject')}</button></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Sensitivity result={result} crit={crit} />
+          {check && <ConstraintsCard check={check} />}
+          <EffectiveParamsView params={result.effective} testId="rn-params" />
+        </>
+      )}
+      <ProjectBoard projects={projects} onMove={move} />
+    </section>
+  );
+}
+
+function Sensitivity({ result, crit }: { result: CandidatesResult; crit: (code: string) => string }) {
+  const { t } = useI18n();
+  const names = new Map(result.candidates.map((c) => [c.estateId, c.name ?? `#${c.estateId}`]));
+  return (
+    <details className="rn-sensitivity" data-testid="rn-sensitivity">
+      <summary>{t('rn.sensitivity', { n: result.sensitivity.topN })}</summary>
+      <table className="gc-table">
+        <thead><tr><th /><th>{t('rn.sens.factor')}</th><th>{t('rn.sens.overlap')}</th><th>{t('rn.sens.moved')}</th><th>{t('rn.sens.entered')}</th></tr></thead>
+        <tbody>
+          {result.sensitivity.rows.map((r) => (
+            <tr key={`${r.code}-${r.factor}`} data-code={r.code} data-factor={r.factor}>
+              <td>{crit(r.code)}</td>
+              <td className="num">{r.factor > 1 ? '+' : '−'}{Math.round(Math.abs(r.factor - 1) * 100)}%</td>
+              <td className="num"><span className="dg-bar"><span style={{ width: `${Math.round(r.overlap * 100)}%` }} />{Math.round(r.overlap * 100)}%</span></td>
+              <td className="num">{r.moved}</td>
+              <td className="small">{r.entered.map((id) => names.get(id) ?? `#${id}`).join('、') || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+function ConstraintsCard({ check }: { check: ConstraintsResult }) {
+  const { t } = useI18n();
+  const rule = (r: string) => (isMessageKey(`rn.rule.${r}`) ? t(`rn.rule.${r}` as 'rn.rule.core_zone') : r);
+  return (
+    <div className="rn-constraints" data-testid="rn-constraints" data-mode={check.mode}>
+      <h3>{t('rn.constraints')}: {check.site.name ?? ''} <span className={`badge rn-mode-${check.mode}`}>{t(`rn.mode.${check.mode}`)}</span></h3>
+      <ul className="small">
+        {[...check.heritage, ...check.policy].map((c) => (
+          <li key={c.rule} data-rule={c.rule} data-pass={c.pass}>
+            <strong>{rule(c.rule)}</strong> — <span className={c.pass ? 'badge confirmed' : 'badge unconfirmed'}>{c.pass ? t('rn.pass') : t('rn.fail')}</span>{' '}
+            {c.text} <span className="muted">({c.source}; {c.confidence})</span>
+          </li>
+        ))}
+      </ul>
+      <p className="small" data-testid="rn-suggestion">
+        {t('rn.suggestion')}: <strong>{t(`rn.sugg.${check.suggestion.suggestion}`)}</strong> ({rule(check.suggestion.rule)}) · {t('rn.buildings', { n: check.buildings.length })}
+        {check.buildings.length > 0 && ` — ${(['retain', 'renovate', 'demolish'] as const).map((s) => `${t(`rn.sugg.${s}`)} ${check.buildings.filter((b) => b.suggestion === s).length}`).join(' / ')}`}
+      </p>
+    </div>
+  );
+}
+
+function ProjectBoard({ projects, onMove }: { projects: Project[]; onMove: (p: Project, to: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <details className="rn-projects" open data-testid="rn-projects">
+      <summary>{t('rn.projects')} ({projects.length})</summary>
+      {projects.length === 0 && <p className="muted small">{t('rn.projects.empty')}</p>}
+      <div className="rn-board">
+        {STAGES.map((s) => (
+          <div key={s} className="rn-column" data-stage={s}>
+            <h4>{t(`rn.stage.${s}`)}</h4>
+            {projects.filter((p) => p.stage === s).map((p) => (
+              <div key={p.id} className="rn-card" data-project={p.id}>
+                <div className="small">{p.name}</div>
+                {p.nextStages.map((n) => (
+                  <button key={n} type="button" className="link small" onClick={() => onMove(p, n)} data-testid={`rn-move-${p.id}-${n}`}>
+                    {t('rn.moveTo', { stage: t(`rn.stage.${n}` as 'rn.stage.reserve') })}
+                  </button>
+                ))}
+              </div>
+            ))}
+          </div>
+        ))}
+      </div>
+    </details>
+  );
+}

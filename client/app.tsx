@@ -8,6 +8,7 @@ import { fetchCities, pickCity, type City } from './api/cities-api.ts';
 import { I18nProvider, type Lang } from './i18n/i18n-context.tsx';
 import { readHashState, writeHashState } from './state/url-state.ts';
 import { TopBar } from './components/top-bar.tsx';
+import { SessionProvider } from './components/sign-in-context.tsx';
 import { prefetchMapData } from './map/use-map-data.ts';
 
 const MapPage = lazy(() => import('./map/map-page.tsx'));
@@ -35,12 +36,14 @@ export function App() {
   }, [city]);
   return (
     <I18nProvider lang={lang}>
-      <div className="app">
-        <TopBar lang={lang} onLangChange={setLang} cities={cities ?? []} city={city} onCityChange={setCity} />
-        <Suspense fallback={<MapFallback />}>
-          {cities !== null && <MapPage city={city} />}
-        </Suspense>
-      </div>
+      <SessionProvider>
+        <div className="app">
+          <TopBar lang={lang} onLangChange={setLang} cities={cities ?? []} city={city} onCityChange={setCity} />
+          <Suspense fallback={<MapFallback />}>
+            {cities !== null && <MapPage city={city} />}
+          </Suspense>
+        </div>
+      </SessionProvider>
     </I18nProvider>
   );
 }

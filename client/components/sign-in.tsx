@@ -3,10 +3,11 @@
  * audit trail (planners and admins) and sign-out. The session lives in an HttpOnly cookie the page
  * cannot read; the CSRF token for writes is handed to client/api/http.ts by auth-api.ts.
  */
-import { useEffect, useState, type FormEvent } from 'react';
-import { fetchSession, signIn, signOut, type SessionInfo } from '../api/auth-api.ts';
+import { useState, type FormEvent } from 'react';
+import { fetchSession, signIn, signOut } from '../api/auth-api.ts';
 import { useI18n } from '../i18n/i18n-context.tsx';
 import { AuditPanel } from '../panels/audit/audit-panel.tsx';
+import { useSession } from './sign-in-context.tsx';
 
 const menuStyle = { display: 'flex', alignItems: 'center', gap: 8, fontSize: 13 } as const;
 const popoverStyle = {
@@ -14,27 +15,15 @@ const popoverStyle = {
   borderRadius: 6, boxShadow: '0 2px 10px rgba(0,0,0,0.25)', display: 'grid', gap: 8, minWidth: 220,
 } as const;
 
-export function SignIn({ onChange }: { onChange?: (s: SessionInfo) => void }) {
+export function SignIn() {
   const { t } = useI18n();
-  const [session, setSession] = useState<SessionInfo | null>(null);
+  const { session, setSession: update } = useSession();
   const [open, setOpen] = useState(false);
   const [audit, setAudit] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-
-  const update = (s: SessionInfo) => {
-    setSession(s);
-    onChange?.(s);
-  };
-
-  useEffect(() => {
-    const ac = new AbortController();
-    fetchSession(ac.signal).then(update, () => { /* server down: the error banner says so */ });
-    return () => ac.abort();
-    // eslint-style exhaustive deps are not enforced here: update only closes over onChange.
-  }, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -52,6 +41,7 @@ export function SignIn({ onChange }: { onChange?: (s: SessionInfo) => void }) {
   };
 
   const user = session?.user ?? null;
+  if (session?.mode === 'off') return null;
   if (!user) {
     return (
       <div style={menuStyle} data-testid="sign-in">

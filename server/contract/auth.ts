@@ -38,6 +38,7 @@ export const SessionInfoSchema = Type.Object({
   user: Nullable(AuthUserSchema),
   csrfToken: Nullable(Type.String({ description: 'Send as header x-csrf-token with every write made with the session cookie' })),
   readAccess: Type.Union([Type.Literal('public'), Type.Literal('signed-in')], { description: 'public: reading needs no sign-in; signed-in: an intranet deployment' }),
+  mode: Type.Union([Type.Literal('on'), Type.Literal('off')], { description: 'off only in tests written before sign-in: every control is usable without one' }),
 });
 export type SessionInfo = Static<typeof SessionInfoSchema>;
 

@@ -36,6 +36,7 @@ export default async function authRoutes(app: FastifyInstance) {
     user: req.user,
     csrfToken: req.user && req.authVia === 'session' ? reply.generateCsrf() : null,
     readAccess: app.auth.readAccess,
+    mode: app.auth.mode,
   }));
   if (!on) return;
 
@@ -60,7 +61,7 @@ export default async function authRoutes(app: FastifyInstance) {
     req.session.set('userId', cred.id);
     const user = await users.active(cred.id);
     req.log.info({ userId: cred.id }, 'signed in');
-    return { user: user!, csrfToken: reply.generateCsrf(), readAccess: app.auth.readAccess };
+    return { user: user!, csrfToken: reply.generateCsrf(), readAccess: app.auth.readAccess, mode: app.auth.mode };
   });
 
   app.post('/api/auth/sign-out', {

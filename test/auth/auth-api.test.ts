@@ -93,6 +93,19 @@ describe('sign-in', () => {
   });
 });
 
+describe('GET /api/auth/me', () => {
+  it('says whether sign-in is on, so the client shows or hides edit controls', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/auth/me' })).json()).toEqual({ user: null, csrfToken: null, readAccess: 'public', mode: 'on' });
+    const off = await authApp(dbUrl, { auth: { mode: 'off' } });
+    try {
+      expect((await off.inject({ method: 'GET', url: '/api/auth/me' })).json()).toMatchObject({ user: null, mode: 'off' });
+      expect((await off.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username: 'li.planner', password: PASSWORD } })).statusCode).toBe(404);
+    } finally {
+      await off.close();
+    }
+  });
+});
+
 describe('sessions and CSRF', () => {
   it('refuses a write with the session cookie but no CSRF token (403), and accepts it with the token', async () => {
     const c = await signIn(app, 'li.planner');

@@ -44,6 +44,7 @@ import authPlugin, { type AuthPluginOptions } from './plugins/auth.ts';
 import authRoutes from './routes/auth.ts';
 import userRoutes from './routes/users.ts';
 import auditRoutes from './routes/audit.ts';
+import exportRoutes from './routes/export.ts';
 import renewalRoutes from './routes/renewal.ts';
 import diagnosisRoutes from './routes/diagnosis.ts';
 import projectRoutes from './routes/projects.ts';
@@ -188,6 +189,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(userRoutes);
   await app.register(auditRoutes);
+  await app.register(exportRoutes);
   await app.register(renewalRoutes);
   await app.register(diagnosisRoutes, { deadlineMs: opts.analysisDeadlineMs ?? opts.statementTimeoutMs ?? 8000 });
   await app.register(projectRoutes);

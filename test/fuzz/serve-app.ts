@@ -13,8 +13,8 @@ const app = await buildApp({
   databaseUrl: process.env.DATABASE_URL!,
   statementTimeoutMs: Number(process.env.STATEMENT_TIMEOUT_MS || 8000),
   logLevel: 'silent',
-  // The fuzz exercises the write routes' validation, not sign-in (test/auth/ covers that).
-  auth: { mode: 'off' },
+  // Sign-in stays on, as deployed: the fuzzer sends an admin API token with six requests in seven
+  // (test/fuzz/fuzz-account.ts), so the write routes' validation is reached and the 401 path is fuzzed too.
 });
 // onError runs before the error handler picks the status: keep the error, print it once the answer is a 5xx.
 const thrown = new WeakMap<object, Error>();

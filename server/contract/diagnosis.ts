@@ -49,7 +49,12 @@ export const DIAGNOSIS_INDICATORS: readonly DiagnosisIndicatorDef[] = [
   { code: 'heritage_share', direction: 'cost', unit: 'share', target: 0.5, inComposite: false },
 ];
 
-const IndicatorCode = Type.Union(DIAGNOSIS_INDICATORS.map((d) => Type.Literal(d.code)));
+/** The indicator codes as literals (the same list as DIAGNOSIS_INDICATORS; a test checks they agree). */
+export const IndicatorCodeSchema = Type.Union([
+  Type.Literal('green_shortfall_share'), Type.Literal('old_estate_share'), Type.Literal('waterlogging_density'), Type.Literal('missing_facility_types'),
+  Type.Literal('estate_age_years'), Type.Literal('waterlogging_severity'), Type.Literal('heritage_share'),
+]);
+const IndicatorCode = IndicatorCodeSchema;
 const num = (spec: ParamSpec) => Type.Optional(FiniteNumber({ minimum: spec.min, maximum: spec.max, description: describeParam(spec) }));
 const P = DIAGNOSIS_PARAMS;
 

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import type { DiagnosisExplain, DiagnosisRecompute, DiagnosisRun, WaterloggingReport } from '../../server/contract/diagnosis.ts';
+import { DIAGNOSIS_INDICATORS, IndicatorCodeSchema, type DiagnosisExplain, type DiagnosisRecompute, type DiagnosisRun, type WaterloggingReport } from '../../server/contract/diagnosis.ts';
 import { defaultCityUrl } from '../helpers/city-db.ts';
 
 let app: FastifyInstance;
@@ -55,6 +55,12 @@ describe('POST /api/analysis/diagnosis on Nanjing', () => {
     expect(run.units.length).toBeGreaterThan(100);
     expect(run.summary.units).toBe(run.units.length);
     expect(run.coverageRunId).not.toBeNull();
+  });
+
+  it('stores exactly the indicators the contract names, for every unit', () => {
+    const codes = DIAGNOSIS_INDICATORS.map((d) => d.code).sort();
+    expect(IndicatorCodeSchema.anyOf.map((l) => l.const).sort()).toEqual(codes);
+    for (const u of run.units) expect(Object.keys(u.indicators).sort()).toEqual(codes);
   });
 
   it('gives every scored unit disease = 1 − score, in [0, 1]', () => {

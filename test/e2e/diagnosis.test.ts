@@ -87,6 +87,16 @@ describe('the 诊断 tab on Nanjing', () => {
     await waitForMapReady(page);
     await shoot(page, shotPath('explain'));
 
+    // 内涝: the ledger summary, the most exposed estates, and the hot spots of waterlogging density alone.
+    await page.getByTestId('dg-waterlogging').locator('summary').click();
+    expect(await page.getByTestId('wl-estates').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('wl-density').textContent()).toMatch(/密度 \d+\.\d\d 个\/km²/);
+    await page.getByTestId('wl-hotspots').click();
+    await page.locator('[data-testid="dg-weight-editor"] tr[data-code="waterlogging_density"] td.num', { hasText: '100%' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('dg-waterlogging').scrollIntoViewIfNeeded();
+    await waitForMapReady(page);
+    await shoot(page, shotPath('waterlogging'));
+
     await page.getByTestId('dg-view-lisa').check();
     expect(await legend.getAttribute('data-view')).toBe('lisa');
     await waitForMapReady(page);

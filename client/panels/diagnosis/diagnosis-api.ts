@@ -4,11 +4,11 @@
  * what the planner changed; the server fills the rest and reports each value's origin.
  */
 import type {
-  DiagnosisExplain, DiagnosisMethod, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBody, DiagnosisUnit,
+  DiagnosisExplain, DiagnosisMethod, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBody, DiagnosisUnit, WaterloggingReport,
 } from '../../../server/contract/diagnosis.ts';
-import { getJson, sendJson } from '../../api/http.ts';
+import { getJson, pathWith, sendJson } from '../../api/http.ts';
 
-export type { DiagnosisExplain, DiagnosisMethod, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBody, DiagnosisUnit };
+export type { DiagnosisExplain, DiagnosisMethod, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBody, DiagnosisUnit, WaterloggingReport };
 
 /** Unit properties on the map (units.geojson): scores, classes and the raw indicators by code. */
 export type UnitFeatureCollection = GeoJSON.FeatureCollection<GeoJSON.MultiPolygon, Record<string, unknown> & { unitNo: number }>;
@@ -22,3 +22,5 @@ export const unitsCsvUrl = (runId: number) => `/api/analysis/diagnosis/${runId}/
 export const fetchUnits = (runId: number, signal?: AbortSignal) => getJson<UnitFeatureCollection>(unitsGeoJsonUrl(runId), signal);
 export const fetchExplain = (runId: number, unitNo: number, signal?: AbortSignal) =>
   getJson<DiagnosisExplain>(`/api/analysis/diagnosis/${runId}/units/${unitNo}`, signal);
+export const fetchWaterlogging = (city: string, distanceM?: number, signal?: AbortSignal) =>
+  getJson<WaterloggingReport>(pathWith('/api/analysis/waterlogging', { dataset: city, distanceM }), signal);

@@ -20,6 +20,7 @@ import {
   type DiagnosisExplain, type DiagnosisRecompute, type DiagnosisRun, type DiagnosisRunBody, type UnitFeatureCollection,
 } from './diagnosis-api.ts';
 import { DiagnosisLegend } from './diagnosis-legend.tsx';
+import { WaterloggingSection } from './waterlogging-section.tsx';
 import { WeightEditor, type WeightDraft } from './weight-editor.tsx';
 
 export type DiagnosisClickMode = 'none' | 'explain';
@@ -163,6 +164,8 @@ export function DiagnosisPanel({ city, lastClick, onClickModeChange, onLayers }:
           <EffectiveParamsView params={re?.effective ?? run.effective} testId="dg-params" />
         </>
       )}
+      <WaterloggingSection city={city.id} canHotspots={!!run && !busy}
+        onHotspots={() => { onRecompute({ criteria: [{ code: 'waterlogging_density' as const }], weightMethod: 'equal', norm: 'minmax' }); setView('gi'); }} />
     </section>
   );
 }

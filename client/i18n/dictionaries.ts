@@ -5,6 +5,7 @@
  * `analysis-messages.ts` and are merged here.
  */
 import { analysisEn, analysisZh } from './analysis-messages.ts';
+import { checkEn, checkZh } from './check-messages.ts';
 import { renewalEn, renewalZh } from './renewal-messages.ts';
 import { diagnosisEn, diagnosisZh } from './diagnosis-messages.ts';
 import { authEn, authZh } from './auth-messages.ts';
@@ -152,6 +153,7 @@ const zh = {
   'highway.living_street': '生活街道',
   'highway.cycleway': '自行车道',
   ...analysisZh,
+  ...checkZh,
   ...renewalZh,
   ...diagnosisZh,
   ...authZh,
@@ -302,6 +304,7 @@ const en: Record<MessageKey, string> = {
   'highway.living_street': 'Living street',
   'highway.cycleway': 'Cycleway',
   ...analysisEn,
+  ...checkEn,
   ...renewalEn,
   ...diagnosisEn,
   ...authEn,

@@ -18,6 +18,7 @@ import { useI18n } from '../i18n/i18n-context.tsx';
 import { defaultSettings, LAYER_DEFS, type LayerSettings } from '../layers/layer-defs.ts';
 import { GreenCoveragePanel } from '../panels/green-coverage/green-coverage-panel.tsx';
 import { LifeCirclePanel } from '../panels/life-circle/life-circle-panel.tsx';
+import { HealthCheckPanel } from '../panels/health-check/health-check-panel.tsx';
 import { RenewalPanel } from '../panels/renewal/renewal-panel.tsx';
 import { DiagnosisPanel } from '../panels/diagnosis/diagnosis-panel.tsx';
 import { readHashState, writeHashState } from '../state/url-state.ts';
@@ -45,6 +46,7 @@ export default function MapPage({ city }: { city: City | null }) {
     { id: 'layers', label: t('tabs.layers') },
     { id: 'green', label: t('tabs.green') },
     { id: 'life', label: t('tabs.lifeCircle') },
+    { id: 'check', label: t('tabs.check') },
     { id: 'renewal', label: t('tabs.renewal') },
     { id: 'diagnosis', label: t('tabs.diagnosis') },
   ];
@@ -81,6 +83,7 @@ export default function MapPage({ city }: { city: City | null }) {
         {/* keyed by city: a switch starts each panel afresh on the new city alone */}
         <div {...tabPanel('green')}>{panels.opened.has('green') && city && <GreenCoveragePanel key={city.id} city={city} {...panels.green} />}</div>
         <div {...tabPanel('life')}>{panels.opened.has('life') && city && <LifeCirclePanel key={city.id} city={city} {...panels.life} />}</div>
+        <div {...tabPanel('check')}>{panels.opened.has('check') && city && <HealthCheckPanel key={city.id} city={city} {...panels.check} onZoomTo={zoomTo} />}</div>
         <div {...tabPanel('renewal')}>{panels.opened.has('renewal') && city && <RenewalPanel key={city.id} city={city} {...panels.renewal} />}</div>
         <div {...tabPanel('diagnosis')}>{panels.opened.has('diagnosis') && city && <DiagnosisPanel key={city.id} city={city} {...panels.diagnosis} />}</div>
       </aside>

@@ -10,7 +10,7 @@ import type { GreenClickMode, MapClick } from '../panels/green-coverage/green-co
 import type { ClickMode } from '../panels/life-circle/life-circle-panel.tsx';
 import type { DiagnosisClickMode } from '../panels/diagnosis/diagnosis-panel.tsx';
 
-export type SideTabId = 'layers' | 'green' | 'life' | 'diagnosis' | 'renewal';
+export type SideTabId = 'layers' | 'green' | 'life' | 'diagnosis' | 'renewal' | 'check';
 
 export function useAnalysisPanels() {
   const [tab, setTabState] = useState<SideTabId>('layers');
@@ -18,6 +18,7 @@ export function useAnalysisPanels() {
   const [opened, setOpened] = useState<ReadonlySet<SideTabId>>(() => new Set(['layers']));
   const [greenLayers, setGreenLayers] = useState<Layer[]>([]);
   const [lifeLayers, setLifeLayers] = useState<Layer[]>([]);
+  const [checkLayers, setCheckLayers] = useState<Layer[]>([]);
   const [renewalLayers, setRenewalLayers] = useState<Layer[]>([]);
   const [diagnosisLayers, setDiagnosisLayers] = useState<Layer[]>([]);
   const [greenMode, setGreenMode] = useState<GreenClickMode>('none');
@@ -31,7 +32,7 @@ export function useAnalysisPanels() {
     setTabState(id);
     setOpened((s) => (s.has(id) ? s : new Set([...s, id])));
   }, []);
-  const extraDeckLayers = useMemo(() => [...renewalLayers, ...diagnosisLayers, ...greenLayers, ...lifeLayers], [renewalLayers, diagnosisLayers, greenLayers, lifeLayers]);
+  const extraDeckLayers = useMemo(() => [...renewalLayers, ...diagnosisLayers, ...greenLayers, ...lifeLayers, ...checkLayers], [renewalLayers, diagnosisLayers, greenLayers, lifeLayers, checkLayers]);
   const clickTarget = tab === 'green' && greenMode !== 'none' ? 'green' : tab === 'life' && lifeMode !== 'none' ? 'life'
     : tab === 'diagnosis' && diagnosisMode !== 'none' ? 'diagnosis' : null;
 
@@ -53,6 +54,7 @@ export function useAnalysisPanels() {
     tab, setTab, opened, extraDeckLayers, clickMode: clickTarget !== null, onMapClick, onMapDoubleClick,
     green: { lastClick: greenClick, onClickModeChange: setGreenMode, onLayers: setGreenLayers },
     life: { lastClick: lifeClick, onClickModeChange: setLifeMode, onLayers: setLifeLayers },
+    check: { onLayers: setCheckLayers },
     renewal: { onLayers: setRenewalLayers },
     diagnosis: { lastClick: diagnosisClick, onClickModeChange: setDiagnosisMode, onLayers: setDiagnosisLayers },
   };

@@ -1,0 +1,152 @@
+/**
+ * The 体检 dashboard end to end: real server + central Nanjing (OSM + 示例数据, with the test's sample
+ * 区 ledger) in a database of its own + headless Chromium. Two cycles: 2024, then 2025 after two
+ * waterlogging points were eliminated and a park was added. The tab shows the cycle picker, indicator
+ * cards whose values equal the API's, the choropleth of an indicator over 街道 with its legend in the
+ * indicator's unit (the pixel inside a 街道 has the colour of its class), the comparison of the two
+ * years (bar chart, change legend), the health index by dimension and the problem ledger with zoom-to, and
+ * English labels. Screenshots go to test-results/health-check-*.png — look at them.
+ */
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GOOD_BAD_COLORS, classOf, classesOf } from '../../client/panels/health-check/create-check-layers.ts';
+import { DEFAULT_DATASET_ID } from '../../geodata/datasets.ts';
+import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
+import { importLedger } from '../../geodata/ledger/import-ledger.ts';
+import { REPO_ROOT, loadConfig } from '../../server/config.ts';
+import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
+import { testDatabaseUrl } from '../helpers/db.ts';
+import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
+import { colorDistance, projectToPage, shoot, waitForMapReady, type Rgb } from './helpers/map-page.ts';
+
+const shotPath = (name: string) => path.join(REPO_ROOT, 'test-results', `health-check-${name}.png`);
+let server: RunningServer;
+let browser: Browser;
+let pool: pg.Pool;
+const cycles: Record<number, number> = {};
+
+async function api<T>(url: string, method: 'GET' | 'POST' = 'GET', body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}${url}`, method === 'GET' ? {} : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  expect(res.status, url).toBeLessThan(300);
+  return (await res.json()) as T;
+}
+
+async function cycleOf(year: number) {
+  const c = await api<{ id: number }>('/api/check/cycles', 'POST', { year });
+  await api(`/api/check/cycles/${c.id}/compute`, 'POST');
+  cycles[year] = c.id;
+}
+
+beforeAll(async () => {
+  buildClientIfStale();
+  const admin = new URL(testDatabaseUrl());
+  const name = `${admin.pathname.slice(1)}_check_e2e`;
+  admin.pathname = '/postgres';
+  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
+  await migrate(url);
+  pool = new pg.Pool({ connectionString: url, max: 4 });
+  await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir, checkYear: 2025 });
+  await importLedger(pool, {
+    layer: 'admin_unit', file: path.join(REPO_ROOT, 'test/check/fixtures/nanjing-districts-sample.geojson'), crs: 'wgs84', kind: 'sample', checkYear: 2025,
+    dataset: { id: 'nanjing-check-sample', name: '示例数据（南京核心区 区）', licence: 'CC0-1.0', attribution: 'CityCheck 示例数据', isSample: true, cityId: DEFAULT_DATASET_ID },
+  });
+  server = await startCityServer(url);
+  browser = await launchBrowser();
+  await cycleOf(2024);
+  // 2025: two waterlogging points eliminated, one pocket park in 新街口街道（示例）
+  await pool.query(`UPDATE app.waterlogging_point SET status = 'closed' WHERE id IN (SELECT id FROM app.waterlogging_point WHERE status <> 'closed' ORDER BY id LIMIT 2)`);
+  await pool.query(`
+    INSERT INTO app.green_space (name, kind, is_park, geom, dataset_id, source_id, check_year)
+    VALUES ('体检测试口袋公园', 'park', true, ST_Multi(ST_MakeEnvelope(118.7905, 32.0385, 118.7915, 32.0393, 4326)), $1, 'check-e2e-park', 2025)`, [DEFAULT_DATASET_ID]);
+  await cycleOf(2025);
+  await api(`/api/check/cycles/${cycles[2025]}/publish`, 'POST');
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await pool?.end();
+});
+
+describe('the 体检 tab on Nanjing', () => {
+  it('shows cards, the choropleth with its legend, the two-year comparison, the health index by dimension and the problem ledger', async () => {
+    const values = (await api<{ values: { indicator: string; unitKind: string; unitId: number | null; unitName: string; value: number | null }[] }>(`/api/check/cycles/${cycles[2025]}/values`)).values;
+    const cityPark = values.find((v) => v.indicator === 'park_coverage' && v.unitKind === 'city')!;
+    const sub = values.filter((v) => v.indicator === 'waterlogging_density' && v.unitKind === 'subdistrict');
+    expect(sub.length).toBe(4);
+    const classes = classesOf(sub.map((v) => v.value), false)!; // cost indicator
+    const target = sub.find((v) => v.unitName.startsWith('华侨路'))!;
+    const { rows: [at] } = await pool.query(`
+      SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM app.admin_unit WHERE id = $1) x`, [target.unitId]);
+
+    const errors: string[] = [];
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/#c=118.7795,32.0435&z=14.2&l=`);
+    await waitForMapReady(page);
+    await page.getByTestId('tab-check').click();
+    const panel = page.getByTestId('check-panel');
+    await panel.waitFor();
+    await page.getByTestId('ck-card-park_coverage').waitFor({ timeout: 60_000 });
+    expect(await panel.getAttribute('data-cycle')).toBe('2025');
+    expect(await page.getByTestId('ck-cycle').locator('option').allTextContents()).toEqual(['2025 · 已发布', '2024 · 草稿']);
+    expect(await page.getByTestId('ck-card-value-park_coverage').textContent()).toBe(cityPark.value!.toFixed(2));
+    expect(await page.getByTestId('ck-cycle-info').textContent()).toContain('含示例数据');
+
+    await page.getByTestId('ck-map-indicator').selectOption('waterlogging_density');
+    await page.getByTestId('ck-level').selectOption('subdistrict');
+    const legend = page.getByTestId('ck-legend');
+    await page.waitForFunction(() => document.querySelector('[data-testid="ck-legend"]')?.textContent?.includes('内涝'));
+    expect(await legend.textContent()).toContain('个/km²');
+    await page.getByTestId('ck-table').waitFor();
+    expect(await page.getByTestId('ck-table').locator('tbody tr').count()).toBe(4);
+    await page.waitForTimeout(300);
+    await waitForMapReady(page);
+    const shot = await shoot(page, shotPath('choropleth'));
+    const p = await projectToPage(page, at.lon, at.lat);
+    const px = shot.at(p.x, p.y) as Rgb;
+    const expected = GOOD_BAD_COLORS[classOf(target.value!, classes)].slice(0, 3) as Rgb;
+    const others = GOOD_BAD_COLORS.filter((_c, i) => i !== classOf(target.value!, classes)).map((c) => colorDistance(px, c.slice(0, 3) as Rgb));
+    expect(colorDistance(px, expected), `pixel ${px} vs class colour ${expected}`).toBeLessThan(Math.min(...others));
+
+    await page.getByTestId('ck-compare').selectOption(String(cycles[2024]));
+    await page.getByTestId('ck-compare-chart').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="ck-legend"]')?.textContent?.includes('2024'));
+    expect(await page.getByTestId('ck-compare-title').textContent()).toBe('2025 年与 2024 年对比');
+    await page.getByTestId('ck-compare-chart').scrollIntoViewIfNeeded();
+    await waitForMapReady(page);
+    await shoot(page, shotPath('compare'));
+
+    const index = await api<{ units: { index: number; dimensions: Record<string, number> }[] }>(`/api/check/cycles/${cycles[2025]}/index`);
+    const dims = page.getByTestId('ck-dims');
+    await dims.waitFor();
+    await dims.scrollIntoViewIfNeeded();
+    // a radar from three dimensions on, bars below
+    expect(await dims.getAttribute('data-kind')).toBe(Object.keys(index.units[0].dimensions).length >= 3 ? 'radar' : 'bar');
+    expect(await page.getByTestId('ck-index-value').textContent()).toBe(index.units[0].index.toFixed(1));
+    expect(await page.getByTestId('ck-index-method').textContent()).toContain('目标值');
+    expect(await dims.locator('canvas').count()).toBe(1);
+    await shoot(page, shotPath('index'));
+
+    const rows = page.getByTestId('ck-problems-table').locator('tbody tr');
+    await rows.first().waitFor();
+    const problems = (await api<{ problems: unknown[] }>('/api/check/problems')).problems;
+    expect(await rows.count()).toBe(problems.length);
+    await page.getByTestId('ck-problems-severity').selectOption('red');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="ck-problems-table"] tbody tr')].every((r) => r.getAttribute('data-severity') === 'red'));
+    const before = page.url();
+    await rows.first().scrollIntoViewIfNeeded();
+    await rows.first().getByRole('button').click();
+    await page.waitForFunction((u) => location.href !== u, before, { timeout: 15_000 });
+    await waitForMapReady(page);
+    await shoot(page, shotPath('problems'));
+
+    await page.getByTestId('lang-switch').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.getByTestId('tab-check').textContent()).toBe('Health check');
+    expect(await page.getByTestId('ck-compare-title').textContent()).toBe('2025 compared with 2024');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});

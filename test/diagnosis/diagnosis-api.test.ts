@@ -157,6 +157,30 @@ describe('POST /api/analysis/diagnosis on Nanjing', () => {
     expect(r.units.every((u) => u.neighbours === 3 || u.score === null)).toBe(true);
   });
 
+  it('reports islands of a short distance band, with null statistics rather than zeros, and local Moran I as written out', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/analysis/diagnosis', payload: { weightsScheme: 'distance', bandM: 160, permutations: 0 } });
+    expect(res.statusCode, res.body).toBe(200);
+    const r: DiagnosisRun = res.json();
+    const { rows } = await pool.query(`SELECT i, j FROM app.diagnosis_neighbour WHERE run_id = $1`, [r.runId]);
+    await pool.query(`DELETE FROM app.diagnosis_run WHERE id = $1`, [r.runId]);
+    const nb: number[][] = r.units.map(() => []);
+    for (const p of rows) nb[p.i].push(p.j);
+    const islands = r.units.filter((u) => nb[u.unitNo].length === 0).map((u) => u.unitNo);
+    expect(islands.length).toBeGreaterThan(0);
+    expect(r.summary.islands).toEqual(islands);
+    for (const i of islands) expect(r.units[i]).toMatchObject({ neighbours: 0, giZ: null, lisaI: null, lisaQuadrant: null });
+    // Local Moran (Anselin 1995): I_i = (z_i / m2) Σ_j w_ij z_j, row-standardised w, m2 = Σ z² / n.
+    const x = r.units.map((u) => u.disease!);
+    const mean = x.reduce((a, v) => a + v, 0) / x.length;
+    const z = x.map((v) => v - mean);
+    const m2 = z.reduce((a, v) => a + v * v, 0) / x.length;
+    r.units.forEach((u, i) => {
+      if (nb[i].length === 0) return;
+      const lag = nb[i].reduce((a, j) => a + z[j], 0) / nb[i].length;
+      expect(Math.abs(u.lisaI! - (z[i] / m2) * lag)).toBeLessThan(1e-9);
+    });
+  });
+
   it('answers bad input with 400 and a clear message, an unknown run with 404', async () => {
     const bad = await app.inject({ method: 'POST', url: '/api/analysis/diagnosis', payload: { cellSizeM: 5 } });
     expect(bad.statusCode).toBe(400);

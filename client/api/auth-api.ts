@@ -33,6 +33,8 @@ export async function signOut(): Promise<void> {
 export interface AuditFilter {
   userId?: number;
   table?: string;
+  /** A map layer instead of a table (its features' history). */
+  layer?: string;
   rowId?: number;
   from?: string;
   to?: string;

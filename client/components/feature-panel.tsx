@@ -7,6 +7,8 @@ import { isMessageKey } from '../i18n/dictionaries.ts';
 import { formatValue } from '../i18n/format-value.ts';
 import { useI18n } from '../i18n/i18n-context.tsx';
 import type { SelectedFeature } from '../map/map-view.tsx';
+import { FeatureHistory } from '../panels/audit/audit-panel.tsx';
+import { useSession } from './sign-in-context.tsx';
 
 /** Shown elsewhere in the panel (title, badge, source line) or redundant with a translated code. */
 const HIDDEN = new Set(['name', 'is_sample', 'check_year', 'dataset_id', 'type_name_zh', 'type_name_en', 'layerName']);
@@ -22,6 +24,7 @@ export function FeaturePanel({ feature, labels, onClose }: { feature: SelectedFe
     return isMessageKey(key) ? t(key) : f;
   };
   const rows = Object.entries(p).filter(([k]) => !HIDDEN.has(k));
+  const { can } = useSession();
   return (
     <aside className="feature-panel" aria-label={t('feature.attributes')} data-testid="feature-panel">
       <header>
@@ -61,6 +64,8 @@ export function FeaturePanel({ feature, labels, onClose }: { feature: SelectedFe
           <span className="muted">{t('feature.checkYear')}：</span>
           {p.check_year !== undefined ? formatValue(feature.layerId, 'check_year', p.check_year, labels, i18n) : t('value.none')}
         </div>
+        {/* The audit trail is for planners and admins (GET /api/audit). */}
+        {feature.id !== null && can('planner') && <FeatureHistory layer={feature.layerId} rowId={Number(feature.id)} />}
       </footer>
     </aside>
   );

@@ -89,7 +89,8 @@ export const NewTokenBodySchema = Type.Object({ name: Type.String({ minLength: 1
 export const AuditQuerySchema = Type.Object({
   userId: Type.Optional(Type.Integer({ minimum: 1, description: 'app.app_user id' })),
   table: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63, description: 'an audited table, e.g. facility_type_city' })),
-  rowId: Type.Optional(Type.Integer({ description: 'a row (feature) of that table: its history' })),
+  layer: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63, description: 'a map layer (tile/feature collection id) instead of table: its main table' })),
+  rowId: Type.Optional(Type.Integer({ description: 'a row (feature) of that table or layer: its history' })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'ISO time, inclusive' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'ISO time, exclusive' })),
   before: Type.Optional(Type.Integer({ minimum: 1, description: 'paging: entries older than this id' })),

@@ -96,6 +96,11 @@ describe('GET /api/audit', () => {
     expect(res.entries.map((e: { action: string }) => e.action)).toEqual(['UPDATE', 'INSERT']);
     expect(res.entries[0].before.name).toBe('公园');
     expect(res.entries[0].after.name).toBe('公园（改）');
+    // The same by map layer (what a feature's panel knows), read as its main table.
+    const byLayer = (await planner.inject({ method: 'GET', url: `/api/audit?layer=green_spaces&rowId=${park}` })).json();
+    expect(byLayer.entries.map((e: { id: number }) => e.id)).toEqual(res.entries.map((e: { id: number }) => e.id));
+    expect((await planner.inject({ method: 'GET', url: `/api/audit?layer=no_such_layer&rowId=${park}` })).statusCode).toBe(404);
+    expect((await planner.inject({ method: 'GET', url: `/api/audit?layer=green_spaces&table=green_space` })).statusCode).toBe(400);
   });
 
   it('filters by time and refuses an unknown table with 400', async () => {

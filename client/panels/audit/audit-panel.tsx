@@ -121,14 +121,23 @@ export function AuditPanel({ onClose }: { onClose: () => void }) {
   );
 }
 
-/** One feature's history (修改历史): `table` is the layer's table (e.g. green_space), `rowId` the feature id. */
-export function FeatureHistory({ table, rowId }: { table: string; rowId: number }) {
+function HistoryList({ layer, rowId }: { layer: string; rowId: number }) {
   const { t } = useI18n();
-  const { entries, error } = useAudit({ table, rowId, limit: 20 });
+  const { entries, error } = useAudit({ layer, rowId, limit: 20 });
+  return error ? <div role="alert">{t('audit.error', { message: error })}</div> : <AuditTable entries={entries} />;
+}
+
+/**
+ * One feature's history (修改历史), folded: loaded only when opened. `layer` is the map layer id
+ * (e.g. green_spaces), `rowId` the feature id.
+ */
+export function FeatureHistory({ layer, rowId }: { layer: string; rowId: number }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
   return (
-    <section data-testid="feature-history">
-      <h3 style={{ fontSize: 13 }}>{t('audit.history')}</h3>
-      {error ? <div role="alert">{t('audit.error', { message: error })}</div> : <AuditTable entries={entries} />}
-    </section>
+    <details data-testid="feature-history" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary style={{ fontSize: 12, cursor: 'pointer' }}>{t('audit.history')}</summary>
+      {open && <HistoryList layer={layer} rowId={rowId} />}
+    </details>
   );
 }

@@ -116,7 +116,8 @@ export const CandidatesResultSchema = Type.Object({
   lifeCircleRunId: Nullable(Type.Integer()),
   candidates: Type.Array(CandidateSchema),
   sensitivity: SensitivitySchema,
-  timing: Type.Object({ queryMs: Type.Number(), rankMs: Type.Number() }),
+  /** cached: the criteria were reused from a request moments ago (same city and parameters, no layer edit since). */
+  timing: Type.Object({ queryMs: Type.Number(), rankMs: Type.Number(), cached: Type.Boolean() }),
 });
 export type CandidatesResult = Static<typeof CandidatesResultSchema>;
 

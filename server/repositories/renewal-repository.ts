@@ -29,7 +29,17 @@ export function resolveWeights(requested: Record<string, number> | undefined) {
   return weights;
 }
 
-export function renewalRepository(db: Kysely<unknown>) {
+/** What the ranking reads from the database for one city and parameter set. */
+interface CriteriaSnapshot { all: EstateCriteriaRow[]; rows: EstateCriteriaRow[]; hits: HitRow[]; queryMs: number }
+
+/**
+ * @param opts.cacheMs how long the criteria of a city and parameter set are reused by the next request
+ *   (a weight change re-ranks without re-reading the database); `invalidate()` drops them, wired to
+ *   the change feed by the route plugin so that any edit or import of the city's layers is seen.
+ */
+export function renewalRepository(db: Kysely<unknown>, opts: { cacheMs?: number } = {}) {
+  const cacheMs = opts.cacheMs ?? 60_000;
+  const cache = new Map<string, { at: number; snap: Promise<CriteriaSnapshot> }>();
   async function heritageHits(geoms: ReturnType<typeof sql>, datasets: string[], touchM: number): Promise<HitRow[]> {
     const { rows } = await sql<HitRow>`
       SELECT site_idx AS "siteIdx", hit, relation, feature_id AS "featureId", feature_name AS "featureName",
@@ -55,6 +65,47 @@ export function renewalRepository(db: Kysely<unknown>) {
       return rows;
     },
 
+    /** Names derived from the nearest street (analysis.estate_label) for unnamed estates, by id. */
+    async labels(ids: number[]): Promise<Map<number, { name: string | null; nameDerived: boolean }>> {
+      if (!ids.length) return new Map();
+      const { rows } = await sql<{ id: number; name: string | null; derived: boolean | null }>`
+        SELECT u.id, l.name, l.derived FROM unnest(${ids}::bigint[]) u(id) CROSS JOIN LATERAL analysis.estate_label(u.id) l`.execute(db);
+      return new Map(rows.map((r) => [r.id, { name: r.name, nameDerived: r.derived ?? false }]));
+    },
+
+    /** Drops every cached criteria snapshot (called on each change-feed event). */
+    invalidate(): void {
+      cache.clear();
+    },
+
+    /**
+     * Criteria of the eligible estates and their heritage hits, reused for `cacheMs` per city and
+     * parameter set (the latest stored life-circle run is part of the key; layer edits invalidate).
+     */
+    async snapshot(city: CityScope, v: Values): Promise<CriteriaSnapshot & { cached: boolean }> {
+      const { rows: [lc] } = await sql<{ id: number | null }>`SELECT max(id) AS id FROM app.life_circle_run WHERE dataset_id = ${city.dataset}`.execute(db);
+      const key = JSON.stringify([city.dataset, city.datasets, city.checkYear, lc?.id ?? null, v.cutoffYear, v.onlyOld, v.excludeCompleted,
+        v.parkMinM2, v.waterloggingRadiusM, v.lowValueRadiusM, v.protectedTouchM]);
+      const hit = cache.get(key);
+      if (hit && performance.now() - hit.at < cacheMs) return { ...(await hit.snap), cached: true };
+      const snap = (async () => {
+        const t0 = performance.now();
+        const all = await this.criteria(city, v);
+        const rows = all.filter((r) => (!v.onlyOld || r.isOld) && (!v.excludeCompleted || r.renovationStatus !== 'completed'));
+        const ids = rows.map((r) => r.estateId);
+        const hits = ids.length ? await heritageHits(
+          sql`ARRAY(SELECT e.geom FROM unnest(${ids}::bigint[]) WITH ORDINALITY AS u(id, i) JOIN app.estate e ON e.id = u.id ORDER BY u.i)`,
+          city.datasets, v.protectedTouchM) : [];
+        return { all, rows, hits, queryMs: performance.now() - t0 };
+      })();
+      if (cacheMs > 0) {
+        if (cache.size >= 16) cache.delete(cache.keys().next().value!);
+        cache.set(key, { at: performance.now(), snap });
+        snap.catch(() => cache.delete(key)); // a failed read is never reused
+      }
+      return { ...(await snap), cached: false };
+    },
+
     /**
      * Ranked renewal candidates of a city: eligibility (old estates, not completed), criteria,
      * ranking (weighted sum or TOPSIS), reasons, heritage mode and 留改拆 per candidate, and the
@@ -63,16 +114,10 @@ export function renewalRepository(db: Kysely<unknown>) {
     async candidates(city: CityScope, v: Values, effective: EffectiveParams,
       o: { method: RankMethod; weights?: Record<string, number>; topN: number; limit?: number }): Promise<CandidatesResult> {
       const weights = resolveWeights(o.weights);
-      const t0 = performance.now();
-      const all = await this.criteria(city, v);
+      const { all, rows, hits, queryMs, cached } = await this.snapshot(city, v);
       const notOld = all.filter((r) => !r.isOld).length;
       const completed = all.filter((r) => r.renovationStatus === 'completed').length;
-      const rows = all.filter((r) => (!v.onlyOld || r.isOld) && (!v.excludeCompleted || r.renovationStatus !== 'completed'));
       const ids = rows.map((r) => r.estateId);
-      const hits = ids.length ? await heritageHits(
-        sql`ARRAY(SELECT e.geom FROM unnest(${ids}::bigint[]) WITH ORDINALITY AS u(id, i) JOIN app.estate e ON e.id = u.id ORDER BY u.i)`,
-        city.datasets, v.protectedTouchM) : [];
-      const queryMs = performance.now() - t0;
 
       const t1 = performance.now();
       const ctx = { checkYear: city.checkYear ?? new Date().getUTCFullYear() };
@@ -84,9 +129,11 @@ export function renewalRepository(db: Kysely<unknown>) {
       const hitsBy = new Map<number, HeritageHit[]>();
       for (const { siteIdx, ...h } of hits) hitsBy.set(siteIdx - 1, [...(hitsBy.get(siteIdx - 1) ?? []), h]);
       const limits = { controlZoneMaxHeightM: v.controlZoneMaxHeightM, controlZoneMaxFar: v.controlZoneMaxFar };
-      const candidates = ranked.ranked.slice(0, o.limit ?? ranked.ranked.length).map((c) => {
+      const shown = ranked.ranked.slice(0, o.limit ?? ranked.ranked.length);
+      const labels = await this.labels(shown.map((c) => c.id).filter((id) => rows[byId.get(id)!].name === null));
+      const candidates = shown.map((c) => {
         const i = byId.get(c.id)!;
-        const r = rows[i];
+        const r = { ...rows[i], ...labels.get(c.id) };
         const verdict = heritageVerdict(hitsBy.get(i) ?? [], limits);
         return {
           rank: c.rank, estateId: r.estateId, name: r.name, nameDerived: r.nameDerived, isSample: r.isSample, score: c.score,
@@ -106,7 +153,7 @@ export function renewalRepository(db: Kysely<unknown>) {
         counts: { estates: all.length, candidates: rows.length, notOld, completed },
         lifeCircleRunId: all[0]?.lifeCircleRunId ?? null,
         candidates, sensitivity: sens,
-        timing: { queryMs, rankMs: performance.now() - t1 },
+        timing: { queryMs: cached ? 0 : queryMs, rankMs: performance.now() - t1, cached },
       };
     },
 

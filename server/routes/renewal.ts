@@ -22,6 +22,9 @@ const errors = { 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema };
 
 export default async function renewalRoutes(app: FastifyInstance) {
   const repo = renewalRepository(app.analysisDb);
+  // Any change of the layers (edits, imports, settings; or a reconnect) makes cached criteria stale.
+  const unsubscribe = app.changeFeed.subscribe(() => repo.invalidate());
+  app.addHook('onClose', async () => unsubscribe());
   const cities = cityRepository(app.db);
 
   app.post<{ Body: CandidatesBody }>('/api/analysis/renewal/candidates',

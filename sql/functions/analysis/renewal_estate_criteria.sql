@@ -7,7 +7,8 @@
 --   build_year), park_min_m2 (smallest park counted, m², geodesic), waterlogging_radius_m and
 --   low_value_radius_m (metres, geography). Level height for buildings without height_m: setting
 --   default_building_level_height_m (3 m).
--- Output per estate: build year, age and old flag, renovation status/class/plan year, residents,
+-- Output per estate: its own name (NULL when unnamed: the caller derives labels, analysis.estate_label,
+--   for the estates it shows; name_derived is always false here), build year, age and old flag, renovation status/class/plan year, residents,
 --   households, floor and land area (m²), straight-line distance to the nearest park ≥ park_min_m2
 --   (m; NULL when the city has none), unmet life-circle facility types of the city's latest stored
 --   life-circle run (NULL when none is stored), untreated/in-progress waterlogging points within the
@@ -57,7 +58,7 @@ BEGIN
   SELECT r.id INTO lc_run FROM app.life_circle_run r WHERE r.dataset_id = renewal_estate_criteria.city ORDER BY r.id DESC LIMIT 1;
 
   RETURN QUERY
-  SELECT e.id, l.name, coalesce(l.derived, false), e.build_year,
+  SELECT e.id, nullif(btrim(e.name), ''), false, e.build_year,
          e.build_year IS NOT NULL AND e.build_year <= renewal_estate_criteria.cutoff_year,
          CASE WHEN e.build_year IS NOT NULL AND renewal_estate_criteria.check_year IS NOT NULL THEN greatest(renewal_estate_criteria.check_year - e.build_year, 0) END,
          e.renovation_status, e.renovation_class, e.renovation_plan_year,
@@ -74,7 +75,6 @@ BEGIN
                              / (111320 * cos(radians(least(greatest(abs(ST_YMin(x.geom)), abs(ST_YMax(x.geom))), 89))))) AS near
     FROM app.estate x WHERE x.dataset_id = ANY (renewal_estate_criteria.datasets)
   ) e
-  CROSS JOIN LATERAL analysis.estate_label(e.id) l
   LEFT JOIN LATERAL (
     -- nearest parks by index, then the exact distance in metres of the closest few
     SELECT min(ST_Distance(e.gm, ST_Transform(k.geom, srid))) AS d FROM (

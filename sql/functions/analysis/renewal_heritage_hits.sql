@@ -43,6 +43,8 @@ BEGIN
          h.id, h.name, d.name, NULL::double precision
   FROM s
   JOIN app.heritage_site h ON h.dataset_id = ANY (datasets) AND h.kind IN ('historic_building', 'cultural_relic')
+   -- index prefilter: the site's box widened by touch_m (degrees, 20 % margin; 0 = the box itself)
+   AND h.geom && ST_Expand(s.geom, touch_m * 1.2 / (111320 * cos(radians(least(greatest(abs(ST_YMin(s.geom)), abs(ST_YMax(s.geom))), 89)))))
    AND (ST_Intersects(s.geom, h.geom)
         OR (touch_m > 0 AND ST_DWithin(s.geom::geography, h.geom::geography, touch_m)))
   LEFT JOIN app.heritage_district d ON d.id = h.district_id

@@ -38,6 +38,7 @@ BEGIN
   LEFT JOIN LATERAL (
     SELECT s.id, s.name FROM app.heritage_site s
     WHERE s.dataset_id = ANY (datasets) AND s.kind IN ('historic_building', 'cultural_relic')
+      AND s.geom && ST_Expand(b.geom, touch_m * 1.2 / (111320 * cos(radians(least(greatest(abs(ST_YMin(b.geom)), abs(ST_YMax(b.geom))), 89)))))
       AND (ST_Relate(b.geom, s.geom, 'T********')
            OR (touch_m > 0 AND ST_DWithin(b.geom::geography, s.geom::geography, touch_m)))
     ORDER BY s.id LIMIT 1

@@ -186,6 +186,10 @@ export const WaterloggingReportSchema = Type.Object({
     builtUpKm2: N, builtUpSource: Nullable(Type.String()), densityPerKm2: N,
     byStatus: Type.Record(Type.String(), Type.Integer()), byDepth: Type.Record(Type.String(), Type.Integer()),
     byRecurrence: Type.Record(Type.String(), Type.Integer()), byLocationType: Type.Record(Type.String(), Type.Integer()),
+    treated: Type.Array(Type.Object({
+      sourceId: Type.String(), name: Type.String(), closedAt: Type.String({ description: 'first closing after the point was recorded untreated or in progress' }),
+      checkYear: Type.Integer(),
+    }), { description: 'points now closed (已销号) that the history shows untreated or in progress before' }),
   }),
   estates: Type.Array(WaterloggingEstateSchema),
 });

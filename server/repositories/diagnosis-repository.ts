@@ -224,8 +224,7 @@ export function diagnosisRepository(db: Kysely<unknown>) {
         ORDER BY x.severity_weighted DESC, x.nearest_untreated_m NULLS LAST, x.estate_id`.execute(db);
       return {
         city, effective,
-        // Top-level keys to camelCase; the keys inside by_* are codes (in_progress, 15to30) and stay as they are.
-        summary: Object.fromEntries(Object.entries(s.s).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()), v])) as WaterloggingReport['summary'],
+        summary: waterloggingSummary(s.s),
         estates: rows.map((r) => ({ ...r, estateId: Number(r.estateId), nearestUntreatedId: r.nearestUntreatedId === null ? null : Number(r.nearestUntreatedId) })),
       };
     },
@@ -255,6 +254,17 @@ export function diagnosisRepository(db: Kysely<unknown>) {
       };
     },
   };
+}
+
+const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+
+/** analysis.waterlogging_summary's jsonb in the wire shape: keys to camelCase, but the keys inside by_* are codes (in_progress, 15to30) and stay. */
+function waterloggingSummary(s: Record<string, unknown>): WaterloggingReport['summary'] {
+  const treated = (s.treated as Record<string, unknown>[] | undefined) ?? [];
+  return {
+    ...Object.fromEntries(Object.entries(s).map(([k, v]) => [camel(k), v])),
+    treated: treated.map((t) => Object.fromEntries(Object.entries(t).map(([k, v]) => [camel(k), v]))),
+  } as WaterloggingReport['summary'];
 }
 
 const CSV_COLUMNS = ['unitNo', 'gridI', 'gridJ', 'adminUnitId', 'name', 'builtUpM2', 'score', 'disease', 'giZ', 'giP', 'giPSim', 'giBin', 'giFdr',

@@ -43,6 +43,21 @@ describe('app.waterlogging_status_change', () => {
     });
   });
 
+  it('lists a point closed after being untreated as treated, with the time it was closed', async () => {
+    await inTransaction(async (c) => {
+      const { rows: [p] } = await c.query(`
+        INSERT INTO app.waterlogging_point (name, status, geom, dataset_id, source_id, check_year)
+        VALUES ('示例·治理点', 'untreated', ST_SetSRID(ST_MakePoint(118.78, 32.04), 4326), 'wl-history', 'H-4', 2025),
+               ('示例·一直已销号', 'closed', ST_SetSRID(ST_MakePoint(118.79, 32.04), 4326), 'wl-history', 'H-5', 2025) RETURNING id`);
+      const treated = async () => (await c.query(`SELECT analysis.waterlogging_summary(ARRAY['wl-history'], 32650) -> 'treated' AS t`)).rows[0].t;
+      expect(await treated()).toEqual([]);
+      await c.query(`UPDATE app.waterlogging_point SET status = 'closed' WHERE id = $1`, [p.id]);
+      const { rows: [h] } = await c.query(`SELECT changed_at FROM app.waterlogging_status_change WHERE source_id = 'H-4' AND to_status = 'closed'`);
+      expect(await treated()).toEqual([{ source_id: 'H-4', name: '示例·治理点', check_year: 2025, closed_at: expect.any(String) }]);
+      expect(Date.parse((await treated())[0].closed_at)).toBe(h.changed_at.getTime());
+    });
+  });
+
   it('records changes made by an import with the import run', async () => {
     await inTransaction(async (c) => {
       const { rows: [run] } = await c.query(`INSERT INTO app.import_run (dataset_id, kind, source, check_year) VALUES ('wl-history', 'ledger', 'test', 2025) RETURNING id`);

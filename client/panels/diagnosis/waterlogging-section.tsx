@@ -34,6 +34,9 @@ export function WaterloggingSection({ city, onHotspots, canHotspots }: { city: s
       <p className="small muted">{t('wl.byStatus')}{counts(s.byStatus, 'wl.status')}</p>
       <p className="small muted">{t('wl.byDepth')}{counts(s.byDepth, 'wl.depth')}</p>
       <p className="small muted">{t('wl.byRecurrence')}{counts(s.byRecurrence, 'wl.recurrence')}</p>
+      {s.treated.length > 0 && (
+        <p className="small" data-testid="wl-treated">{t('wl.treated')}{s.treated.map((p) => `${p.name}（${p.closedAt.slice(0, 10)}）`).join('，')}</p>
+      )}
       <button type="button" onClick={onHotspots} disabled={!canHotspots} data-testid="wl-hotspots">{t('wl.hotspots')}</button>
       <table className="gc-table" data-testid="wl-estates">
         <caption className="small">{t('wl.exposure', { d: String(distance ?? '') })}</caption>

@@ -6,9 +6,14 @@
 -- Recurrence: 'recurring' when the last occurrence is in a later year than the first record,
 --   'once' when in the same year, 'unknown' when either is missing.
 -- Inputs: datasets (the city's dataset ids), metric_srid, closing_m (derived built-up rule, m).
+-- Treated points (已治理): points whose status is now 'closed' and whose history
+--   (app.waterlogging_status_change, same ledger id across check years) shows them untreated or in
+--   progress before; with the time of their first closing after that — so a re-check year, or an
+--   edit within the year, shows which points were treated and when.
 -- Output: jsonb { total, untreated, built_up_km2, built_up_source, density_per_km2,
---   by_status: {code: n}, by_depth: {class: n}, by_recurrence: {class: n}, by_location_type: {code: n} }.
--- STABLE: reads layer tables.
+--   by_status: {code: n}, by_depth: {class: n}, by_recurrence: {class: n}, by_location_type: {code: n},
+--   treated: [{source_id, name, closed_at, check_year}] (oldest closing first) }.
+-- STABLE: reads layer tables and the status history.
 CREATE OR REPLACE FUNCTION analysis.waterlogging_summary(
   datasets text[],
   metric_srid integer,
@@ -43,7 +48,20 @@ BEGIN
     'by_status', (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT status AS k, count(*) AS n FROM p GROUP BY 1) s),
     'by_depth', (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT depth AS k, count(*) AS n FROM p GROUP BY 1) s),
     'by_recurrence', (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT recurrence AS k, count(*) AS n FROM p GROUP BY 1) s),
-    'by_location_type', (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT location_type AS k, count(*) AS n FROM p GROUP BY 1) s))
+    'by_location_type', (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT location_type AS k, count(*) AS n FROM p GROUP BY 1) s),
+    'treated', (
+      SELECT coalesce(jsonb_agg(jsonb_build_object('source_id', t.source_id, 'name', t.name, 'closed_at', t.closed_at, 'check_year', t.check_year)
+                                ORDER BY t.closed_at, t.source_id), '[]')
+      FROM (
+        SELECT x.source_id, x.name, x.check_year,
+               (SELECT min(c.changed_at) FROM app.waterlogging_status_change c
+                WHERE c.dataset_id = x.dataset_id AND c.source_id = x.source_id AND c.to_status = 'closed'
+                  AND c.changed_at > o.first_open) AS closed_at
+        FROM app.waterlogging_point x
+        CROSS JOIN LATERAL (SELECT min(c.changed_at) AS first_open FROM app.waterlogging_status_change c
+                            WHERE c.dataset_id = x.dataset_id AND c.source_id = x.source_id AND c.to_status IN ('untreated', 'in_progress')) o
+        WHERE x.dataset_id = ANY(datasets) AND x.status = 'closed' AND o.first_open IS NOT NULL) t
+      WHERE t.closed_at IS NOT NULL))
   INTO out;
   RETURN out;
 END $$;

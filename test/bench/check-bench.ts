@@ -1,0 +1,145 @@
+/**
+ * `npm run bench:check`: computing a whole check cycle (server/check/cycle-service.ts) on
+ * Liechtenstein (OSM) and on a SYNTHETIC city of ~107k buildings (the Liechtenstein rows copied
+ * 3 × 2 times with offsets, dataset `synthetic_li_3x2`, is_sample — labelled SYNTHETIC), each step
+ * timed, side by side with the same engines called one by one (server/check/engines.ts). The
+ * difference is the cycle machinery itself: catalogue, settings, input runs, evaluation, writing the
+ * values, year-on-year change and the problem ledger. Median of 3 per side; the engines alone go
+ * first so that both sides see warm caches. Database citycheck_bench_check (on DATABASE_URL's server,
+ * else the local test cluster). Prints a table; asserts nothing.
+ */
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { activeIndicators, computeCycle } from '../../server/check/cycle-service.ts';
+import { ENGINES } from '../../server/check/engines.ts';
+import { REPO_ROOT, loadConfig } from '../../server/config.ts';
+import { bootstrapDatabase } from '../../server/db/bootstrap.ts';
+import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
+import { loadLiechtenstein } from './access-datasets.ts';
+
+const config = loadConfig();
+const DB = 'citycheck_bench_check';
+const url = config.databaseUrl
+  ? await (async () => { const a = new URL(config.databaseUrl!); a.pathname = '/postgres'; const u = await ensureDatabase(a.toString(), DB); await migrate(u); return u; })()
+  : await bootstrapDatabase({ pgData: path.join(REPO_ROOT, '.data/pg-test'), pgPort: Number(process.env.CITYCHECK_TEST_PGPORT || 54330), dbName: DB, unsafeFast: true, log: () => {} });
+const pool = new pg.Pool({ connectionString: url, max: 2 });
+const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+const log = (m: string) => console.log(m);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** SYNTHETIC city: the source's layers that the check reads, copied nx × ny times with offsets (is_sample). */
+async function loadReplica(src: string, ds: string, nx: number, ny: number) {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query(`SET LOCAL session_replication_role = replica`); // bulk copy: no per-row audit / notify triggers
+    await c.query(`INSERT INTO app.dataset (id, name, source, licence, attribution, is_sample)
+      VALUES ($1, $2, 'test/bench/check-bench.ts', 'ODbL-1.0', '© OpenStreetMap contributors (SYNTHETIC replica)', true) ON CONFLICT DO NOTHING`,
+      [ds, `SYNTHETIC: ${src} × ${nx * ny} (benchmark only)`]);
+    await c.query(`INSERT INTO app.import_run (dataset_id, kind, source, check_year, status, finished_at)
+      VALUES ($1, 'synthetic', 'test/bench/check-bench.ts', 2025, 'succeeded', now())`, [ds]);
+    const { rows: [b] } = await c.query(`SELECT ST_XMax(e) - ST_XMin(e) + 0.01 AS dx, ST_YMax(e) - ST_YMin(e) + 0.01 AS dy
+      FROM (SELECT ST_Extent(geom)::geometry AS e FROM app.building WHERE dataset_id = $1) x`, [src]);
+    await c.query(`CREATE TEMP TABLE off ON COMMIT DROP AS SELECT i || '.' || j || ':' AS p, i * $1::float8 AS ox, j * $2::float8 AS oy
+      FROM generate_series(0, $3 - 1) i, generate_series(0, $4 - 1) j`, [b.dx, b.dy, nx, ny]);
+    const copy = (table: string, cols: string) => c.query(`
+      INSERT INTO app.${table} (${cols}, geom, dataset_id, source_id, check_year, is_sample, import_run_id)
+      SELECT ${cols.split(', ').map((x) => 't.' + x).join(', ')}, ST_Translate(t.geom, off.ox, off.oy), $2, off.p || t.source_id, t.check_year, true,
+             (SELECT max(id) FROM app.import_run WHERE dataset_id = $2)
+      FROM app.${table} t CROSS JOIN off WHERE t.dataset_id = $1`, [src, ds]);
+    await copy('building', 'name, use, osm_building, levels, height_m, build_year');
+    await copy('base_landuse', 'kind, name');
+    await copy('green_space', 'name, kind, is_park, is_public');
+    await copy('estate', 'name, address, build_year, households, residents, building_count, floor_area_m2, property_management');
+    await copy('admin_unit', 'level, code, name, name_en, population');
+    await copy('waterlogging_point', 'name, location_type, status');
+    await copy('heritage_site', 'name, kind');
+    await c.query('COMMIT');
+  } catch (err) {
+    await c.query('ROLLBACK');
+    throw err;
+  } finally {
+    c.release();
+  }
+}
+
+async function counts(ds: string) {
+  const { rows } = await pool.query(`SELECT
+    (SELECT count(*) FROM app.building WHERE dataset_id = $1)::int AS buildings,
+    (SELECT count(*) FROM app.estate WHERE dataset_id = $1)::int AS estates,
+    (SELECT count(*) FROM app.admin_unit WHERE dataset_id = $1)::int AS units`, [ds]);
+  return rows[0] as { buildings: number; estates: number; units: number };
+}
+
+async function settings(ds: string) {
+  const { rows } = await pool.query(`SELECT 'city' AS scope, key, value FROM app.dataset_setting WHERE dataset_id = $1 UNION ALL SELECT 'installation', key, value FROM app.setting`, [ds]);
+  const out = { city: {} as Record<string, unknown>, installation: {} as Record<string, unknown> };
+  for (const r of rows) out[r.scope as 'city' | 'installation'][r.key] = r.value;
+  return out;
+}
+
+/** Every engine of the catalogue once, in the cycle's order and grouping: per-engine ms and their sum. */
+async function enginesOneByOne(ds: string, year: number) {
+  const defs = (await activeIndicators(db, ds, '2024')).filter((d) => d.engine);
+  const groups = new Map<string, (typeof defs)[number]>();
+  for (const d of defs) groups.set(`${d.engine}:${JSON.stringify(d.params)}`, groups.get(`${d.engine}:${JSON.stringify(d.params)}`) ?? d);
+  const s = await settings(ds);
+  const ms: Record<string, number> = {};
+  for (const d of groups.values()) {
+    const t0 = performance.now();
+    await ENGINES[d.engine!].run({ db, dataset: ds, year, params: d.params, settings: s });
+    ms[d.engine!] = performance.now() - t0;
+  }
+  return ms;
+}
+
+async function bench(ds: string, label: string, rows: string[][]) {
+  const c = await counts(ds);
+  await pool.query('ANALYZE');
+  const year = 2025;
+  await pool.query(`DELETE FROM app.check_problem WHERE dataset_id = $1`, [ds]);
+  await pool.query(`DELETE FROM app.check_cycle WHERE dataset_id = $1`, [ds]);
+  const { rows: [cy] } = await pool.query(`INSERT INTO app.check_cycle (dataset_id, year, title) VALUES ($1, $2, 'bench') RETURNING id`, [ds, year]);
+  const alone: Record<string, number>[] = [];
+  const cycle: Awaited<ReturnType<typeof computeCycle>>[] = [];
+  for (let i = 0; i < 3; i++) {
+    alone.push(await enginesOneByOne(ds, year));
+    const t0 = performance.now();
+    const r = await computeCycle(db, Number(cy.id));
+    cycle.push({ ...r, durationMs: performance.now() - t0 });
+  }
+  const engines = Object.keys(alone[0]);
+  const aloneMed = Object.fromEntries(engines.map((e) => [e, median(alone.map((a) => a[e]))]));
+  const sumAlone = median(alone.map((a) => Object.values(a).reduce((x, y) => x + y, 0)));
+  const best = [...cycle].sort((a, b) => a.durationMs - b.durationMs)[1];
+  const stepMs = (name: string) => median(cycle.map((r) => r.steps.find((s) => s.engine === name)?.ms ?? 0));
+  rows.push([label, `${c.buildings}`, `${c.estates}`, `${c.units}`, 'whole cycle', `${best.durationMs.toFixed(0)}`, `${sumAlone.toFixed(0)}`,
+    `${(best.durationMs - sumAlone).toFixed(0)} ms (${((100 * (best.durationMs - sumAlone)) / best.durationMs).toFixed(0)} %)`, `${best.values}`]);
+  for (const e of engines) rows.push(['', '', '', '', `  ${e}`, `${stepMs(e).toFixed(0)}`, `${aloneMed[e].toFixed(0)}`, '', '']);
+  for (const s of ['manual', 'write']) rows.push(['', '', '', '', `  ${s === 'write' ? 'write values + problems' : 'manual values'}`, `${stepMs(s).toFixed(0)}`, '—', '', '']);
+  const errs = best.steps.filter((s) => s.error);
+  if (errs.length) log(`${label}: engines skipped: ${errs.map((s) => `${s.engine} (${s.error})`).join('; ')}`);
+}
+
+const rows: string[][] = [];
+if (!(await pool.query(`SELECT 1 FROM app.dataset WHERE id = 'liechtenstein'`)).rowCount) {
+  const t0 = performance.now();
+  await loadLiechtenstein(pool, () => {});
+  log(`Liechtenstein loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+await bench('liechtenstein', 'Liechtenstein (OSM)', rows);
+if (process.env.BENCH_CHECK_SYNTHETIC !== '0') {
+  const SYN = 'synthetic_li_3x2';
+  if (!(await pool.query(`SELECT 1 FROM app.dataset WHERE id = $1`, [SYN])).rowCount) {
+    const t0 = performance.now();
+    await loadReplica('liechtenstein', SYN, 3, 2);
+    log(`SYNTHETIC replica (Liechtenstein × 6) built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  await bench(SYN, 'SYNTHETIC: Liechtenstein × 6', rows);
+}
+const head = ['city', 'buildings', 'estates', 'admin units', 'step', 'in the cycle ms', 'engine alone ms', 'cycle machinery', 'values'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const fmt = (r: string[]) => r.map((x, i) => x.padEnd(widths[i])).join(' | ');
+console.log(['', fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(fmt)].join('\n'));
+await db.destroy();

@@ -35,7 +35,7 @@ import searchRoutes from './routes/search.ts';
 import adminUnitRoutes from './routes/admin-units.ts';
 import labelRoutes from './routes/labels.ts';
 import walkGraph from './plugins/walk-graph.ts';
-import { finiteNumbersAjvPlugin } from './contract/geo.ts';
+import { finiteNumbersAjvPlugin, markFiniteNumbers } from './contract/geo.ts';
 import lifeCircleRoutes from './routes/life-circle.ts';
 import facilityTypeRoutes from './routes/facility-types.ts';
 import datasetRoutes from './routes/datasets.ts';
@@ -129,6 +129,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false }, plugins: [finiteNumbersAjvPlugin] },
     // Composite tile paths name up to 16 layers in one segment (/tiles/a,b,…/z/x/y.mvt): above the default 100.
     routerOptions: { maxParamLength: 400 },
+  });
+  // Every numeric request field, whichever route declares it, is finite (see markFiniteNumbers).
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as Record<string, unknown> | undefined;
+    if (schema) for (const part of ['body', 'querystring', 'params', 'headers']) markFiniteNumbers(schema[part]);
   });
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },

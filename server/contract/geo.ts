@@ -50,3 +50,27 @@ export function Lat(options: TNumberOptions = {}) {
 export function GeoJsonPolygonInput(description = 'GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection (EPSG:4326 degrees)') {
   return Type.Object({ type: Type.String({ maxLength: 40 }) }, { additionalProperties: true, description });
 }
+
+/**
+ * Marks every `number` / `integer` node of a JSON schema with `x-finite` (in place; idempotent), so a
+ * route whose schema was written with a plain Type.Number / Type.Integer still refuses "Infinity" and
+ * 1e309 (the fuzzer found such routes storing Infinity). Walks properties, items, unions and the like;
+ * a node that allows other types too (e.g. ['number','null']) is marked as well: the keyword only
+ * checks numbers.
+ */
+export function markFiniteNumbers(schema: unknown, seen = new Set<object>()): void {
+  if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
+  seen.add(schema);
+  const node = schema as Record<string, unknown>;
+  const types = Array.isArray(node.type) ? node.type : [node.type];
+  if (types.includes('number') || types.includes('integer')) {
+    if (node['x-finite'] === undefined) node['x-finite'] = true;
+    // An integer beyond 2^53 cannot be told apart from its neighbours; bound it unless narrower.
+    if (types.includes('integer') && node.maximum === undefined && node.exclusiveMaximum === undefined) node.maximum = Number.MAX_SAFE_INTEGER;
+    if (types.includes('integer') && node.minimum === undefined && node.exclusiveMinimum === undefined) node.minimum = Number.MIN_SAFE_INTEGER;
+  }
+  for (const value of Object.values(node)) {
+    if (Array.isArray(value)) for (const v of value) markFiniteNumbers(v, seen);
+    else if (value && typeof value === 'object') markFiniteNumbers(value, seen);
+  }
+}

@@ -141,6 +141,9 @@ describe('PUT /api/facility-types/:code', () => {
     ['an unknown tier', 'kindergarten', DATASET, { lifeCircleTier: '20min' }, /lifeCircleTier/],
     ['an empty tier', 'kindergarten', DATASET, { lifeCircleTier: '' }, /lifeCircleTier/],
     ['a non-boolean flag', 'kindergarten', DATASET, { completeCommunity: 'maybe' }, /completeCommunity/],
+    // Found by npm run fuzz: the string "1e309" was coerced to Infinity and stored.
+    ['an infinite distance', 'kindergarten', DATASET, { standardDistanceM: '1e309' }, /standardDistanceM.*finite/],
+    ['the string Infinity', 'kindergarten', DATASET, { standardDistanceM: 'Infinity' }, /standardDistanceM.*finite/],
     ['an unknown field', 'kindergarten', DATASET, { radius: 100 }, /additional/],
     ['an empty body', 'kindergarten', DATASET, {}, /fewer than 1/],
     ['an unknown facility type', 'spaceport', DATASET, { standardDistanceM: 100 }, /Unknown facility type: spaceport/],

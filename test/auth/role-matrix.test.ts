@@ -6,6 +6,7 @@
  * deployment the reads of the API, tiles and features need a signed-in viewer.
  */
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRole, ROLES, type Role } from '../../server/auth/roles.ts';
 import type { RoutePolicyEntry } from '../../server/plugins/auth.ts';
@@ -14,6 +15,8 @@ import { addUser, authApp, authDatabase, CITY_A, signIn, type Client } from './a
 let app: FastifyInstance;
 let dbUrl: string;
 const as: Partial<Record<Role, Client>> = {};
+/** The last audit row before the matrix's requests (people created by the test setup come before). */
+let auditFrom = 0;
 
 beforeAll(async () => {
   dbUrl = await authDatabase('matrix');
@@ -22,6 +25,9 @@ beforeAll(async () => {
     await addUser(app, `matrix.${role}`, role);
     as[role] = await signIn(app, `matrix.${role}`);
   }
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 1 });
+  auditFrom = (await pool.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM app.audit_log')).rows[0].id;
+  await pool.end();
 }, 60_000);
 
 afterAll(async () => {
@@ -76,6 +82,21 @@ describe('role matrix over the route table', () => {
     const created = await as.admin!.inject({ method: 'POST', url: '/api/users', payload: { username: 'matrix.new', role: 'viewer', password: 'a long enough password' } });
     expect(created.statusCode).toBe(201);
     expect((await as.planner!.inject({ method: 'POST', url: '/api/users', payload: { username: 'matrix.new2', role: 'viewer', password: 'a long enough password' } })).statusCode).toBe(403);
+  });
+
+  it('names the signed-in person in every audit row the requests above caused, on whichever route', async () => {
+    const pool = new pg.Pool({ connectionString: dbUrl, max: 1 });
+    try {
+      const audit = await pool.query<{ actor: string; user_id: number | null; table_name: string }>(
+        'SELECT actor, user_id, table_name FROM app.audit_log WHERE id > $1', [auditFrom]);
+      expect(audit.rows.length).toBeGreaterThanOrEqual(4); // override, rename, token, new user at least
+      for (const a of audit.rows) {
+        expect(a.user_id, `audit row on ${a.table_name}`).not.toBeNull();
+        expect(a.actor).toMatch(/^matrix\./);
+      }
+    } finally {
+      await pool.end();
+    }
   });
 
   it('keeps reads open in a public deployment', async () => {

@@ -42,6 +42,27 @@ export function orderByScore(ids: readonly number[], scores: readonly (number | 
   });
 }
 
+/**
+ * The first `n` of `orderByScore` without sorting everything: a bounded insertion list, O(N·n) —
+ * for the small top N of the sensitivity view over thousands of candidates.
+ */
+export function topByScore(ids: readonly number[], scores: readonly (number | null)[], n: number): number[] {
+  const before = (a: number, b: number) => {
+    const sa = scores[a], sb = scores[b];
+    if (sa === null || sb === null) return sa === sb ? ids[a] < ids[b] : sb === null;
+    return sa > sb || (sa === sb && ids[a] < ids[b]);
+  };
+  const top: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    if (top.length === n && !before(i, top[n - 1])) continue;
+    let k = Math.min(top.length, n - 1);
+    if (top.length < n) top.push(i);
+    while (k > 0 && before(i, top[k - 1])) { top[k] = top[k - 1]; k--; }
+    top[k] = i;
+  }
+  return top;
+}
+
 /** Scores for new weights over an already normalised matrix (no renormalisation: weight sliders). */
 export function rescore(normalised: (number | null)[][], weights: readonly number[], method: RankMethod): (number | null)[] {
   return method === 'topsis' ? topsisCloseness(normalised, weights) : weightedScores(normalised, weights);
@@ -50,9 +71,10 @@ export function rescore(normalised: (number | null)[][], weights: readonly numbe
 /**
  * Ranks candidates: normalises (min–max; a column where every candidate has the same value scores 1
  * for all), weights (expert weights from `weights`), scores, orders, and names for each candidate the
- * criteria that contribute most (share = w_j s_ij / Σ_j w_j s_ij, at most three, zero shares left out).
+ * criteria that contribute most (share = w_j s_ij / Σ_j w_j s_ij, at most three, zero shares left out)
+ * — for the first `reasonsFor` ranks only when the caller shows no more.
  */
-export function rankCandidates(input: RankInput, topReasons = 3): RankResult {
+export function rankCandidates(input: RankInput, topReasons = 3, reasonsFor = Infinity): RankResult {
   if (input.values.length !== input.ids.length) throw new RenewalInputError('ranking: one row of values per candidate is required');
   const criteria = input.criteria.map((c) => ({ code: c.code, direction: c.direction }));
   const missingWeight = criteria.filter((c) => !Object.hasOwn(input.weights, c.code));
@@ -70,6 +92,7 @@ export function rankCandidates(input: RankInput, topReasons = 3): RankResult {
   });
   const ranked = order.map((i, k) => {
     const row = res.normalised[i];
+    if (k >= reasonsFor) return { id: input.ids[i], rank: k + 1, score: res.scores[i], normalised: row, reasons: [] };
     const contrib = row.map((s, j) => (s === null ? 0 : res.weights[j] * s));
     const total = contrib.reduce((a, b) => a + b, 0);
     const reasons = contrib
@@ -104,7 +127,7 @@ export function sensitivity(
   ids: readonly number[], normalised: (number | null)[][], criteria: readonly RankCriterion[], weights: readonly number[],
   method: RankMethod, topN: number, delta = 0.2,
 ): { topN: number; delta: number; base: number[]; rows: SensitivityRow[] } {
-  const top = (scores: (number | null)[]) => orderByScore(ids, scores).slice(0, topN).map((i) => ids[i]);
+  const top = (scores: (number | null)[]) => topByScore(ids, scores, topN).map((i) => ids[i]);
   const base = top(rescore(normalised, weights, method));
   const baseSet = new Set(base);
   const rows: SensitivityRow[] = [];

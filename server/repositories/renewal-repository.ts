@@ -123,7 +123,7 @@ export function renewalRepository(db: Kysely<unknown>, opts: { cacheMs?: number 
       const ctx = { checkYear: city.checkYear ?? new Date().getUTCFullYear() };
       const values = rows.map((r) => RENEWAL_CRITERIA.map((c) => c.value(r, ctx)));
       const criteria = RENEWAL_CRITERIA.map((c) => ({ code: c.code, direction: c.direction }));
-      const ranked = rankCandidates({ ids, criteria, values, weights, method: o.method });
+      const ranked = rankCandidates({ ids, criteria, values, weights, method: o.method }, 3, o.limit ?? Infinity);
       const sens = sensitivity(ids, ranked.normalised, criteria, ranked.weights, o.method, o.topN);
       const byId = new Map(rows.map((r, i) => [r.estateId, i]));
       const hitsBy = new Map<number, HeritageHit[]>();

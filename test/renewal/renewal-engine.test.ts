@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { heritageVerdict, suggestBuildings, type HeritageHit, type SiteBuilding } from '../../server/renewal/heritage-rules.ts';
 import { checkScenario, type RenewalScenario } from '../../server/renewal/policy-rules.ts';
 import { assertTransition, NEXT_STAGES, STAGES } from '../../server/renewal/project-states.ts';
-import { rankCandidates, sensitivity } from '../../server/renewal/ranking.ts';
+import { orderByScore, rankCandidates, sensitivity, topByScore } from '../../server/renewal/ranking.ts';
 
 const LIMITS = { maxDemolitionShare: 0.2, maxDemolitionToBuildRatio: 2, minLocalResettlement: 0.5 };
 const base: RenewalScenario = { existingGfaM2: 10_000, demolishedGfaM2: 0, newGfaM2: 0, householdsTotal: 100, householdsResettledLocal: 100 };
@@ -93,6 +93,14 @@ describe('ranking', () => {
     const r = rankCandidates({ ...input, method: 'topsis' });
     for (const cand of r.ranked) expect(cand.score).toBeCloseTo(c[cand.id - 1], 12);
     expect(r.ranked.map((x) => x.id)).toEqual([1, 2, 3, 4].sort((p, q) => c[q - 1] - c[p - 1]));
+  });
+
+  it('picks the top N without a full sort exactly as the full order does (ties and missing scores included)', () => {
+    let x = 7;
+    const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const ids = Array.from({ length: 500 }, (_, i) => 1000 - i);
+    const scores = ids.map(() => { const r = rnd(); return r < 0.1 ? null : Math.round(r * 20) / 20; });
+    for (const n of [1, 10, 37]) expect(topByScore(ids, scores, n)).toEqual(orderByScore(ids, scores).slice(0, n));
   });
 
   it('breaks ties by id so the order is stable', () => {

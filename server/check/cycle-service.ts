@@ -11,7 +11,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { EffectiveParams } from '../contract/common.ts';
 import { HttpError } from '../errors.ts';
-import { ENGINES, INPUT_LAYERS, type EngineRow, type InputLayer, type UnitKind } from './engines.ts';
+import { ENGINES, INPUT_LAYERS, type CheckServices, type EngineRow, type InputLayer, type UnitKind } from './engines.ts';
 import { evaluate, type Direction } from './evaluate.ts';
 
 /** One indicator in force for a city (catalogue row with the city's thresholds applied). */
@@ -111,9 +111,11 @@ interface PendingValue {
 
 /**
  * Computes (or recomputes) a draft cycle. Returns the per-engine steps and the total duration.
+ * `services`: the in-memory services some engines need (life circles); engines whose service is
+ * missing are skipped and named in the steps.
  * @throws CheckCycleError 404 for an unknown cycle, 409 for a published one
  */
-export async function computeCycle(db: Kysely<unknown>, cycleId: number): Promise<{ steps: CycleStep[]; durationMs: number; values: number }> {
+export async function computeCycle(db: Kysely<unknown>, cycleId: number, services: CheckServices = {}): Promise<{ steps: CycleStep[]; durationMs: number; values: number }> {
   const t0 = performance.now();
   const cycle = await loadCycle(db, cycleId);
   if (cycle.status === 'published') throw new CheckCycleError(409, `Check cycle ${cycle.year} of ${cycle.dataset} is published; its values are final`);
@@ -139,7 +141,7 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number): Promis
       continue;
     }
     try {
-      const out = await engine.run({ db, dataset: cycle.dataset, year: cycle.year, params: group[0].params, settings });
+      const out = await engine.run({ db, dataset: cycle.dataset, year: cycle.year, params: group[0].params, settings, services });
       const inputs = [...new Set(engine.layers.flatMap((l) => runs[l as InputLayer] ?? []))].sort((a, b) => a - b);
       let n = 0;
       for (const def of group) {
@@ -154,7 +156,7 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number): Promis
     } catch (err) {
       // Data problems of this city (no residential land, a bad setting) skip the engine; anything else fails the cycle.
       const code = (err as { code?: unknown }).code;
-      if (typeof code !== 'string' || !/^(22|BAD_REQUEST$|PARAM_VALUE$)/.test(code)) throw err;
+      if (typeof code !== 'string' || !/^(22|BAD_REQUEST$|PARAM_VALUE$|ENGINE_UNAVAILABLE$|LIFE_CIRCLE)/.test(code)) throw err;
       steps.push({ engine: name, indicators: group.map((d) => d.code), ms: Math.round(performance.now() - t), values: 0, error: (err as Error).message });
     }
   }

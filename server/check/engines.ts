@@ -9,6 +9,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { EffectiveParams } from '../contract/common.ts';
 import { GREEN_COVERAGE_PARAMS, resolveParams, type ParamSpec } from '../contract/parameters.ts';
+import type { LifeCircleService } from '../analysis/life-circle/life-circle-service.ts';
 import { greenCoverageRepository } from '../repositories/green-coverage-repository.ts';
 
 export type UnitKind = 'city' | 'district' | 'subdistrict' | 'community' | 'estate' | 'building';
@@ -31,6 +32,17 @@ export interface EngineInput {
   params: Record<string, unknown>;
   /** The city's settings and the installation's (app.dataset_setting, app.setting). */
   settings: { city: Record<string, unknown>; installation: Record<string, unknown> };
+  /** Services that hold in-memory state (the walking graph): absent outside the server, and engines needing them are skipped. */
+  services?: CheckServices;
+}
+
+export interface CheckServices {
+  lifeCircle?: LifeCircleService;
+}
+
+/** An engine whose service is not available here (e.g. life circles outside the server). */
+export class EngineUnavailableError extends Error {
+  readonly code = 'ENGINE_UNAVAILABLE';
 }
 
 export interface EngineOutput {
@@ -45,7 +57,7 @@ export interface Engine {
 }
 
 /** Layers whose import runs may be recorded as inputs (whitelist for the table name). */
-export const INPUT_LAYERS = ['admin_unit', 'estate', 'building', 'green_space', 'base_landuse', 'waterlogging_point', 'heritage_site'] as const;
+export const INPUT_LAYERS = ['admin_unit', 'estate', 'building', 'green_space', 'base_landuse', 'waterlogging_point', 'heritage_site', 'facility', 'walk_edge'] as const;
 export type InputLayer = (typeof INPUT_LAYERS)[number];
 
 const OLD_ESTATE_PARAMS = {
@@ -111,6 +123,44 @@ const parkPerCapita: Engine = {
   },
 };
 
+/**
+ * Life circles (生活圈, server/analysis/life-circle): the service's report for the city, as shares of
+ * estates per city / 区 / 街道. params.metric 'type_share': estates within the standard walking
+ * distance of params.type ÷ estates × 100; 'complete_community': estates with every required
+ * checklist item ÷ estates × 100, and per estate the number of items missing. Estates outside every
+ * unit of a level count for the city only.
+ */
+const lifeCircle: Engine = {
+  layers: ['estate', 'facility', 'walk_edge', 'admin_unit'],
+  async run({ dataset, params, services }) {
+    if (!services?.lifeCircle) throw new EngineUnavailableError('life circles need the walking-graph service of the server');
+    const metric = params.metric;
+    const type = typeof params.type === 'string' ? params.type : null;
+    if (metric !== 'type_share' && metric !== 'complete_community') throw new EngineUnavailableError(`life_circle: unknown metric ${String(metric)}`);
+    if (metric === 'type_share' && !type) throw new EngineUnavailableError('life_circle: type_share needs a facility type');
+    // complete_community: the report checks the city's required checklist types by itself; one
+    // required type (kindergarten) stands in for "no extra types", since none means all types.
+    const scoped = await services.lifeCircle.scoped({ dataset, types: [type ?? 'kindergarten'] });
+    const report = await services.lifeCircle.report(scoped);
+    const rows: EngineRow[] = [];
+    for (const a of report.summary) {
+      if (a.level !== 'city' && a.id === null) continue; // estates outside every unit of the level
+      const t = type ? a.byType.find((b) => b.type === type) : undefined;
+      const met = metric === 'type_share' ? t?.met ?? 0 : a.completeCommunity.allPresent;
+      rows.push({
+        unitKind: a.level, unitId: a.level === 'city' ? null : a.id, unitName: a.name,
+        value: a.estates ? (100 * met) / a.estates : null, numerator: met, denominator: a.estates,
+      });
+    }
+    if (metric === 'complete_community') {
+      for (const e of report.estates) {
+        rows.push({ unitKind: 'estate', unitId: e.id, unitName: e.name, value: e.completeCommunity.missing.length, numerator: e.completeCommunity.missing.length, denominator: e.completeCommunity.required });
+      }
+    }
+    return { rows, effective: { ...scoped.effective, ...catalogueParams(params) } };
+  },
+};
+
 /** The whitelist: app.indicator_def.engine → engine. */
 export const ENGINES: Readonly<Record<string, Engine>> = Object.freeze({
   green_coverage: greenCoverage,
@@ -122,4 +172,5 @@ export const ENGINES: Readonly<Record<string, Engine>> = Object.freeze({
   waterlogging_density: sqlCountEngine('waterlogging_density', ['waterlogging_point', 'admin_unit']),
   heritage_count: sqlCountEngine('heritage_count', ['heritage_site', 'admin_unit']),
   tall_new_residential: sqlCountEngine('tall_new_residential', ['building', 'admin_unit']),
+  life_circle: lifeCircle,
 });

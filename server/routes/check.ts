@@ -22,6 +22,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
+import { LifeCircleService } from '../analysis/life-circle/life-circle-service.ts';
 import { healthIndex } from '../check/health-index.ts';
 import { parseManualCsv } from '../check/manual-csv.ts';
 import { activeIndicators, computeCycle } from '../check/cycle-service.ts';
@@ -35,6 +36,7 @@ import { ErrorSchema } from '../contract/common.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { checkRepository, valuesToCsv } from '../repositories/check-repository.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
+import { lifeCircleRepository } from '../repositories/life-circle-repository.ts';
 
 const tags = ['health check'];
 const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
@@ -52,9 +54,14 @@ function parseExpert(s: string | undefined): Record<string, number> | undefined 
   return out;
 }
 
+/** CPU deadline of the life-circle report inside a cycle: a batch computation, not one click. */
+const CYCLE_LIFE_CIRCLE_DEADLINE_MS = 120_000;
+
 export default async function checkRoutes(app: FastifyInstance) {
   const repo = checkRepository(app.db);
   const cities = cityRepository(app.db);
+  // The cycle's own life-circle service over the shared walking graph (its access table is cached per graph/data version).
+  const lifeCircle = new LifeCircleService(lifeCircleRepository(app.analysisDb), app.walkGraph, cities, { deadlineMs: CYCLE_LIFE_CIRCLE_DEADLINE_MS });
   const city = async (dataset: string | undefined) => (await cities.resolve(dataset, { mixedYears: true })).dataset;
   const cycleOf = async (id: number): Promise<Cycle> => {
     const c = await repo.cycle(id);
@@ -98,7 +105,7 @@ export default async function checkRoutes(app: FastifyInstance) {
   app.post<{ Params: CycleParams }>('/api/check/cycles/:cycleId/compute',
     { schema: { tags, summary: 'Compute every indicator of the cycle at every level (draft cycles only); updates the problem ledger', params: CycleParamsSchema, response: { 200: CycleSchema, ...errors } } },
     async (req) => {
-      await computeCycle(app.analysisDb, req.params.cycleId);
+      await computeCycle(app.analysisDb, req.params.cycleId, { lifeCircle });
       return cycleOf(req.params.cycleId);
     });
 

@@ -86,6 +86,18 @@ describe('the 2025 check cycle of central Nanjing', () => {
     }
   });
 
+  it('has life-circle values (walking coverage, complete communities) at city, 区 and 街道 and the items missing per estate', async () => {
+    for (const indicator of ['elderly_station_coverage', 'kindergarten_coverage', 'complete_community_coverage']) {
+      for (const level of ['city', 'district', 'subdistrict']) {
+        const vs = values.filter((v) => v.indicator === indicator && v.unitKind === level);
+        expect(vs.length, `${indicator} at ${level}`).toBeGreaterThan(0);
+        for (const v of vs) expect(v.value! >= 0 && v.value! <= 100, `${indicator} ${v.value}`).toBe(true);
+      }
+    }
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM app.estate WHERE dataset_id IN (SELECT id FROM app.dataset WHERE $1 IN (id, city_id))`, [DEFAULT_DATASET_ID]);
+    expect(values.filter((v) => v.indicator === 'estate_complete_community_missing').length).toBe(rows[0].n);
+  });
+
   it('counts add up: 社区 → 街道 → 区 → city for old estates and open waterlogging points inside the sample 区', () => {
     const sum = (indicator: string, kind: string) => values.filter((v) => v.indicator === indicator && v.unitKind === kind).reduce((s, v) => s + v.value!, 0);
     for (const indicator of ['old_estate_count', 'waterlogging_untreated']) {

@@ -1,0 +1,79 @@
+/**
+ * The life-circle indicators of a check cycle on the river-town walking network (test/fixtures/network,
+ * distances worked by hand there): kindergarten and health-station walking coverage per city and 区,
+ * the complete-community share and the items missing per estate, and a city's facility-type
+ * override (health station 300 → 400 m) reaching the cycle's values and effective parameters.
+ *
+ * Hand values (EXPECTED in river-town.ts; standards 300 m): kindergarten E1 170, E2 270, E3 70,
+ * E4 70 m → all four within → 100 % (South E1–E3, North E4); health station E1 370, E2 470, E3 370,
+ * E4 370 m → none → 0 %; at 400 m E1, E3, E4 → city 75 %, South 2 of 3, North 100 %.
+ * Runs in a database of its own (`<test db>_check_lc`).
+ */
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
+import { DATASET, loadRiverTown } from '../fixtures/network/load-river-town.ts';
+import { testDatabaseUrl } from '../helpers/db.ts';
+
+let app: FastifyInstance;
+let pool: pg.Pool;
+let ids: Awaited<ReturnType<typeof loadRiverTown>>;
+let required: number;
+
+interface Value { indicator: string; unitKind: string; unitId: number | null; value: number | null; ruleVersion: { params: Record<string, { value: unknown; origin: string }> } }
+
+beforeAll(async () => {
+  const admin = new URL(testDatabaseUrl());
+  const name = `${admin.pathname.slice(1)}_check_lc`;
+  admin.pathname = '/postgres';
+  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
+  await migrate(url);
+  pool = new pg.Pool({ connectionString: url, max: 4 });
+  ids = await loadRiverTown(pool);
+  required = (await pool.query(`SELECT count(*)::int AS n FROM app.facility_type WHERE complete_community AND standard_distance_m IS NOT NULL`)).rows[0].n;
+  app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000, rateLimit: false, auth: { mode: 'off' } });
+  await app.ready();
+});
+afterAll(async () => {
+  await app?.close();
+  await pool?.end();
+});
+
+async function cycleValues(year: number): Promise<Value[]> {
+  const c = (await app.inject({ method: 'POST', url: '/api/check/cycles', payload: { year } })).json();
+  const computed = await app.inject({ method: 'POST', url: `/api/check/cycles/${c.id}/compute` });
+  expect(computed.statusCode).toBe(200);
+  expect(computed.json().steps.find((s: { engine: string }) => s.engine === 'life_circle')).toBeDefined();
+  expect(computed.json().steps.filter((s: { engine: string; error?: string }) => s.engine === 'life_circle' && s.error)).toEqual([]);
+  return (await app.inject(`/api/check/cycles/${c.id}/values`)).json().values;
+}
+const at = (vs: Value[], indicator: string, unitKind: string, unitId: number | null) =>
+  vs.find((v) => v.indicator === indicator && v.unitKind === unitKind && v.unitId === unitId)?.value;
+
+describe('life-circle indicators in a check cycle', () => {
+  it('computes walking coverage per city and 区 and the complete-community checklist per estate, as worked by hand', async () => {
+    const vs = await cycleValues(2025);
+    expect(at(vs, 'kindergarten_coverage', 'city', null)).toBe(100);
+    expect(at(vs, 'kindergarten_coverage', 'district', ids.district.South)).toBe(100);
+    expect(at(vs, 'kindergarten_coverage', 'district', ids.district.North)).toBe(100);
+    expect(at(vs, 'health_station_coverage', 'city', null)).toBe(0);
+    expect(at(vs, 'complete_community_coverage', 'city', null)).toBe(0);
+    // every estate has a kindergarten within 300 m and nothing else of the checklist
+    for (const e of ['E1', 'E2', 'E3', 'E4']) expect(at(vs, 'estate_complete_community_missing', 'estate', ids.estate[e])).toBe(required - 1);
+  });
+
+  it('uses the city\'s facility-type standard (300 → 400 m) and reports it among the effective parameters', async () => {
+    const put = await app.inject({ method: 'PUT', url: `/api/facility-types/health_station?dataset=${DATASET}`, payload: { standardDistanceM: 400 } });
+    expect(put.statusCode).toBe(200);
+    const vs = await cycleValues(2026);
+    expect(at(vs, 'health_station_coverage', 'city', null)).toBe(75);
+    expect(at(vs, 'health_station_coverage', 'district', ids.district.North)).toBe(100);
+    expect(at(vs, 'health_station_coverage', 'district', ids.district.South)).toBeCloseTo(200 / 3, 9);
+    const v = vs.find((x) => x.indicator === 'health_station_coverage' && x.unitKind === 'city')!;
+    expect(v.ruleVersion.params).toMatchObject({ speed: { value: 80, origin: 'default' }, type: { value: 'health_station', origin: 'default' } });
+    const yoy = (await app.inject(`/api/check/trend?indicator=health_station_coverage`)).json();
+    expect(yoy.points.map((p: { value: number }) => p.value)).toEqual([0, 75]);
+  });
+});

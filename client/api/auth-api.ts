@@ -4,12 +4,15 @@
  * `http.ts`, which sends it with every write.
  */
 import type { Static } from 'typebox';
-import type { AuditListSchema, SessionInfoSchema } from '../../server/contract/auth.ts';
+import type { AuditListSchema, NewUserBodySchema, SessionInfoSchema, UserPatchBodySchema, UserSchema } from '../../server/contract/auth.ts';
 import { getJson, pathWith, sendJson, setCsrfToken } from './http.ts';
 
 export type SessionInfo = Static<typeof SessionInfoSchema>;
 export type AuditList = Static<typeof AuditListSchema>;
 export type AuditEntry = AuditList['entries'][number];
+export type User = Static<typeof UserSchema>;
+export type NewUser = Static<typeof NewUserBodySchema>;
+export type UserPatch = Static<typeof UserPatchBodySchema>;
 
 function remember(s: SessionInfo): SessionInfo {
   setCsrfToken(s.csrfToken);
@@ -41,6 +44,11 @@ export interface AuditFilter {
   before?: number;
   limit?: number;
 }
+
+/** Admins: everyone who may sign in. */
+export const fetchUsers = (signal?: AbortSignal) => getJson<User[]>('/api/users', signal);
+export const addUser = (u: NewUser) => sendJson<User>('/api/users', 'POST', u);
+export const changeUser = (id: number, change: UserPatch) => sendJson<User>(`/api/users/${id}`, 'PATCH', change);
 
 export function fetchAudit(f: AuditFilter, signal?: AbortSignal): Promise<AuditList> {
   return getJson<AuditList>(pathWith('/api/audit', { ...f }), signal);

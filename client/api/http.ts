@@ -28,7 +28,7 @@ export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 }
 
 /** Sends a JSON body (POST/PUT) to a same-origin path and reads the JSON answer; errors as getJson. */
-export function sendJson<T>(path: string, method: 'POST' | 'PUT', body: unknown, signal?: AbortSignal): Promise<T> {
+export function sendJson<T>(path: string, method: 'POST' | 'PUT' | 'PATCH', body: unknown, signal?: AbortSignal): Promise<T> {
   return requestJson<T>(path, { method, body: JSON.stringify(body), signal });
 }
 

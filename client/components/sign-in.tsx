@@ -1,12 +1,13 @@
 /**
  * Sign-in in the top bar: "登录" opens a small form; signed in, the person's name and role, the
- * audit trail (planners and admins) and sign-out. The session lives in an HttpOnly cookie the page
+ * audit trail (planners and admins), people (admins) and sign-out. The session lives in an HttpOnly cookie the page
  * cannot read; the CSRF token for writes is handed to client/api/http.ts by auth-api.ts.
  */
 import { useState, type FormEvent } from 'react';
 import { fetchSession, signIn, signOut } from '../api/auth-api.ts';
 import { useI18n } from '../i18n/i18n-context.tsx';
 import { AuditPanel } from '../panels/audit/audit-panel.tsx';
+import { PeoplePanel } from './sign-in-people.tsx';
 import { useSession } from './sign-in-context.tsx';
 
 const menuStyle = { display: 'flex', alignItems: 'center', gap: 8, fontSize: 13 } as const;
@@ -15,11 +16,13 @@ const popoverStyle = {
   borderRadius: 6, boxShadow: '0 2px 10px rgba(0,0,0,0.25)', display: 'grid', gap: 8, minWidth: 220,
 } as const;
 
-export function SignIn() {
+/** `cities`: for the city scope of an account in the people dialog (admins). */
+export function SignIn({ cities = [] }: { cities?: { id: string; name: string }[] }) {
   const { t } = useI18n();
   const { session, setSession: update } = useSession();
   const [open, setOpen] = useState(false);
   const [audit, setAudit] = useState(false);
+  const [people, setPeople] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [username, setUsername] = useState('');
@@ -77,12 +80,16 @@ export function SignIn() {
       {user.role !== 'viewer' && (
         <button type="button" className="lang-switch" data-testid="audit-open" onClick={() => setAudit(true)}>{t('audit.open')}</button>
       )}
+      {user.role === 'admin' && (
+        <button type="button" className="lang-switch" data-testid="people-open" onClick={() => setPeople(true)}>{t('people.open')}</button>
+      )}
       <button type="button" className="lang-switch" data-testid="sign-out" onClick={() => {
         void signOut().then(() => fetchSession()).then(update);
       }}>
         {t('auth.signOut')}
       </button>
       {audit && <AuditPanel onClose={() => setAudit(false)} />}
+      {people && <PeoplePanel cities={cities} onClose={() => setPeople(false)} />}
     </div>
   );
 }

@@ -19,7 +19,7 @@ export function TopBar({ lang, onLangChange, cities, city, onCityChange }: {
       </h1>
       <div className="top-bar-tools">
         <CitySwitcher cities={cities} city={city} onChange={onCityChange} />
-        <SignIn />
+        <SignIn cities={cities} />
         <button type="button" className="lang-switch" aria-label={t('lang.switchLabel')} data-testid="lang-switch" onClick={() => onLangChange(lang === 'zh' ? 'en' : 'zh')}>
           {t('lang.switch')}
         </button>

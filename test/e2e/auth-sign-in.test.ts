@@ -27,6 +27,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${addr.port}`;
   await addUser(app, 'e2e.planner', 'planner');
   await addUser(app, 'e2e.viewer', 'viewer');
+  await addUser(app, 'e2e.admin', 'admin');
   // A change by the planner, made through the API, for the audit trail to show.
   const planner = await signIn(app, 'e2e.planner');
   const res = await planner.inject({ method: 'PUT', url: `/api/facility-types/kindergarten?dataset=${CITY_A}`, payload: { standardDistanceM: 260 } });
@@ -40,6 +41,7 @@ afterAll(async () => {
 });
 
 async function signInThroughPage(username: string): Promise<Page> {
+  await browser.context.clearCookies(); // pages of one profile share the session cookie
   const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -90,5 +92,23 @@ describe('sign-in in the browser', () => {
     expect(await viewer.getByTestId('signed-in-user').textContent()).toContain('查看者');
     expect(await viewer.getByTestId('audit-open').count()).toBe(0);
     await viewer.close();
+  }, 60_000);
+
+  it('lets an admin add a person in the people dialog, who can then sign in', async () => {
+    const page = await signInThroughPage('e2e.admin');
+    await page.getByTestId('people-open').click();
+    await page.getByTestId('people-row').first().waitFor({ timeout: 15_000 });
+    const before = await page.getByTestId('people-row').count();
+    await page.getByTestId('people-new-username').fill('e2e.added');
+    await page.getByTestId('people-new-role').selectOption('planner');
+    await page.getByTestId('people-new-city').selectOption(CITY_A);
+    await page.getByTestId('people-new-password').fill(PASSWORD);
+    await page.getByTestId('people-add').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="people-row"]').length === n, before + 1, { timeout: 15_000 });
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'e2e-auth-people.png') });
+    const added = await signIn(app, 'e2e.added');
+    const me = (await added.inject({ method: 'GET', url: '/api/auth/me' })).json();
+    expect(me.user).toMatchObject({ role: 'planner', dataset: CITY_A });
+    await page.close();
   }, 60_000);
 });

@@ -90,6 +90,8 @@ export const CandidateSchema = Type.Object({
   renovationClass: Type.Array(Type.String()),
   residents: Nullable(Type.Integer()),
   lon: Type.Number(), lat: Type.Number(),
+  /** Gi* bin (−3…3: 99/95/90 % cold … hot) of the estate's unit in the city's latest diagnosis run; null without one. */
+  hotspotBin: Nullable(Type.Integer()),
   /** Raw criterion values in the order of `criteria`. */
   values: Type.Array(N),
   reasons: Type.Array(Type.Object({ code: Type.String(), value: N, normalised: Type.Number(), share: Type.Number() })),
@@ -114,6 +116,8 @@ export const CandidatesResultSchema = Type.Object({
   /** Estates of the city considered before eligibility filters, and why the rest were left out. */
   counts: Type.Object({ estates: Type.Integer(), candidates: Type.Integer(), notOld: Type.Integer(), completed: Type.Integer() }),
   lifeCircleRunId: Nullable(Type.Integer()),
+  /** The diagnosis run the disease score and hot-spot class come from (the city's latest); null when none is stored. */
+  diagnosisRunId: Nullable(Type.Integer()),
   candidates: Type.Array(CandidateSchema),
   sensitivity: SensitivitySchema,
   /** cached: the criteria were reused from a request moments ago (same city and parameters, no layer edit since). */

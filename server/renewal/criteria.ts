@@ -33,6 +33,10 @@ export interface EstateCriteriaRow {
   lowValueAreaM2: number;
   lon: number;
   lat: number;
+  /** Disease score (0–1) and Gi* bin (−3…3) of the estate's unit in the city's latest diagnosis run; null without one. */
+  diseaseScore: number | null;
+  hotspotBin: number | null;
+  diagnosisRunId: number | null;
 }
 
 /**
@@ -69,6 +73,10 @@ export const RENEWAL_CRITERIA: readonly RenewalCriterion[] = Object.freeze([
     source: 'residents affected (estate ledger)' },
   { code: 'lowValueAreaM2', direction: 'benefit', unit: 'm²', defaultWeight: 5, value: (r) => r.lowValueAreaM2,
     source: 'idle low-value space (低效空间台账) within the radius: room for facilities or resettlement nearby (seed 002)' },
+  { code: 'diseaseScore', direction: 'benefit', unit: '', defaultWeight: 10, value: (r) => r.diseaseScore,
+    source: 'composite disease score (1 − health score) of the estate\'s unit in the latest diagnosis run (indicators.md §11; unknown without a run)' },
+  { code: 'hotspot', direction: 'benefit', unit: '', defaultWeight: 5, value: (r) => (r.hotspotBin === null ? null : Math.max(0, r.hotspotBin)),
+    source: 'Gi* hot-spot confidence of the estate\'s unit (0 none, 1/2/3 = 90/95/99 % hot; cold spots count 0; indicators.md §11.3)' },
   { code: 'buildingAgeYears', direction: 'benefit', unit: 'a', defaultWeight: 0,
     value: (r, c) => (r.meanBuildingYear !== null && c.checkYear !== null ? Math.max(0, c.checkYear - r.meanBuildingYear) : null),
     source: 'mean age of the estate\'s buildings where the building layer has build years (often unknown)' },

@@ -58,7 +58,8 @@ export function renewalRepository(db: Kysely<unknown>, opts: { cacheMs?: number 
                is_sample AS "isSample", park_distance_m AS "parkDistanceM", life_circle_unmet AS "lifeCircleUnmet",
                life_circle_run_id AS "lifeCircleRunId", waterlogging_points AS "waterloggingPoints",
                waterlogging_severity AS "waterloggingSeverity", building_count AS "buildingCount", max_height_m AS "maxHeightM",
-               mean_building_year AS "meanBuildingYear", low_value_area_m2 AS "lowValueAreaM2", lon, lat
+               mean_building_year AS "meanBuildingYear", low_value_area_m2 AS "lowValueAreaM2", lon, lat,
+               disease_score AS "diseaseScore", hotspot_bin AS "hotspotBin", diagnosis_run_id AS "diagnosisRunId"
         FROM analysis.renewal_estate_criteria(city => ${city.dataset}::text, datasets => ${city.datasets}::text[],
           cutoff_year => ${v.cutoffYear}::int, check_year => ${city.checkYear ?? new Date().getUTCFullYear()}::int, park_min_m2 => ${v.parkMinM2}::float8,
           waterlogging_radius_m => ${v.waterloggingRadiusM}::float8, low_value_radius_m => ${v.lowValueRadiusM}::float8)`.execute(db);
@@ -83,8 +84,10 @@ export function renewalRepository(db: Kysely<unknown>, opts: { cacheMs?: number 
      * parameter set (the latest stored life-circle run is part of the key; layer edits invalidate).
      */
     async snapshot(city: CityScope, v: Values): Promise<CriteriaSnapshot & { cached: boolean }> {
-      const { rows: [lc] } = await sql<{ id: number | null }>`SELECT max(id) AS id FROM app.life_circle_run WHERE dataset_id = ${city.dataset}`.execute(db);
-      const key = JSON.stringify([city.dataset, city.datasets, city.checkYear, lc?.id ?? null, v.cutoffYear, v.onlyOld, v.excludeCompleted,
+      const { rows: [runs] } = await sql<{ lc: number | null; dg: number | null }>`
+        SELECT (SELECT max(id) FROM app.life_circle_run WHERE dataset_id = ${city.dataset}) AS lc,
+               (SELECT max(id) FROM app.diagnosis_run WHERE dataset_id = ${city.dataset}) AS dg`.execute(db);
+      const key = JSON.stringify([city.dataset, city.datasets, city.checkYear, runs.lc, runs.dg, v.cutoffYear, v.onlyOld, v.excludeCompleted,
         v.parkMinM2, v.waterloggingRadiusM, v.lowValueRadiusM, v.protectedTouchM]);
       const hit = cache.get(key);
       if (hit && performance.now() - hit.at < cacheMs) return { ...(await hit.snap), cached: true };
@@ -138,7 +141,7 @@ export function renewalRepository(db: Kysely<unknown>, opts: { cacheMs?: number 
         return {
           rank: c.rank, estateId: r.estateId, name: r.name, nameDerived: r.nameDerived, isSample: r.isSample, score: c.score,
           buildYear: r.buildYear, isOld: r.isOld, renovationStatus: r.renovationStatus, renovationClass: r.renovationClass,
-          residents: r.residents, lon: r.lon, lat: r.lat, values: values[i], reasons: c.reasons,
+          residents: r.residents, lon: r.lon, lat: r.lat, hotspotBin: r.hotspotBin, values: values[i], reasons: c.reasons,
           constraint: { mode: verdict.mode, demolitionAllowed: verdict.demolitionAllowed, hits: verdict.hits },
           suggestion: suggestSite(verdict, r.isOld, null),
         };
@@ -152,6 +155,7 @@ export function renewalRepository(db: Kysely<unknown>, opts: { cacheMs?: number 
         })),
         counts: { estates: all.length, candidates: rows.length, notOld, completed },
         lifeCircleRunId: all[0]?.lifeCircleRunId ?? null,
+        diagnosisRunId: all[0]?.diagnosisRunId ?? null,
         candidates, sensitivity: sens,
         timing: { queryMs: cached ? 0 : queryMs, rankMs: performance.now() - t1, cached },
       };

@@ -128,6 +128,7 @@ const values = crit.map((r) => RENEWAL_CRITERIA.map((c) => c.value({
   lifeCircleUnmet: r.life_circle_unmet, lifeCircleRunId: r.life_circle_run_id, waterloggingPoints: r.waterlogging_points,
   waterloggingSeverity: r.waterlogging_severity, buildingCount: r.building_count, maxHeightM: r.max_height_m, meanBuildingYear: r.mean_building_year,
   lowValueAreaM2: r.low_value_area_m2, lon: r.lon, lat: r.lat,
+  diseaseScore: r.disease_score, hotspotBin: r.hotspot_bin, diagnosisRunId: r.diagnosis_run_id,
 }, { checkYear: 2024 })));
 const criteria = RENEWAL_CRITERIA.map((c) => ({ code: c.code, direction: c.direction }));
 const weights = Object.fromEntries(RENEWAL_CRITERIA.map((c) => [c.code, c.defaultWeight]));

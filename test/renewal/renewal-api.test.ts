@@ -95,7 +95,7 @@ describe('POST /api/analysis/renewal/candidates', () => {
     // ageYears 46, 36, 51, 31 → min–max 0.75, 0.25, 1, 0; residents 1000, 3000, 500, 2000 → 0.2, 1, 0, 0.6.
     // Weights ageYears 2, residents 1, every other criterion 0 → 2/3, 1/3:
     //   E1 = 0.5 + 0.2/3 = 0.566667, E2 = 0.25·2/3 + 1/3 = 0.5, E3 = 2/3, E4 = 0.2 → E3, E1, E2, E4.
-    const zero = { renovationGap: 0, parkDistanceM: 0, lifeCircleUnmet: 0, waterloggingSeverity: 0, lowValueAreaM2: 0, buildingAgeYears: 0 };
+    const zero = { renovationGap: 0, parkDistanceM: 0, lifeCircleUnmet: 0, waterloggingSeverity: 0, lowValueAreaM2: 0, buildingAgeYears: 0, diseaseScore: 0, hotspot: 0 };
     const res = await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew', weights: { ageYears: 2, residents: 1, ...zero }, topN: 2 } });
     expect(res.statusCode).toBe(200);
     const b = res.json();
@@ -141,11 +141,31 @@ describe('POST /api/analysis/renewal/candidates', () => {
     }
   });
 
+  it('takes the disease score and hot-spot class of each estate\'s unit from the city\'s latest diagnosis run', async () => {
+    const run = await pool.query(`INSERT INTO app.diagnosis_run (dataset_id, unit_kind, cell_size_m, metric_srid, built_up_source, built_up_m2, effective)
+      VALUES ('t-renew', 'square', 500, 32650, 'derived', 1, '{}') RETURNING id`);
+    const runId = Number(run.rows[0].id);
+    try {
+      // unit 0 holds E1 and E2 (disease 0.8, 99 % hot spot); unit 1 holds E3 (0.2, 90 % cold spot); E4 lies in neither.
+      await pool.query(`INSERT INTO app.diagnosis_unit (run_id, unit_no, area_m2, built_up_m2, disease, gi_bin, geom) VALUES
+        ($1, 0, 1, 1, 0.8, 3, ST_Multi(ST_MakeEnvelope(118.697, 31.999, 118.7025, 32.002, 4326))),
+        ($1, 1, 1, 1, 0.2, -1, ST_Multi(ST_MakeEnvelope(118.7025, 31.999, 118.705, 32.002, 4326)))`, [runId]);
+      const b = (await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew' } })).json();
+      expect(b.diagnosisRunId).toBe(runId);
+      const j = b.criteria.findIndex((c: { code: string }) => c.code === 'diseaseScore');
+      const h = b.criteria.findIndex((c: { code: string }) => c.code === 'hotspot');
+      const by = Object.fromEntries(b.candidates.map((c: { name: string; values: number[]; hotspotBin: number | null }) => [c.name, [c.values[j], c.values[h], c.hotspotBin]]));
+      expect(by).toEqual({ E1: [0.8, 3, 3], E2: [0.8, 3, 3], E3: [0.2, 0, -1], E4: [null, null, null] });
+    } finally {
+      await pool.query('DELETE FROM app.diagnosis_run WHERE id = $1', [runId]);
+    }
+  });
+
   it('refuses unknown criteria and all-zero weights with 400', async () => {
     const a = await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew', weights: { beauty: 1 } } });
     expect(a.statusCode).toBe(400);
     expect(a.json().message).toMatch(/unknown criteria in weights: beauty/);
-    const zeros = Object.fromEntries(['ageYears', 'renovationGap', 'parkDistanceM', 'lifeCircleUnmet', 'waterloggingSeverity', 'residents', 'lowValueAreaM2', 'buildingAgeYears'].map((k) => [k, 0]));
+    const zeros = Object.fromEntries(['ageYears', 'renovationGap', 'parkDistanceM', 'lifeCircleUnmet', 'waterloggingSeverity', 'residents', 'lowValueAreaM2', 'buildingAgeYears', 'diseaseScore', 'hotspot'].map((k) => [k, 0]));
     expect((await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew', weights: zeros } })).statusCode).toBe(400);
   });
 });

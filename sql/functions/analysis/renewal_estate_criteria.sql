@@ -17,7 +17,11 @@
 --   low-value space (低效空间 not yet activated) within the radius (m²), a point inside (lon/lat).
 -- Distances are measured in the city's metric CRS (local UTM, analysis.coverage_metric_srid), with
 -- index prefilters on boxes widened by the radius; JIT is off (compiling cost more than the query).
+--   From the city's latest diagnosis run (app.diagnosis_run, when one is stored): the composite disease
+--   score (1 − health score, 0–1) and the Gi* hot/cold-spot bin (−3…3) of the unit holding the estate.
 -- STABLE: reads app tables. Raises 22023 on bad radii or years.
+-- The output gained columns after its first release: the old signature is dropped first.
+DROP FUNCTION IF EXISTS analysis.renewal_estate_criteria(text, text[], integer, integer, double precision, double precision, double precision);
 CREATE OR REPLACE FUNCTION analysis.renewal_estate_criteria(
   city text,
   datasets text[],
@@ -33,7 +37,8 @@ CREATE OR REPLACE FUNCTION analysis.renewal_estate_criteria(
   park_distance_m double precision, life_circle_unmet integer, life_circle_run_id bigint,
   waterlogging_points integer, waterlogging_severity double precision,
   building_count integer, max_height_m double precision, mean_building_year double precision,
-  low_value_area_m2 double precision, lon double precision, lat double precision
+  low_value_area_m2 double precision, lon double precision, lat double precision,
+  disease_score double precision, hotspot_bin smallint, diagnosis_run_id bigint
 )
 LANGUAGE plpgsql STABLE SET jit = off AS $$
 #variable_conflict use_column
@@ -41,6 +46,7 @@ DECLARE
   srid integer;
   level_h double precision := coalesce((SELECT (value #>> '{}')::float8 FROM app.setting WHERE key = 'default_building_level_height_m'), 3.0);
   lc_run bigint;
+  dg_run bigint;
 BEGIN
   IF cutoff_year IS NULL OR cutoff_year NOT BETWEEN 1900 AND 2200 THEN
     RAISE EXCEPTION 'renewal: cutoffYear must be a year between 1900 and 2200, got %', cutoff_year USING ERRCODE = '22023';
@@ -56,6 +62,7 @@ BEGIN
   FROM app.estate x WHERE x.dataset_id = ANY (renewal_estate_criteria.datasets);
   IF srid IS NULL THEN RETURN; END IF;
   SELECT r.id INTO lc_run FROM app.life_circle_run r WHERE r.dataset_id = renewal_estate_criteria.city ORDER BY r.id DESC LIMIT 1;
+  SELECT r.id INTO dg_run FROM app.diagnosis_run r WHERE r.dataset_id = renewal_estate_criteria.city ORDER BY r.created_at DESC, r.id DESC LIMIT 1;
 
   RETURN QUERY
   SELECT e.id, nullif(btrim(e.name), ''), false, e.build_year,
@@ -67,10 +74,11 @@ BEGIN
          coalesce(w.n, 0), coalesce(w.sev, 0),
          coalesce(b.n, 0), b.max_h, b.mean_year,
          coalesce(lv.a, 0),
-         ST_X(ST_PointOnSurface(e.geom)), ST_Y(ST_PointOnSurface(e.geom))
+         ST_X(e.pos), ST_Y(e.pos),
+         dg.disease, dg.gi_bin, dg_run
   FROM (
     -- each estate in metres, and its box widened by the larger radius (degrees, with a 20 % margin) for index prefilters
-    SELECT x.*, ST_Transform(x.geom, srid) AS gm,
+    SELECT x.*, ST_Transform(x.geom, srid) AS gm, ST_PointOnSurface(x.geom) AS pos,
            ST_Expand(x.geom, greatest(renewal_estate_criteria.waterlogging_radius_m, renewal_estate_criteria.low_value_radius_m) * 1.2
                              / (111320 * cos(radians(least(greatest(abs(ST_YMin(x.geom)), abs(ST_YMax(x.geom))), 89))))) AS near
     FROM app.estate x WHERE x.dataset_id = ANY (renewal_estate_criteria.datasets)
@@ -106,7 +114,12 @@ BEGIN
     WHERE v.dataset_id = ANY (renewal_estate_criteria.datasets) AND v.status <> 'activated' AND v.geom && e.near
       AND ST_DWithin(ST_Transform(v.geom, srid), e.gm, renewal_estate_criteria.low_value_radius_m)
   ) lv ON true
+  LEFT JOIN LATERAL (
+    SELECT u.disease, u.gi_bin FROM app.diagnosis_unit u
+    WHERE dg_run IS NOT NULL AND u.run_id = dg_run AND u.geom && e.pos AND ST_Intersects(u.geom, e.pos)
+    ORDER BY u.unit_no LIMIT 1
+  ) dg ON true
   ORDER BY e.id;
 END $$;
 COMMENT ON FUNCTION analysis.renewal_estate_criteria(text, text[], integer, integer, double precision, double precision, double precision) IS
-  'Raw renewal-candidate criteria per estate of a city (age, renovation, park distance, life-circle gaps, waterlogging, buildings, low-value space); indicators.md §7–9';
+  'Raw renewal-candidate criteria per estate of a city (age, renovation, park distance, life-circle gaps, waterlogging, buildings, low-value space, disease score and hot-spot bin of the latest diagnosis); indicators.md §7–9, §11';

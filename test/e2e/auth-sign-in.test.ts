@@ -1,8 +1,9 @@
 /**
  * Sign-in end to end in Debian's headless Chromium against the real app with sign-in on: a planner
  * signs in from the top bar, the session cookie is invisible to page scripts (HttpOnly), the audit
- * trail opens and names the planner's own change; a viewer gets no audit control; sign-out returns
- * to the sign-in button. Screenshot: test-results/e2e-auth-audit.png.
+ * trail opens and names the planner's own change; a viewer gets no audit control and no control to
+ * create a check cycle (a planner does); sign-out returns to the sign-in button; an admin adds a
+ * person. Screenshots: test-results/e2e-auth-audit.png, e2e-auth-people.png.
  */
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -91,7 +92,16 @@ describe('sign-in in the browser', () => {
     const viewer = await signInThroughPage('e2e.viewer');
     expect(await viewer.getByTestId('signed-in-user').textContent()).toContain('查看者');
     expect(await viewer.getByTestId('audit-open').count()).toBe(0);
+    // The 体检 tab shows a viewer its cycles but no control to create, compute or publish one.
+    await viewer.getByTestId('tab-check').click();
+    await viewer.getByTestId('check-panel').waitFor({ timeout: 20_000 });
+    expect(await viewer.getByTestId('ck-create').count()).toBe(0);
     await viewer.close();
+
+    const planner = await signInThroughPage('e2e.planner');
+    await planner.getByTestId('tab-check').click();
+    await planner.getByTestId('ck-create').waitFor({ timeout: 20_000 });
+    await planner.close();
   }, 60_000);
 
   it('lets an admin add a person in the people dialog, who can then sign in', async () => {

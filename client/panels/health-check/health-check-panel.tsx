@@ -14,6 +14,7 @@ import type { City } from '../../api/cities-api.ts';
 import type { Bbox } from '../../api/map-api.ts';
 import { isMessageKey } from '../../i18n/dictionaries.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
+import { useSession } from '../../components/sign-in-context.tsx';
 import {
   computeCycle, createCycle, fetchCatalogue, fetchCycles, fetchIndex, fetchValueFeatures, fetchValues, publishCycle, valuesCsvUrl,
   type CheckValue, type Cycle, type HealthIndex, type Indicator, type UnitLevel, type ValueFeatureCollection,
@@ -38,6 +39,8 @@ const isAbort = (e: unknown) => (e as Error)?.name === 'AbortError';
 
 export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelProps) {
   const { t, lang } = useI18n();
+  // Creating, computing and publishing a cycle are writes: planners of this city (the server checks again).
+  const mayEdit = useSession().can('planner', city.id);
   const [cycles, setCycles] = useState<Cycle[] | null>(null);
   const [cycleId, setCycleId] = useState<number | null>(null);
   const [otherId, setOtherId] = useState<number | null>(null);
@@ -176,12 +179,14 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
             </select>
           </label>
         )}
-        <label className="small">{t('ck.newYear')}{' '}
-          <input type="number" min={1990} max={2200} value={newYear} onChange={(e) => setNewYear(Number(e.target.value))} style={{ width: 70 }} />
-        </label>
-        <button type="button" onClick={createYear} disabled={busy} data-testid="ck-create">{busy ? t('ck.busy') : t('ck.create')}</button>
-        {cycle && cycle.status === 'draft' && <button type="button" onClick={() => act(() => computeCycle(cycle.id))} disabled={busy}>{t('ck.compute')}</button>}
-        {cycle && cycle.status === 'draft' && cycle.computedAt && <button type="button" onClick={() => act(() => publishCycle(cycle.id))} disabled={busy}>{t('ck.publish')}</button>}
+        {mayEdit && (
+          <label className="small">{t('ck.newYear')}{' '}
+            <input type="number" min={1990} max={2200} value={newYear} onChange={(e) => setNewYear(Number(e.target.value))} style={{ width: 70 }} />
+          </label>
+        )}
+        {mayEdit && <button type="button" onClick={createYear} disabled={busy} data-testid="ck-create">{busy ? t('ck.busy') : t('ck.create')}</button>}
+        {mayEdit && cycle && cycle.status === 'draft' && <button type="button" onClick={() => act(() => computeCycle(cycle.id))} disabled={busy}>{t('ck.compute')}</button>}
+        {mayEdit && cycle && cycle.status === 'draft' && cycle.computedAt && <button type="button" onClick={() => act(() => publishCycle(cycle.id))} disabled={busy}>{t('ck.publish')}</button>}
       </div>
       {error && <p role="alert" className="gc-error">{t('ck.error')}{error}</p>}
       {cycle && (

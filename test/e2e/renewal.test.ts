@@ -62,6 +62,16 @@ describe('the 更新 tab', () => {
     expect(r, `rank-1 dot ${[r, g, b]} is dark red`).toBeGreaterThan(g + 50);
     expect(r).toBeGreaterThan(b + 40);
 
+    // Residents' weight to the maximum: the table re-ranks as the API does with the same weights.
+    const weights = Object.fromEntries(api.criteria.map((c) => [c.code, Math.round(c.weight * 100)]));
+    await page.getByTestId('rn-weight-residents').fill('50');
+    const heavy = await fetch(`${server.url}/api/analysis/renewal/candidates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topN: 10, weights: { ...weights, residents: 50 } }) });
+    const expected = ((await heavy.json()) as CandidatesResult).candidates.map((c) => String(c.estateId));
+    expect(expected).not.toEqual(api.candidates.map((c) => String(c.estateId))); // the slider really changes the order
+    await expect.poll(async () => table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-estate'))), { timeout: 15_000 }).toEqual(expected);
+    await page.getByTestId('rn-weight-residents').fill(String(weights.residents));
+    await expect.poll(async () => rows.nth(0).getAttribute('data-estate'), { timeout: 15_000 }).toBe(String(first.estateId));
+
     await rows.nth(0).click();
     const card = page.getByTestId('rn-constraints');
     await card.waitFor();

@@ -1,6 +1,6 @@
 /**
  * 更新 panel (治理 → 复查): ranked renewal candidates of the city with weight sliders and the ranking
- * method, the top N on the map in rank colours, the ±20 % weight sensitivity, the constraint checks
+ * method (re-ranked as they move), the top N on the map in rank colours, the ±20 % weight sensitivity, the constraint checks
  * of a chosen candidate (heritage hard checks with their rule texts, 留改拆 per building), and the
  * project library as a board by stage with the moves the workflow allows. Built like the other
  * panels: typed API module, a pure layer factory, strings in the i18n dictionaries, test ids.
@@ -57,6 +57,16 @@ export function RenewalPanel({ city, onLayers }: RenewalPanelProps) {
     return () => ac.abort();
   }, [rank, reloadProjects]);
 
+  // A moved slider or another method re-ranks after a short pause (the server reuses the criteria it
+  // read a moment ago, so this stays quick); the first ranking on opening sets the sliders.
+  const [edited, setEdited] = useState(false);
+  useEffect(() => {
+    if (!edited || !weights) return;
+    const ac = new AbortController();
+    const timer = setTimeout(() => void rank(weights, method, ac.signal), 300);
+    return () => { clearTimeout(timer); ac.abort(); };
+  }, [edited, weights, method, rank]);
+
   useEffect(() => {
     if (selected === null) return setCheck(null);
     const ac = new AbortController();
@@ -85,7 +95,7 @@ export function RenewalPanel({ city, onLayers }: RenewalPanelProps) {
       <p className="muted small">{t('rn.note')}</p>
       <div className="gc-form">
         <label>{t('rn.method')}{' '}
-          <select value={method} onChange={(e) => setMethod(e.target.value as typeof method)} data-testid="rn-method">
+          <select value={method} onChange={(e) => { setMethod(e.target.value as typeof method); setEdited(true); }} data-testid="rn-method">
             {(['weighted_sum', 'topsis'] as const).map((m) => <option key={m} value={m}>{t(`rn.method.${m}`)}</option>)}
           </select>
         </label>
@@ -98,7 +108,7 @@ export function RenewalPanel({ city, onLayers }: RenewalPanelProps) {
               <tr key={code} data-code={code}>
                 <td>{crit(code)}</td>
                 <td><input type="range" min={0} max={50} step={1} value={w} aria-label={crit(code)} data-testid={`rn-weight-${code}`}
-                  onChange={(e) => setWeights({ ...weights, [code]: Number(e.target.value) })} /></td>
+                  onChange={(e) => { setWeights({ ...weights, [code]: Number(e.target.value) }); setEdited(true); }} /></td>
                 <td className="num">{w}</td>
               </tr>
             ))}

@@ -121,7 +121,6 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
   if (cycle.status === 'published') throw new CheckCycleError(409, `Check cycle ${cycle.year} of ${cycle.dataset} is published; its values are final`);
   const defs = await activeIndicators(db, cycle.dataset, cycle.framework);
   const settings = await citySettings(db, cycle.dataset);
-  const runs = await inputRuns(db, cycle.dataset);
   const pending: PendingValue[] = [];
   const steps: CycleStep[] = [];
   const cityName = (await sql<{ name: string }>`SELECT name FROM app.dataset WHERE id = ${cycle.dataset}`.execute(db)).rows[0]?.name ?? cycle.dataset;
@@ -132,68 +131,95 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
     const key = `${d.engine}:${JSON.stringify(d.params)}`;
     groups.set(key, [...(groups.get(key) ?? []), d]);
   }
-  for (const group of groups.values()) {
-    const name = group[0].engine!;
-    const engine = ENGINES[name];
-    const t = performance.now();
-    if (!engine) {
-      steps.push({ engine: name, indicators: group.map((d) => d.code), ms: 0, values: 0, error: `unknown engine "${name}"` });
-      continue;
-    }
-    try {
-      const out = await engine.run({ db, dataset: cycle.dataset, year: cycle.year, params: group[0].params, settings, services });
-      const inputs = [...new Set(engine.layers.flatMap((l) => runs[l as InputLayer] ?? []))].sort((a, b) => a - b);
-      let n = 0;
-      for (const def of group) {
-        for (const row of out.rows) {
-          if (!def.levels.includes(row.unitKind)) continue;
-          const named = row.unitKind === 'city' ? { ...row, unitName: row.unitName ?? cityName } : row;
-          pending.push({ def, row: named, origin: 'computed', params: out.effective, inputs });
-          n++;
-        }
+  const total = groups.size + 2; // engines, manual values, writing
+  const startedAt = new Date().toISOString();
+  // Claim the cycle: one computation at a time (a claim older than STALE_MS is from a computation that died).
+  const claimed = await sql<{ id: string }>`
+    UPDATE app.check_cycle SET progress = ${JSON.stringify({ done: 0, total, step: 'start', startedAt })}::jsonb
+    WHERE id = ${cycleId} AND (progress IS NULL OR (progress->>'startedAt')::timestamptz < now() - make_interval(secs => ${STALE_MS / 1000}))
+    RETURNING id`.execute(db);
+  if (!claimed.rows[0]) throw new CheckCycleError(409, `Check cycle ${cycle.year} of ${cycle.dataset} is being computed; see its progress`);
+  const progress = (done: number, step: string) =>
+    sql`UPDATE app.check_cycle SET progress = ${JSON.stringify({ done, total, step, startedAt })}::jsonb WHERE id = ${cycleId}`.execute(db);
+  try {
+    return await computeClaimed();
+  } finally {
+    await sql`UPDATE app.check_cycle SET progress = NULL WHERE id = ${cycleId}`.execute(db);
+  }
+
+  async function computeClaimed() {
+    const runs = await inputRuns(db, cycle.dataset);
+    for (const group of groups.values()) {
+      const name = group[0].engine!;
+      await progress(steps.length, name);
+      const engine = ENGINES[name];
+      const t = performance.now();
+      if (!engine) {
+        steps.push({ engine: name, indicators: group.map((d) => d.code), ms: 0, values: 0, error: `unknown engine "${name}"` });
+        continue;
       }
-      steps.push({ engine: name, indicators: group.map((d) => d.code), ms: Math.round(performance.now() - t), values: n });
-    } catch (err) {
-      // Data problems of this city (no residential land, a bad setting) skip the engine; anything else fails the cycle.
-      const code = (err as { code?: unknown }).code;
-      if (typeof code !== 'string' || !/^(22|BAD_REQUEST$|PARAM_VALUE$|ENGINE_UNAVAILABLE$|LIFE_CIRCLE)/.test(code)) throw err;
-      steps.push({ engine: name, indicators: group.map((d) => d.code), ms: Math.round(performance.now() - t), values: 0, error: (err as Error).message });
+      try {
+        const out = await engine.run({ db, dataset: cycle.dataset, year: cycle.year, params: group[0].params, settings, services });
+        const inputs = [...new Set(engine.layers.flatMap((l) => runs[l as InputLayer] ?? []))].sort((a, b) => a - b);
+        let n = 0;
+        for (const def of group) {
+          for (const row of out.rows) {
+            if (!def.levels.includes(row.unitKind)) continue;
+            const named = row.unitKind === 'city' ? { ...row, unitName: row.unitName ?? cityName } : row;
+            pending.push({ def, row: named, origin: 'computed', params: out.effective, inputs });
+            n++;
+          }
+        }
+        steps.push({ engine: name, indicators: group.map((d) => d.code), ms: Math.round(performance.now() - t), values: n });
+      } catch (err) {
+        // Data problems of this city (no residential land, a bad setting) skip the engine; anything else fails the cycle.
+        const code = (err as { code?: unknown }).code;
+        if (typeof code !== 'string' || !/^(22|BAD_REQUEST$|PARAM_VALUE$|ENGINE_UNAVAILABLE$|LIFE_CIRCLE)/.test(code)) throw err;
+        steps.push({ engine: name, indicators: group.map((d) => d.code), ms: Math.round(performance.now() - t), values: 0, error: (err as Error).message });
+      }
     }
-  }
 
-  const tManual = performance.now();
-  const manual = await manualValues(db, cycle.dataset, cycle.year);
-  let nManual = 0;
-  for (const def of defs) {
-    for (const m of manual.filter((x) => x.code === def.code && def.levels.includes(x.row.unitKind))) {
-      pending.push({ def, row: m.row, origin: 'manual', params: { source: { value: m.source, origin: 'request' } }, inputs: [] });
-      nManual++;
+    await progress(groups.size, 'manual');
+    const tManual = performance.now();
+    const manual = await manualValues(db, cycle.dataset, cycle.year);
+    let nManual = 0;
+    for (const def of defs) {
+      for (const m of manual.filter((x) => x.code === def.code && def.levels.includes(x.row.unitKind))) {
+        pending.push({ def, row: m.row, origin: 'manual', params: { source: { value: m.source, origin: 'request' } }, inputs: [] });
+        nManual++;
+      }
     }
-  }
-  steps.push({ engine: 'manual', indicators: [...new Set(manual.map((m) => m.code))], ms: Math.round(performance.now() - tManual), values: nManual });
+    steps.push({ engine: 'manual', indicators: [...new Set(manual.map((m) => m.code))], ms: Math.round(performance.now() - tManual), values: nManual });
 
-  const tWrite = performance.now();
-  await db.transaction().execute(async (trx) => {
-    await sql`DELETE FROM app.indicator_value WHERE cycle_id = ${cycleId}`.execute(trx);
-    await writeValues(trx, cycle, pending);
-    await sql`
-      UPDATE app.indicator_value v SET previous_value = p.value, yoy_change = v.value - p.value
-      FROM app.indicator_value p
-      WHERE v.cycle_id = ${cycleId}
-        AND p.cycle_id = (SELECT c.id FROM app.check_cycle c WHERE c.dataset_id = ${cycle.dataset} AND c.year < ${cycle.year} ORDER BY c.year DESC LIMIT 1)
-        AND p.indicator = v.indicator AND p.unit_kind = v.unit_kind AND p.unit_id IS NOT DISTINCT FROM v.unit_id`.execute(trx);
-    const latest = await sql<{ latest: boolean }>`
-      SELECT NOT EXISTS (SELECT 1 FROM app.check_cycle WHERE dataset_id = ${cycle.dataset} AND year > ${cycle.year}) AS latest`.execute(trx);
-    if (latest.rows[0].latest) await syncProblems(trx, cycle);
-    steps.push({ engine: 'write', indicators: [], ms: Math.round(performance.now() - tWrite), values: pending.length });
-    const durationMs = performance.now() - t0;
-    await sql`
-      UPDATE app.check_cycle SET computed_at = now(), duration_ms = ${durationMs}, steps = ${JSON.stringify(steps)}::jsonb,
-             inputs = ${JSON.stringify(runs)}::jsonb
-      WHERE id = ${cycleId}`.execute(trx);
-  });
-  return { steps, durationMs: performance.now() - t0, values: pending.length };
+    await progress(groups.size + 1, 'write');
+    const tWrite = performance.now();
+    await db.transaction().execute(async (trx) => {
+      const still = await sql<{ status: string }>`SELECT status FROM app.check_cycle WHERE id = ${cycleId} FOR UPDATE`.execute(trx);
+      if (still.rows[0]?.status !== 'draft') throw new CheckCycleError(409, `Check cycle ${cycle.year} of ${cycle.dataset} was published meanwhile`);
+      await sql`DELETE FROM app.indicator_value WHERE cycle_id = ${cycleId}`.execute(trx);
+      await writeValues(trx, cycle, pending);
+      await sql`
+        UPDATE app.indicator_value v SET previous_value = p.value, yoy_change = v.value - p.value
+        FROM app.indicator_value p
+        WHERE v.cycle_id = ${cycleId}
+          AND p.cycle_id = (SELECT c.id FROM app.check_cycle c WHERE c.dataset_id = ${cycle.dataset} AND c.year < ${cycle.year} ORDER BY c.year DESC LIMIT 1)
+          AND p.indicator = v.indicator AND p.unit_kind = v.unit_kind AND p.unit_id IS NOT DISTINCT FROM v.unit_id`.execute(trx);
+      const latest = await sql<{ latest: boolean }>`
+        SELECT NOT EXISTS (SELECT 1 FROM app.check_cycle WHERE dataset_id = ${cycle.dataset} AND year > ${cycle.year}) AS latest`.execute(trx);
+      if (latest.rows[0].latest) await syncProblems(trx, cycle);
+      steps.push({ engine: 'write', indicators: [], ms: Math.round(performance.now() - tWrite), values: pending.length });
+      const durationMs = performance.now() - t0;
+      await sql`
+        UPDATE app.check_cycle SET computed_at = now(), duration_ms = ${durationMs}, steps = ${JSON.stringify(steps)}::jsonb,
+               inputs = ${JSON.stringify(runs)}::jsonb
+        WHERE id = ${cycleId}`.execute(trx);
+    });
+    return { steps, durationMs: performance.now() - t0, values: pending.length };
+  }
 }
+
+/** A computation that has not finished after this long died (server stopped): the next one may start. */
+const STALE_MS = 30 * 60_000;
 
 async function citySettings(db: Kysely<unknown>, dataset: string) {
   const { rows } = await sql<{ scope: 'city' | 'installation'; key: string; value: unknown }>`

@@ -97,6 +97,9 @@ export const CycleSchema = Type.Object({
   publishedAt: Nullable(Type.String()),
   durationMs: N,
   steps: Type.Array(CycleStepSchema),
+  progress: Nullable(Type.Object({ done: Type.Integer(), total: Type.Integer(), step: Type.String(), startedAt: Type.String() }, {
+    description: 'a computation running now: engines done of total and the current step; null when none runs',
+  })),
   inputs: Type.Record(Type.String(), Type.Array(Type.Integer()), { description: 'import runs read, by layer' }),
   valueCount: Type.Integer(),
   sampleData: Type.Boolean({ description: 'the city\'s data include 示例数据 (sample ledgers)' }),

@@ -78,9 +78,9 @@ export function checkRepository(db: Kysely<unknown>) {
     },
 
     async cycle(id: number): Promise<Cycle | undefined> {
-      const { rows } = await sql<{ id: string; dataset: string; year: number; title: string; framework: string; status: 'draft' | 'published'; computedAt: Date | null; publishedAt: Date | null; durationMs: number | null; steps: Cycle['steps']; inputs: Cycle['inputs']; valueCount: number; sampleData: boolean }>`
+      const { rows } = await sql<{ id: string; dataset: string; year: number; title: string; framework: string; status: 'draft' | 'published'; computedAt: Date | null; publishedAt: Date | null; durationMs: number | null; steps: Cycle['steps']; progress: Cycle['progress']; inputs: Cycle['inputs']; valueCount: number; sampleData: boolean }>`
         SELECT c.id, c.dataset_id AS dataset, c.year, c.title, c.framework_version AS framework, c.status, c.computed_at AS "computedAt",
-               c.published_at AS "publishedAt", c.duration_ms AS "durationMs", c.steps, c.inputs,
+               c.published_at AS "publishedAt", c.duration_ms AS "durationMs", c.steps, c.progress, c.inputs,
                (SELECT count(*)::int FROM app.indicator_value v WHERE v.cycle_id = c.id) AS "valueCount",
                EXISTS (SELECT 1 FROM app.dataset d WHERE c.dataset_id IN (d.id, d.city_id) AND d.is_sample) AS "sampleData"
         FROM app.check_cycle c WHERE c.id = ${id}`.execute(db);
@@ -172,7 +172,13 @@ export function checkRepository(db: Kysely<unknown>) {
       return { type: 'FeatureCollection' as const, features: list.map(({ bbox: _b, history: _h, ...p }) => ({ type: 'Feature' as const, geometry: geom.get(p.id) ?? null, properties: p })) };
     },
 
-    /** annotate / dismiss / merge one problem (audited, with the actor when given). */
+    /** The city of a problem, or undefined. */
+    async problemCity(id: number): Promise<string | undefined> {
+      const { rows } = await sql<{ dataset: string }>`SELECT dataset_id AS dataset FROM app.check_problem WHERE id = ${id}`.execute(db);
+      return rows[0]?.dataset;
+    },
+
+    /** annotate / dismiss / merge one problem (audited with the signed-in user). */
     async problemAction(id: number, a: { action: 'annotate'; note: string; inTreatment?: boolean } | { action: 'dismiss'; reason: string } | { action: 'merge'; into: number; reason: string }): Promise<Problem> {
       return db.transaction().execute(async (trx) => {
         const { rows } = await sql<{ dataset: string; status: string }>`SELECT dataset_id AS dataset, status FROM app.check_problem WHERE id = ${id} FOR UPDATE`.execute(trx);

@@ -20,7 +20,7 @@
  *   POST /api/check/manual-values                   CSV of statistical / survey values (text/csv body)
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { LifeCircleService } from '../analysis/life-circle/life-circle-service.ts';
 import { healthIndex } from '../check/health-index.ts';
@@ -33,7 +33,7 @@ import {
   ValuesQuerySchema, type Cycle,
 } from '../contract/check.ts';
 import { ErrorSchema } from '../contract/common.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { HttpError, badRequest, notFound } from '../errors.ts';
 import { checkRepository, valuesToCsv } from '../repositories/check-repository.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
 import { lifeCircleRepository } from '../repositories/life-circle-repository.ts';
@@ -67,6 +67,11 @@ export default async function checkRoutes(app: FastifyInstance) {
     const c = await repo.cycle(id);
     if (!c) throw notFound(`No check cycle ${id}`);
     return c;
+  };
+  /** Writes addressed by id name no city: an account limited to one city may change only its own (as server/plugins/auth.ts does for `dataset`). */
+  const mayWrite = (req: FastifyRequest, dataset: string) => {
+    const user = req.user;
+    if (user?.dataset && user.dataset !== dataset) throw new HttpError(403, `${user.username} may change only the city ${user.dataset}, not ${dataset}.`, 'CITY_SCOPE');
   };
 
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -105,13 +110,17 @@ export default async function checkRoutes(app: FastifyInstance) {
   app.post<{ Params: CycleParams }>('/api/check/cycles/:cycleId/compute',
     { schema: { tags, summary: 'Compute every indicator of the cycle at every level (draft cycles only); updates the problem ledger', params: CycleParamsSchema, response: { 200: CycleSchema, ...errors } } },
     async (req) => {
+      mayWrite(req, (await cycleOf(req.params.cycleId)).dataset);
       await computeCycle(app.analysisDb, req.params.cycleId, { lifeCircle });
       return cycleOf(req.params.cycleId);
     });
 
   app.post<{ Params: CycleParams }>('/api/check/cycles/:cycleId/publish',
     { schema: { tags, summary: 'Publish a computed cycle (draft → published); its values become final', params: CycleParamsSchema, response: { 200: CycleSchema, ...errors } } },
-    async (req) => repo.publish(req.params.cycleId));
+    async (req) => {
+      mayWrite(req, (await cycleOf(req.params.cycleId)).dataset);
+      return repo.publish(req.params.cycleId);
+    });
 
   app.get<{ Params: CycleParams; Querystring: Static<typeof ValuesQuerySchema> }>('/api/check/cycles/:cycleId/values',
     { schema: { tags, summary: 'Values of a cycle (filter by indicator, unit kind, unit, warning) with grade, warning, rule fired and year-on-year change', params: CycleParamsSchema, querystring: ValuesQuerySchema, response: { 200: ValueListSchema, ...errors } } },
@@ -193,7 +202,12 @@ export default async function checkRoutes(app: FastifyInstance) {
 
   app.post<{ Params: Static<typeof ProblemParamsSchema>; Body: Static<typeof ProblemActionSchema> }>('/api/check/problems/:problemId',
     { schema: { tags, summary: 'Annotate (optionally: in treatment), dismiss or merge a problem, with a reason; audited', params: ProblemParamsSchema, body: ProblemActionSchema, response: { 200: ProblemSchema, ...errors } } },
-    async (req) => repo.problemAction(req.params.problemId, req.body));
+    async (req) => {
+      const dataset = await repo.problemCity(req.params.problemId);
+      if (dataset === undefined) throw notFound(`No problem ${req.params.problemId}`);
+      mayWrite(req, dataset);
+      return repo.problemAction(req.params.problemId, req.body);
+    });
 
   app.post<{ Querystring: Static<typeof ManualImportQuerySchema>; Body: string }>('/api/check/manual-values',
     { schema: { tags, summary: 'Import statistical / survey values (CSV: indicator, unit_kind, unit_id, year, value) with their source; all rows or none', querystring: ManualImportQuerySchema, consumes: ['text/csv'], response: { 200: ManualImportResultSchema, 400: ManualImportResultSchema } } },

@@ -359,6 +359,20 @@ describe('the next cycles of the same city', () => {
     expect(rows[0].n).toBe(2);
   });
 
+  it('refuses a second computation while one runs (409), shows its progress, and clears it when done', async () => {
+    const startedAt = new Date().toISOString();
+    await pool.query(`UPDATE app.check_cycle SET progress = $2 WHERE id = $1`, [cycles[2027], { done: 3, total: 17, step: 'green_coverage', startedAt }]);
+    expect((await app.inject(`/api/check/cycles/${cycles[2027]}`)).json().progress).toEqual({ done: 3, total: 17, step: 'green_coverage', startedAt });
+    const busy = await app.inject({ method: 'POST', url: `/api/check/cycles/${cycles[2027]}/compute` });
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().message).toMatch(/being computed/);
+    // a claim older than 30 minutes is from a computation that died
+    await pool.query(`UPDATE app.check_cycle SET progress = jsonb_set(progress, '{startedAt}', to_jsonb((now() - interval '31 minutes')::text)) WHERE id = $1`, [cycles[2027]]);
+    const done = await app.inject({ method: 'POST', url: `/api/check/cycles/${cycles[2027]}/compute` });
+    expect(done.statusCode).toBe(200);
+    expect(done.json().progress).toBeNull();
+  });
+
   it('publishes a computed cycle, whose values are then final (409 on recompute)', async () => {
     const pub = await app.inject({ method: 'POST', url: `/api/check/cycles/${cycles[2025]}/publish` });
     expect(pub.statusCode).toBe(200);

@@ -27,6 +27,7 @@ export type ValueFeatureCollection = GeoJSON.FeatureCollection<GeoJSON.Geometry 
   grade: string | null; warning: string | null; previousValue: number | null; yoyChange: number | null; year: number;
 }>;
 
+export const fetchCycle = (cycleId: number, signal?: AbortSignal) => getJson<Cycle>(`/api/check/cycles/${cycleId}`, signal);
 export const fetchCycles = (city: string, signal?: AbortSignal) => getJson<CycleList>(pathWith('/api/check/cycles', { dataset: city }), signal);
 export const fetchCatalogue = (city: string, framework: string, signal?: AbortSignal) =>
   getJson<Catalogue>(pathWith('/api/check/catalogue', { dataset: city, framework }), signal);

@@ -16,7 +16,7 @@ import { isMessageKey } from '../../i18n/dictionaries.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { useSession } from '../../components/sign-in-context.tsx';
 import {
-  computeCycle, createCycle, fetchCatalogue, fetchCycles, fetchIndex, fetchValueFeatures, fetchValues, publishCycle, valuesCsvUrl,
+  computeCycle, createCycle, fetchCatalogue, fetchCycle, fetchCycles, fetchIndex, fetchValueFeatures, fetchValues, publishCycle, valuesCsvUrl,
   type CheckValue, type Cycle, type HealthIndex, type Indicator, type UnitLevel, type ValueFeatureCollection,
 } from './check-api.ts';
 import { CheckLegend } from './check-legend.tsx';
@@ -145,14 +145,24 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
   useEffect(() => onLayers(layers), [layers, onLayers]);
   useEffect(() => () => onLayers([]), [onLayers]);
 
+  // While a computation runs, its progress is read from the cycle (the engines commit only at the end).
+  const [progress, setProgress] = useState<Cycle['progress']>(null);
+  const watch = (id: number) => {
+    const timer = setInterval(() => { fetchCycle(id).then((c) => setProgress(c.progress)).catch(() => undefined); }, 700);
+    return () => { clearInterval(timer); setProgress(null); };
+  };
   const act = (f: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
     f().then(() => setRefresh((n) => n + 1)).catch((e) => setError(errText(e))).finally(() => setBusy(false));
   };
+  const compute = (id: number) => {
+    const stop = watch(id);
+    return computeCycle(id).finally(stop);
+  };
   const createYear = () => act(async () => {
     const c = await createCycle(city.id, newYear);
-    await computeCycle(c.id);
+    await compute(c.id);
     setCycleId(c.id);
   });
   const rows = useMemo(() => compareRows(levelValues, comparing ? otherValues : null), [levelValues, otherValues, comparing]);
@@ -185,10 +195,14 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
           </label>
         )}
         {mayEdit && <button type="button" onClick={createYear} disabled={busy} data-testid="ck-create">{busy ? t('ck.busy') : t('ck.create')}</button>}
-        {mayEdit && cycle && cycle.status === 'draft' && <button type="button" onClick={() => act(() => computeCycle(cycle.id))} disabled={busy}>{t('ck.compute')}</button>}
+        {mayEdit && cycle && cycle.status === 'draft' && <button type="button" onClick={() => act(() => compute(cycle.id))} disabled={busy}>{t('ck.compute')}</button>}
         {mayEdit && cycle && cycle.status === 'draft' && cycle.computedAt && <button type="button" onClick={() => act(() => publishCycle(cycle.id))} disabled={busy}>{t('ck.publish')}</button>}
       </div>
+      {progress && <p className="small" role="status" data-testid="ck-progress">{t('ck.progress', { done: progress.done + 1, total: progress.total, step: progress.step })}</p>}
       {error && <p role="alert" className="gc-error">{t('ck.error')}{error}</p>}
+      {cycle && cycle.steps.filter((st) => st.error).map((st) => (
+        <p key={`${st.engine}-${st.indicators.join()}`} className="small muted" data-testid="ck-skipped">{t('ck.skipped', { engine: st.engine, error: st.error! })}</p>
+      ))}
       {cycle && (
         <p className="small muted" data-testid="ck-cycle-info">
           {cycle.title} · {label(`ck.status.${cycle.status}`)}

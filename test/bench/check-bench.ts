@@ -1,8 +1,9 @@
 /**
  * `npm run bench:check`: computing a whole check cycle (server/check/cycle-service.ts) on
- * Liechtenstein (OSM) and on a SYNTHETIC city of ~107k buildings (the Liechtenstein rows copied
- * 3 × 2 times with offsets, dataset `synthetic_li_3x2`, is_sample — labelled SYNTHETIC), each step
- * timed, side by side with the same engines called one by one (server/check/engines.ts). The
+ * Liechtenstein (OSM) and on a SYNTHETIC city of ~107k buildings (the Liechtenstein rows and walking
+ * network copied 3 × 2 times with offsets, dataset `synthetic_li_3x2_net`, is_sample — labelled SYNTHETIC), each step
+ * timed, side by side with the same engines called one by one (server/check/engines.ts; the
+ * life-circle engine through a LifeCircleService over the walking graph, as in the server). The
  * difference is the cycle machinery itself: catalogue, settings, input runs, evaluation, writing the
  * values, year-on-year change and the problem ledger. Median of 3 per side; the engines alone go
  * first so that both sides see warm caches. Database citycheck_bench_check (on DATABASE_URL's server,
@@ -11,8 +12,13 @@
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { LifeCircleService } from '../../server/analysis/life-circle/life-circle-service.ts';
 import { activeIndicators, computeCycle } from '../../server/check/cycle-service.ts';
-import { ENGINES } from '../../server/check/engines.ts';
+import { ENGINES, type CheckServices } from '../../server/check/engines.ts';
+import { loadWalkGraph } from '../../server/graph/load-walk-graph.ts';
+import { WalkGraphService } from '../../server/plugins/walk-graph.ts';
+import { cityRepository } from '../../server/repositories/city-repository.ts';
+import { lifeCircleRepository } from '../../server/repositories/life-circle-repository.ts';
 import { REPO_ROOT, loadConfig } from '../../server/config.ts';
 import { bootstrapDatabase } from '../../server/db/bootstrap.ts';
 import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
@@ -26,6 +32,9 @@ const url = config.databaseUrl
 const pool = new pg.Pool({ connectionString: url, max: 2 });
 const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 const log = (m: string) => console.log(m);
+// The life-circle engine's service as the server builds it (server/plugins/walk-graph.ts, server/routes/check.ts).
+const graphs = new WalkGraphService(() => loadWalkGraph(db), (m, err) => (err ? console.error(m, err) : undefined));
+const services: CheckServices = { lifeCircle: new LifeCircleService(lifeCircleRepository(db), graphs, cityRepository(db), { deadlineMs: 600_000 }) };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** SYNTHETIC city: the source's layers that the check reads, copied nx × ny times with offsets (is_sample). */
@@ -55,6 +64,8 @@ async function loadReplica(src: string, ds: string, nx: number, ny: number) {
     await copy('admin_unit', 'level, code, name, name_en, population');
     await copy('waterlogging_point', 'name, location_type, status');
     await copy('heritage_site', 'name, kind');
+    await copy('facility', 'type_code, name, address, capacity');
+    await copyNetwork(c, src, ds);
     await c.query('COMMIT');
   } catch (err) {
     await c.query('ROLLBACK');
@@ -62,6 +73,22 @@ async function loadReplica(src: string, ds: string, nx: number, ny: number) {
   } finally {
     c.release();
   }
+}
+
+/** The walking network of the replica: vertices first (old id → new id per copy), then edges. Uses the temp table `off`. */
+async function copyNetwork(c: pg.PoolClient, src: string, ds: string) {
+  await c.query(`CREATE TEMP TABLE vmap (old_id bigint, p text, new_id bigint) ON COMMIT DROP`);
+  await c.query(`WITH s AS (SELECT o.id, off.p, o.osm_node_id, ST_Translate(o.geom, off.ox, off.oy) AS g, off.p || o.source_id AS sid, o.check_year
+                            FROM app.walk_vertex o CROSS JOIN off WHERE o.dataset_id = $1),
+    ins AS (INSERT INTO app.walk_vertex (osm_node_id, geom, dataset_id, source_id, check_year, is_sample)
+            SELECT osm_node_id, g, $2, sid, check_year, true FROM s RETURNING id, source_id)
+    INSERT INTO vmap SELECT s.id, s.p, ins.id FROM ins JOIN s ON s.sid = ins.source_id`, [src, ds]);
+  await c.query(`CREATE INDEX ON vmap (old_id, p)`);
+  await c.query(`ANALYZE vmap`);
+  await c.query(`INSERT INTO app.walk_edge (source, target, length_m, cost, reverse_cost, highway, name, osm_way_id, geom, dataset_id, source_id, check_year, is_sample)
+    SELECT s.new_id, t2.new_id, t.length_m, t.cost, t.reverse_cost, t.highway, t.name, t.osm_way_id, ST_Translate(t.geom, off.ox, off.oy), $2, off.p || t.source_id, t.check_year, true
+    FROM app.walk_edge t CROSS JOIN off JOIN vmap s ON s.old_id = t.source AND s.p = off.p JOIN vmap t2 ON t2.old_id = t.target AND t2.p = off.p
+    WHERE t.dataset_id = $1`, [src, ds]);
 }
 
 async function counts(ds: string) {
@@ -79,17 +106,20 @@ async function settings(ds: string) {
   return out;
 }
 
+const stepLabel = (engine: string, codes: string[]) => (engine === 'life_circle' ? `life_circle: ${codes.join(', ')}` : engine);
+
 /** Every engine of the catalogue once, in the cycle's order and grouping: per-engine ms and their sum. */
 async function enginesOneByOne(ds: string, year: number) {
   const defs = (await activeIndicators(db, ds, '2024')).filter((d) => d.engine);
-  const groups = new Map<string, (typeof defs)[number]>();
-  for (const d of defs) groups.set(`${d.engine}:${JSON.stringify(d.params)}`, groups.get(`${d.engine}:${JSON.stringify(d.params)}`) ?? d);
+  // grouped as the cycle groups them (one run per engine and parameters), labelled as its steps
+  const groups = new Map<string, (typeof defs)[number][]>();
+  for (const d of defs) groups.set(`${d.engine}:${JSON.stringify(d.params)}`, [...(groups.get(`${d.engine}:${JSON.stringify(d.params)}`) ?? []), d]);
   const s = await settings(ds);
   const ms: Record<string, number> = {};
-  for (const d of groups.values()) {
+  for (const g of groups.values()) {
     const t0 = performance.now();
-    await ENGINES[d.engine!].run({ db, dataset: ds, year, params: d.params, settings: s });
-    ms[d.engine!] = performance.now() - t0;
+    await ENGINES[g[0].engine!].run({ db, dataset: ds, year, params: g[0].params, settings: s, services });
+    ms[stepLabel(g[0].engine!, g.map((d) => d.code))] = performance.now() - t0;
   }
   return ms;
 }
@@ -106,14 +136,14 @@ async function bench(ds: string, label: string, rows: string[][]) {
   for (let i = 0; i < 3; i++) {
     alone.push(await enginesOneByOne(ds, year));
     const t0 = performance.now();
-    const r = await computeCycle(db, Number(cy.id));
+    const r = await computeCycle(db, Number(cy.id), services);
     cycle.push({ ...r, durationMs: performance.now() - t0 });
   }
   const engines = Object.keys(alone[0]);
   const aloneMed = Object.fromEntries(engines.map((e) => [e, median(alone.map((a) => a[e]))]));
   const sumAlone = median(alone.map((a) => Object.values(a).reduce((x, y) => x + y, 0)));
   const best = [...cycle].sort((a, b) => a.durationMs - b.durationMs)[1];
-  const stepMs = (name: string) => median(cycle.map((r) => r.steps.find((s) => s.engine === name)?.ms ?? 0));
+  const stepMs = (label: string) => median(cycle.map((r) => r.steps.find((s) => stepLabel(s.engine, s.indicators) === label)?.ms ?? 0));
   rows.push([label, `${c.buildings}`, `${c.estates}`, `${c.units}`, 'whole cycle', `${best.durationMs.toFixed(0)}`, `${sumAlone.toFixed(0)}`,
     `${(best.durationMs - sumAlone).toFixed(0)} ms (${((100 * (best.durationMs - sumAlone)) / best.durationMs).toFixed(0)} %)`, `${best.values}`]);
   for (const e of engines) rows.push(['', '', '', '', `  ${e}`, `${stepMs(e).toFixed(0)}`, `${aloneMed[e].toFixed(0)}`, '', '']);
@@ -130,7 +160,7 @@ if (!(await pool.query(`SELECT 1 FROM app.dataset WHERE id = 'liechtenstein'`)).
 }
 await bench('liechtenstein', 'Liechtenstein (OSM)', rows);
 if (process.env.BENCH_CHECK_SYNTHETIC !== '0') {
-  const SYN = 'synthetic_li_3x2';
+  const SYN = 'synthetic_li_3x2_net';
   if (!(await pool.query(`SELECT 1 FROM app.dataset WHERE id = $1`, [SYN])).rowCount) {
     const t0 = performance.now();
     await loadReplica('liechtenstein', SYN, 3, 2);
@@ -142,4 +172,5 @@ const head = ['city', 'buildings', 'estates', 'admin units', 'step', 'in the cyc
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const fmt = (r: string[]) => r.map((x, i) => x.padEnd(widths[i])).join(' | ');
 console.log(['', fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(fmt)].join('\n'));
+graphs.close();
 await db.destroy();

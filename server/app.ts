@@ -197,7 +197,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(exportRoutes);
   await app.register(renewalRoutes);
   await app.register(diagnosisRoutes, { deadlineMs: opts.analysisDeadlineMs ?? opts.statementTimeoutMs ?? 8000 });
-  await app.register(projectRoutes);
+  await app.register(projectRoutes, { deadlineMs: opts.analysisDeadlineMs ?? opts.statementTimeoutMs ?? 8000 });
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });
   return app;

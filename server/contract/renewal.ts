@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { CityScopeSchema, DatasetIdSchema, EffectiveParamsSchema, GeoJsonSchema, Nullable } from './common.ts';
-import { FiniteNumber, GeoJsonPolygonInput } from './geo.ts';
+import { FiniteNumber, GeoJsonPolygonInput, Lat, Lon } from './geo.ts';
 import { describeParam, type ParamSpec } from './parameters.ts';
 
 /** Renewal parameters (indicators.md §7, §9.2; settings inserted by migration 131). */
@@ -231,9 +231,14 @@ export type Recheck = Static<typeof RecheckSchema>;
 export const ExpectedEffectBodySchema = Type.Object({
   actor: Actor,
   /** A stored green-coverage run of the project's city to add the project's new park to. */
-  coverageRunId: Type.Integer({ minimum: 1 }),
+  coverageRunId: Type.Optional(Type.Integer({ minimum: 1 })),
   /** The new park(s); default the project's own geometry. */
   parks: Type.Optional(GeoJsonPolygonInput()),
+  /** A new community facility of the project (生活圈 what-if on the walking network). */
+  facility: Type.Optional(Type.Object({
+    type: Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 60, description: 'facility type code (GET /api/facility-types)' }),
+    lon: Lon(), lat: Lat(),
+  }, { additionalProperties: false })),
 }, { additionalProperties: false });
 
 // ---- ledger edits from the map ---------------------------------------------------------------

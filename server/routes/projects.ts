@@ -9,7 +9,7 @@
  *   PATCH /api/renewal/projects/:id                  fields and site geometry (audited)
  *   POST  /api/renewal/projects/:id/transitions      move stage {to, actor, reason}; illegal → 409
  *   GET   /api/renewal/projects/:id/recheck          复查: the addressed problems as the latest check cycle left them
- *   POST  /api/renewal/projects/:id/expected-effect  coverage what-if of the project's new park, stored
+ *   POST  /api/renewal/projects/:id/expected-effect  coverage what-if of its new park and/or life-circle what-if of its new facility, stored
  *   PATCH /api/renewal/ledger/estates/:id            renovation status / class / plan year
  *   PATCH /api/renewal/ledger/waterlogging/:id       status 未治理 → 治理中 → 已销号 (illegal → 409)
  */
@@ -21,9 +21,11 @@ import {
   ProjectListSchema, ProjectParamsSchema, ProjectPatchSchema, ProjectSchema, RecheckSchema, TransitionBodySchema, WaterloggingLedgerSchema,
   WaterloggingPatchSchema, type ProjectCreate, type ProjectPatch, type TransitionBody,
 } from '../contract/renewal.ts';
+import { LifeCircleService } from '../analysis/life-circle/life-circle-service.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
 import { greenCoverageRepository } from '../repositories/green-coverage-repository.ts';
+import { lifeCircleRepository } from '../repositories/life-circle-repository.ts';
 import { projectRepository } from '../repositories/project-repository.ts';
 import { renewalLedgerRepository } from '../repositories/renewal-ledger-repository.ts';
 import { polygonInput } from '../validation/geojson.ts';
@@ -39,11 +41,13 @@ function actorOf(req: FastifyRequest, given: string | undefined): string {
   return who;
 }
 
-export default async function projectRoutes(app: FastifyInstance) {
+export default async function projectRoutes(app: FastifyInstance, opts: { deadlineMs?: number }) {
   const projects = projectRepository(app.db);
   const ledger = renewalLedgerRepository(app.db);
   const cities = cityRepository(app.db);
   const coverage = greenCoverageRepository(app.analysisDb);
+  // Its own access table: built on the first facility what-if of a project, then kept fresh by the walking graph's change events.
+  const lifeCircle = new LifeCircleService(lifeCircleRepository(app.analysisDb), app.walkGraph, cities, { deadlineMs: opts.deadlineMs });
   const found = async (id: number) => (await projects.get(id)) ?? (() => { throw notFound(`No renewal project ${id}`); })();
 
   app.get<{ Querystring: Static<typeof ProjectListQuerySchema> }>('/api/renewal/projects',
@@ -78,16 +82,31 @@ export default async function projectRoutes(app: FastifyInstance) {
     async (req) => projects.recheck(req.params.id));
 
   app.post<{ Params: Params; Body: Static<typeof ExpectedEffectBodySchema> }>('/api/renewal/projects/:id/expected-effect',
-    { schema: { tags, summary: 'Expected effect: the coverage what-if of the project\'s new park on a stored run of its city, stored with the project', params: ProjectParamsSchema, body: ExpectedEffectBodySchema, response: { 200: ProjectSchema, ...errors } } },
+    { schema: { tags, summary: 'Expected effect: the coverage what-if of the project\'s new park on a stored run of its city and/or the life-circle what-if of its new facility, stored with the project', params: ProjectParamsSchema, body: ExpectedEffectBodySchema, response: { 200: ProjectSchema, ...errors } } },
     async (req) => {
+      const { coverageRunId, facility } = req.body;
+      if (coverageRunId === undefined && facility === undefined) throw badRequest('send coverageRunId (a new park) or facility (a new community facility), or both');
       const p = await found(req.params.id);
-      const runCity = await projects.coverageRunCity(req.body.coverageRunId);
-      if (runCity === undefined) throw notFound(`No green-coverage run ${req.body.coverageRunId}`);
-      if (runCity !== p.dataset) throw badRequest(`green-coverage run ${req.body.coverageRunId} is of city "${runCity}", the project of "${p.dataset}"`);
-      const parks = req.body.parks ?? p.geometry;
-      if (!parks) throw badRequest('the project has no geometry: send parks or draw the project site first');
-      const w = await coverage.whatIf(req.body.coverageRunId, polygonInput(parks, 'parks'));
-      return projects.storeEffect(p.id, actorOf(req, req.body.actor), 'greenCoverage', { runId: w.runId, city: w.city, parks: w.parks, computedAt: new Date().toISOString() });
+      if (!p.dataset) throw badRequest(`project ${p.id} belongs to no city`);
+      const actor = actorOf(req, req.body.actor);
+      let out = p;
+      if (coverageRunId !== undefined) {
+        const runCity = await projects.coverageRunCity(coverageRunId);
+        if (runCity === undefined) throw notFound(`No green-coverage run ${coverageRunId}`);
+        if (runCity !== p.dataset) throw badRequest(`green-coverage run ${coverageRunId} is of city "${runCity}", the project of "${p.dataset}"`);
+        const parks = req.body.parks ?? p.geometry;
+        if (!parks) throw badRequest('the project has no geometry: send parks or draw the project site first');
+        const w = await coverage.whatIf(coverageRunId, polygonInput(parks, 'parks'));
+        out = await projects.storeEffect(p.id, actor, 'greenCoverage', { runId: w.runId, city: w.city, parks: w.parks, computedAt: new Date().toISOString() });
+      }
+      if (facility !== undefined) {
+        const w = await lifeCircle.whatIf(facility.type, facility.lon, facility.lat, await lifeCircle.scoped({ dataset: p.dataset }));
+        const { newlyCovered, city: _c, effective, ...rest } = w;
+        out = await projects.storeEffect(p.id, actor, 'lifeCircle', {
+          ...rest, newlyCovered: newlyCovered.map((e) => e.id), effective, computedAt: new Date().toISOString(),
+        });
+      }
+      return out;
     });
 
   app.patch<{ Params: Static<typeof LedgerParamsSchema>; Body: Static<typeof EstateLedgerPatchSchema> }>('/api/renewal/ledger/estates/:id',

@@ -97,7 +97,7 @@ describe('renewal project library', () => {
     expect(b.projects.every((p: { stage: string; dataset: string }) => p.stage === 'closed' && p.dataset === 't-renew')).toBe(true);
   });
 
-  it('stores the expected coverage effect of a project\'s new park (what-if on a stored run of its city)', async () => {
+  it('stores the expected effect of a project\'s new park (coverage what-if) and new facility (life-circle what-if)', async () => {
     const { rows } = await pool.query(`SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope(671550, 3546000, 671600, 3546060, 32650), 4326))::jsonb AS g`);
     const run = (await app.inject({ method: 'POST', url: '/api/analysis/green-coverage', payload: { dataset: 't-cov', mode: 'official' } })).json();
     const p = (await create({ dataset: 't-cov', name: 'pocket park', geometry: rows[0].g })).json();
@@ -105,6 +105,17 @@ describe('renewal project library', () => {
     expect(res.statusCode).toBe(200);
     const c = res.json().expectedEffect.greenCoverage.city;
     expect(c.officialM2After - c.officialM2Before).toBeCloseTo(6000, -1);
+    // A kindergarten of the project on the street at (400, 50) m: the life-circle what-if on the walking network.
+    const { rows: [pt] } = await pool.query(`SELECT ST_X(g) AS lon, ST_Y(g) AS lat FROM ST_Transform(ST_SetSRID(ST_Point(668400, 3546050), 32650), 4326) g`);
+    const lc = await app.inject({ method: 'POST', url: `/api/renewal/projects/${p.id}/expected-effect`, payload: { actor: 'planner-a', facility: { type: 'kindergarten', lon: pt.lon, lat: pt.lat } } });
+    expect(lc.statusCode).toBe(200);
+    const e = lc.json().expectedEffect;
+    expect(e.greenCoverage.city.officialM2After).toBeGreaterThan(e.greenCoverage.city.officialM2Before); // kept beside the new one
+    expect(e.lifeCircle).toMatchObject({ type: 'kindergarten', standardM: 300 });
+    expect(e.lifeCircle.metAfter).toBeGreaterThan(e.lifeCircle.metBefore);
+    expect(e.lifeCircle.newlyCovered.length).toBe(e.lifeCircle.metAfter - e.lifeCircle.metBefore);
+    expect((await app.inject({ method: 'POST', url: `/api/renewal/projects/${p.id}/expected-effect`, payload: { actor: 'a' } })).statusCode).toBe(400);
+
     const other = (await create({ name: 'wrong city', geometry: site })).json();
     const wrong = await app.inject({ method: 'POST', url: `/api/renewal/projects/${other.id}/expected-effect`, payload: { actor: 'a', coverageRunId: run.runId } });
     expect(wrong.statusCode).toBe(400);

@@ -12,6 +12,7 @@
  * | CITYCHECK_RATE_LIMIT_WINDOW_MS   | 60000   | the window in ms |
  * | CITYCHECK_BODY_LIMIT_BYTES       | 2097152 | largest accepted request body (larger → 413) |
  * | CITYCHECK_ANALYSIS_CONNECTIONS   | 4       | connections of the analysis pool (server/plugins/db.ts) |
+ * | CITYCHECK_TRUST_PROXY            | 0       | 1 behind a TLS-terminating reverse proxy: client address and https from X-Forwarded-* (Secure session cookies, per-client limits) |
  */
 import path from 'node:path';
 import compress from '@fastify/compress';
@@ -67,6 +68,8 @@ export interface AppOptions {
   analysis?: { connections?: number; queueTimeoutMs?: number };
   /** Reconnect backoff of the change feed (server/plugins/change-listener.ts). */
   changeFeed?: { minRetryMs?: number; maxRetryMs?: number };
+  /** Trust X-Forwarded-For/-Proto from a reverse proxy (request.ip, request.protocol). */
+  trustProxy?: boolean;
   /** Sign-in, roles, CSRF (server/plugins/auth.ts). On by default; `{ mode: 'off' }` only for tests written before sign-in. */
   auth?: AuthPluginOptions;
 }
@@ -129,6 +132,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false }, plugins: [finiteNumbersAjvPlugin] },
     // Composite tile paths name up to 16 layers in one segment (/tiles/a,b,…/z/x/y.mvt): above the default 100.
     routerOptions: { maxParamLength: 400 },
+    // Behind a TLS proxy the session cookie is Secure only when the forwarded protocol is believed.
+    trustProxy: opts.trustProxy ?? envInt('CITYCHECK_TRUST_PROXY', 0, 0, 1) === 1,
   });
   // Every numeric request field, whichever route declares it, is finite (see markFiniteNumbers).
   app.addHook('onRoute', (route) => {

@@ -27,7 +27,7 @@
  * | CITYCHECK_READ_ACCESS              | public  | `public`: reading needs no sign-in; `signed-in`: intranet |
  * | CITYCHECK_SESSION_SECRET           | (made once, kept in app.auth_secret) | signs session cookies (≥ 32 characters) |
  * | CITYCHECK_SESSION_HOURS            | 12      | a session ends this long after sign-in |
- * | CITYCHECK_COOKIE_SECURE            | auto    | `auto`: Secure when the request came over https (set trustProxy behind a proxy); `true`: always |
+ * | CITYCHECK_COOKIE_SECURE            | auto    | `auto`: Secure when the request came over https (behind a proxy: CITYCHECK_TRUST_PROXY=1); `true`: always |
  * | CITYCHECK_SIGNIN_RATE_LIMIT_MAX    | 10      | sign-in attempts per client address and username per minute (429 + Retry-After) |
  */
 import { randomBytes } from 'node:crypto';

@@ -67,6 +67,21 @@ describe('sign-in', () => {
     }
   });
 
+  it('marks the cookie Secure (and SameSite=Strict) when served over https through a trusted proxy', async () => {
+    const proxied = await authApp(dbUrl, { trustProxy: true });
+    try {
+      const res = await proxied.inject({
+        method: 'POST', url: '/api/auth/sign-in', payload: { username: 'li.planner', password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' },
+      });
+      const cookie = res.cookies.find((c) => c.name === 'citycheck_session')!;
+      expect(cookie.secure).toBe(true);
+      expect(cookie.sameSite).toBe('Strict');
+      expect(cookie.httpOnly).toBe(true);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('limits sign-in attempts per address and username (429 with Retry-After)', async () => {
     const limited = await authApp(dbUrl, { auth: { signInRateLimit: { max: 3, timeWindowMs: 60_000 } } });
     try {

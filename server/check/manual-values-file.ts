@@ -1,10 +1,14 @@
 /**
- * Manual and survey values (统计/调查/满意度) from a CSV file: one row per indicator, unit and year.
+ * Manual and survey values (统计/调查/满意度) from a file: one row per indicator, unit and year.
  * Columns (header names, English or Chinese): indicator|指标, unit_kind|单元类型, unit_id|单元编号
- * (empty for the city), year|年份, value|数值. Returns the rows and row-level issues instead of
+ * (empty for the city), year|年份, value|数值. CSV (UTF-8, else GB18030) and XLSX are read by the
+ * ledger readers (geodata/ledger/read-ledger-file.ts). Returns the rows and row-level issues instead of
  * throwing (row numbers 1-based, header excluded). No Fastify, no database.
  */
-import { parse } from 'csv-parse/sync';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { LedgerFileError, readLedgerFile, type RawRow } from '../../geodata/ledger/read-ledger-file.ts';
 import type { ManualRow } from '../repositories/check-repository.ts';
 
 const ALIASES: Record<string, keyof Omit<ManualRow, 'row'>> = {
@@ -14,32 +18,50 @@ const ALIASES: Record<string, keyof Omit<ManualRow, 'row'>> = {
 };
 const KINDS = new Set(['city', 'district', 'subdistrict', 'community', 'estate', 'building']);
 
-export interface ManualCsvIssue { row: number; field: string; message: string }
+export interface ManualFileIssue { row: number; field: string; message: string }
 
 /** At most this many data rows per file. */
-export const MANUAL_CSV_MAX_ROWS = 50_000;
+export const MANUAL_FILE_MAX_ROWS = 50_000;
 
-export function parseManualCsv(text: string): { rows: ManualRow[]; errors: ManualCsvIssue[] } {
-  let records: Record<string, string>[];
+/** Reads a CSV or XLSX file's bytes (through a private temporary file, removed afterwards). */
+export async function readManualFile(bytes: Buffer, format: 'csv' | 'xlsx'): Promise<{ rows: ManualRow[]; errors: ManualFileIssue[] }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'citycheck-manual-'));
+  const file = path.join(dir, `upload.${format}`);
   try {
-    records = parse(text.replace(/^\ufeff/, ''), { columns: (h: string[]) => h.map((x) => x.trim()), skip_empty_lines: true, trim: true, bom: true });
+    await fs.writeFile(file, bytes, { mode: 0o600 });
+    const table = await readLedgerFile(file, format);
+    return parseManualRows(table.headers, table.rows);
   } catch (err) {
-    return { rows: [], errors: [{ row: 0, field: 'file', message: `not a readable CSV file: ${(err as Error).message}` }] };
+    // the file's own faults (empty, not CSV, not a workbook) are the caller's; system errors (errno) are ours
+    if (err instanceof LedgerFileError || (err instanceof Error && !('errno' in err))) {
+      return { rows: [], errors: [{ row: 0, field: 'file', message: `not a readable ${format.toUpperCase()} file: ${(err as Error).message}` }] };
+    }
+    throw err;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
   }
-  if (records.length === 0) return { rows: [], errors: [{ row: 0, field: 'file', message: 'no data rows' }] };
-  if (records.length > MANUAL_CSV_MAX_ROWS) return { rows: [], errors: [{ row: 0, field: 'file', message: `more than ${MANUAL_CSV_MAX_ROWS} rows` }] };
-  const header = Object.keys(records[0]);
-  const map = new Map(header.flatMap((h) => (ALIASES[h.toLowerCase()] ?? ALIASES[h] ? [[ALIASES[h.toLowerCase()] ?? ALIASES[h], h] as const] : [])));
+}
+
+/** Checks the table's header and every row. */
+export function parseManualRows(header: string[], records: RawRow[]): { rows: ManualRow[]; errors: ManualFileIssue[] } {
+  if (records.length > MANUAL_FILE_MAX_ROWS) return { rows: [], errors: [{ row: 0, field: 'file', message: `more than ${MANUAL_FILE_MAX_ROWS} rows` }] };
+  const map = new Map(header.flatMap((h) => {
+    const k = ALIASES[h.toLowerCase()] ?? ALIASES[h];
+    return k ? [[k, h] as const] : [];
+  }));
   const missing = (['code', 'unitKind', 'year', 'value'] as const).filter((k) => !map.has(k));
   if (missing.length) {
     return { rows: [], errors: [{ row: 0, field: 'header', message: `missing column(s) ${missing.join(', ')} (need indicator, unit_kind, unit_id, year, value)` }] };
   }
   const rows: ManualRow[] = [];
-  const errors: ManualCsvIssue[] = [];
+  const errors: ManualFileIssue[] = [];
   const seen = new Set<string>();
-  records.forEach((rec, i) => {
-    const row = i + 1;
-    const get = (k: keyof Omit<ManualRow, 'row'>) => (map.has(k) ? rec[map.get(k)!] ?? '' : '');
+  for (const rec of records) {
+    const row = rec.row;
+    const get = (k: keyof Omit<ManualRow, 'row'>) => {
+      const v = map.has(k) ? rec.values[map.get(k)!] : null;
+      return v === null || v === undefined ? '' : String(v).trim();
+    };
     const code = get('code');
     const unitKind = get('unitKind');
     const rawId = get('unitId');
@@ -58,6 +80,6 @@ export function parseManualCsv(text: string): { rows: ManualRow[]; errors: Manua
     if (errors.length === before && seen.has(key)) errors.push({ row, field: 'row', message: 'the same indicator, unit and year appear twice' });
     seen.add(key);
     if (errors.length === before) rows.push({ code, unitKind, unitId, year, value, row });
-  });
+  }
   return { rows, errors };
 }

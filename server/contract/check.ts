@@ -215,10 +215,37 @@ export const ManualImportQuerySchema = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 300, description: 'provenance, e.g. 2025 统计年鉴 or 满意度调查' }),
   fileName: Type.Optional(Type.String({ maxLength: 200 })),
 }, { additionalProperties: false });
+export const ManualUploadBodySchema = Type.Object({
+  dataset: Type.Optional(DatasetIdSchema),
+  source: Type.String({ minLength: 1, maxLength: 300, description: 'provenance, e.g. 2025 统计年鉴 or 满意度调查' }),
+  fileName: Type.Optional(Type.String({ maxLength: 200 })),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+  contentBase64: Type.String({ minLength: 1, maxLength: 2_000_000, pattern: '^[A-Za-z0-9+/=\\s]+$' }),
+}, { additionalProperties: false });
+export const ManualEntryBodySchema = Type.Object({
+  dataset: Type.Optional(DatasetIdSchema),
+  indicator: Code,
+  unitKind: UnitKindSchema,
+  unitId: Type.Optional(Type.Integer({ minimum: 1, description: 'absent for the city' })),
+  year: Type.Integer({ minimum: 1990, maximum: 2200 }),
+  value: FiniteNumber(),
+  source: Type.String({ minLength: 1, maxLength: 300 }),
+}, { additionalProperties: false });
 export const ManualImportResultSchema = Type.Object({
   dataset: Type.String(), rows: Type.Integer(), stored: Type.Integer(),
   message: Type.Optional(Type.String({ description: 'why nothing was stored (400)' })),
   errors: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.String() })),
+});
+
+/** A refused import: the row-level issues (nothing stored), or the plain error body (e.g. an unknown city). */
+export const ManualImportErrorSchema = Type.Object({
+  message: Type.String(),
+  error: Type.Optional(Type.String()),
+  statusCode: Type.Optional(Type.Integer()),
+  dataset: Type.Optional(Type.String()),
+  rows: Type.Optional(Type.Integer()),
+  stored: Type.Optional(Type.Integer()),
+  errors: Type.Optional(Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.String() }))),
 });
 
 export const ValueGeoJsonSchema = Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Object({ type: Type.Literal('Feature'), geometry: Nullable(GeoJsonSchema), properties: Type.Record(Type.String(), Type.Unknown()) })) });

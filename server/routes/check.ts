@@ -17,18 +17,20 @@
  *   GET  /api/check/trend                           one indicator and unit over the last cycles
  *   GET  /api/check/problems[.geojson|.csv]         the problem ledger (问题台账)
  *   POST /api/check/problems/:problemId             annotate / dismiss / merge, audited
- *   POST /api/check/manual-values                   CSV of statistical / survey values (text/csv body)
+ *   POST /api/check/manual-values                   CSV / XLSX of statistical / survey values (file as the body)
+ *   POST /api/check/manual-values/upload            the same from the browser (base64 in JSON)
+ *   POST /api/check/manual-values/entry             one value entered in the UI
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { LifeCircleService } from '../analysis/life-circle/life-circle-service.ts';
 import { healthIndex } from '../check/health-index.ts';
-import { parseManualCsv } from '../check/manual-csv.ts';
+import { readManualFile } from '../check/manual-values-file.ts';
 import { activeIndicators, computeCycle } from '../check/cycle-service.ts';
 import {
   CatalogueQuerySchema, CatalogueSchema, CodeParamsSchema, CycleBodySchema, CycleListQuerySchema, CycleListSchema, CycleParamsSchema, CycleSchema,
-  IndexQuerySchema, IndexSchema, IndicatorSchema, LocalIndicatorBodySchema, ManualImportQuerySchema, ManualImportResultSchema, ProblemActionSchema,
+  IndexQuerySchema, IndexSchema, IndicatorSchema, LocalIndicatorBodySchema, ManualEntryBodySchema, ManualImportErrorSchema, ManualImportQuerySchema, ManualImportResultSchema, ManualUploadBodySchema, ProblemActionSchema,
   ProblemListSchema, ProblemParamsSchema, ProblemQuerySchema, ProblemSchema, ThresholdBodySchema, TrendQuerySchema, TrendSchema, ValueListSchema,
   ValuesQuerySchema, type Cycle,
 } from '../contract/check.ts';
@@ -54,6 +56,8 @@ function parseExpert(s: string | undefined): Record<string, number> | undefined 
   return out;
 }
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** CPU deadline of the life-circle report inside a cycle: a batch computation, not one click. */
 const CYCLE_LIFE_CIRCLE_DEADLINE_MS = 120_000;
 
@@ -74,7 +78,7 @@ export default async function checkRoutes(app: FastifyInstance) {
     if (user?.dataset && user.dataset !== dataset) throw new HttpError(403, `${user.username} may change only the city ${user.dataset}, not ${dataset}.`, 'CITY_SCOPE');
   };
 
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['text/csv', 'text/plain', XLSX_TYPE], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.get<{ Querystring: Static<typeof CatalogueQuerySchema> }>('/api/check/catalogue',
     { schema: { tags, summary: 'Indicator catalogue in force for a city: unit, direction, formula, thresholds with origin, sources and confidence', querystring: CatalogueQuerySchema, response: { 200: CatalogueSchema, ...errors } } },
@@ -209,21 +213,40 @@ export default async function checkRoutes(app: FastifyInstance) {
       return repo.problemAction(req.params.problemId, req.body);
     });
 
-  app.post<{ Querystring: Static<typeof ManualImportQuerySchema>; Body: string }>('/api/check/manual-values',
-    { schema: { tags, summary: 'Import statistical / survey values (CSV: indicator, unit_kind, unit_id, year, value) with their source; all rows or none', querystring: ManualImportQuerySchema, consumes: ['text/csv'], response: { 200: ManualImportResultSchema, 400: ManualImportResultSchema } } },
+  /** Reads, checks and stores a manual-values file; 400 with the row-level issues when any (nothing stored). */
+  const importManual = async (reply: FastifyReply, q: { dataset?: string; source: string; fileName?: string }, bytes: Buffer, format: 'csv' | 'xlsx') => {
+    const dataset = await city(q.dataset);
+    const parsed = await readManualFile(bytes, format);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const result = parsed.errors.length
+      ? { stored: 0, errors: parsed.errors }
+      : await repo.storeManual(dataset, parsed.rows, { source: q.source, fileName: q.fileName, sha256 });
+    const first = result.errors[0];
+    return reply.code(result.errors.length ? 400 : 200).send({
+      dataset, rows: parsed.rows.length + new Set(parsed.errors.filter((e) => e.row > 0).map((e) => e.row)).size, stored: result.stored, errors: result.errors,
+      ...(first ? { message: `nothing stored: ${result.errors.length} issue(s); first: row ${first.row}, ${first.field}: ${first.message}` } : {}),
+    });
+  };
+
+  app.post<{ Querystring: Static<typeof ManualImportQuerySchema>; Body: Buffer }>('/api/check/manual-values',
+    { schema: { tags, summary: 'Import statistical / survey values (CSV or XLSX body: indicator, unit_kind, unit_id, year, value) with their source; all rows or none', querystring: ManualImportQuerySchema, consumes: ['text/csv', XLSX_TYPE], response: { 200: ManualImportResultSchema, 400: ManualImportErrorSchema, 403: ErrorSchema } } },
     async (req, reply) => {
-      const dataset = await city(req.query.dataset);
-      if (typeof req.body !== 'string') throw badRequest('send the CSV as the request body with content-type text/csv');
-      const parsed = parseManualCsv(req.body);
-      const sha256 = createHash('sha256').update(req.body).digest('hex');
-      const result = parsed.errors.length
-        ? { stored: 0, errors: parsed.errors }
-        : await repo.storeManual(dataset, parsed.rows, { source: req.query.source, fileName: req.query.fileName, sha256 });
+      if (!Buffer.isBuffer(req.body)) throw badRequest(`send the file as the request body with content-type text/csv or ${XLSX_TYPE}`);
+      return importManual(reply, req.query, req.body, req.headers['content-type']?.startsWith(XLSX_TYPE) ? 'xlsx' : 'csv');
+    });
+
+  app.post<{ Body: Static<typeof ManualUploadBodySchema> }>('/api/check/manual-values/upload',
+    { schema: { tags, summary: 'The same import from the browser: the file base64-encoded in JSON', body: ManualUploadBodySchema, response: { 200: ManualImportResultSchema, 400: ManualImportErrorSchema, 403: ErrorSchema } } },
+    async (req, reply) => importManual(reply, req.body, Buffer.from(req.body.contentBase64, 'base64'), req.body.format));
+
+  app.post<{ Body: Static<typeof ManualEntryBodySchema> }>('/api/check/manual-values/entry',
+    { schema: { tags, summary: 'Enter one statistical / survey value (one unit, one year) with its source; audited', body: ManualEntryBodySchema, response: { 200: ManualImportResultSchema, 400: ManualImportErrorSchema, 403: ErrorSchema } } },
+    async (req, reply) => {
+      const dataset = await city(req.body.dataset);
+      const { indicator, unitKind, unitId, year, value, source } = req.body;
+      if ((unitKind === 'city') !== (unitId === undefined)) throw badRequest('unitId is required for every unit kind but city, and not allowed for the city');
+      const result = await repo.storeManual(dataset, [{ code: indicator, unitKind, unitId: unitId ?? null, year, value, row: 1 }], { source });
       const first = result.errors[0];
-      const body = {
-        dataset, rows: parsed.rows.length + parsed.errors.filter((e) => e.row > 0).length, stored: result.stored, errors: result.errors,
-        ...(first ? { message: `nothing stored: ${result.errors.length} issue(s); first: row ${first.row}, ${first.field}: ${first.message}` } : {}),
-      };
-      return reply.code(result.errors.length ? 400 : 200).send(body);
+      return reply.code(first ? 400 : 200).send({ dataset, rows: 1, stored: result.stored, errors: result.errors, ...(first ? { message: `nothing stored: ${first.field}: ${first.message}` } : {}) });
     });
 }

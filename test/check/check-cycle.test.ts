@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
@@ -121,6 +122,36 @@ describe('manual values (统计/调查)', () => {
     const { rows } = await pool.query('SELECT source, file_name, file_sha256 FROM app.manual_value');
     expect(rows[0]).toMatchObject({ source: '2025 统计年鉴', file_name: 'tj.csv' });
     expect(rows[0].file_sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('manual values from the browser (XLSX upload, single entry)', () => {
+  it('reads an XLSX workbook uploaded as base64 JSON, and refuses a file that is not one', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('统计');
+    ws.addRow(['指标', '单元类型', '单元编号', '年份', '数值']);
+    ws.addRow(['resident_satisfaction', 'community', ids.C1.id, 2024, 81.5]);
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    const ok = await app.inject({ method: 'POST', url: '/api/check/manual-values/upload', payload: { source: '2024 满意度调查', fileName: 'survey.xlsx', format: 'xlsx', contentBase64: bytes.toString('base64') } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ rows: 1, stored: 1 });
+    const { rows } = await pool.query(`SELECT value, source, file_name FROM app.manual_value WHERE code = 'resident_satisfaction' AND year = 2024`);
+    expect(rows).toEqual([{ value: 81.5, source: '2024 满意度调查', file_name: 'survey.xlsx' }]);
+    const bad = await app.inject({ method: 'POST', url: '/api/check/manual-values/upload', payload: { source: 'x', format: 'xlsx', contentBase64: Buffer.from('not a workbook').toString('base64') } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toMatchObject({ row: 0, field: 'file' });
+  });
+
+  it('stores one entered value and refuses a city value with a unit id (400)', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/api/check/manual-values/entry', payload: { indicator: 'green_building_share', unitKind: 'city', unitId: 5, year: 2024, value: 90, source: '住建局' } });
+    expect(bad.statusCode).toBe(400);
+    const unknown = await app.inject({ method: 'POST', url: '/api/check/manual-values/entry', payload: { indicator: 'no_such_indicator', unitKind: 'city', year: 2024, value: 1, source: 'x' } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toMatch(/unknown indicator/);
+    const ok = await app.inject({ method: 'POST', url: '/api/check/manual-values/entry', payload: { indicator: 'green_building_share', unitKind: 'city', year: 2024, value: 90, source: '住建局' } });
+    expect(ok.statusCode).toBe(200);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM app.audit_log WHERE table_name = 'manual_value' AND new_row->>'code' = 'green_building_share'`);
+    expect(rows[0].n).toBe(1);
   });
 });
 

@@ -280,6 +280,7 @@ async function writeValues(trx: Kysely<unknown>, cycle: CycleRow, pending: Pendi
 async function syncProblems(trx: Kysely<unknown>, cycle: CycleRow) {
   const entry = (status: string) => sql`jsonb_build_object('year', ${cycle.year}::int, 'status', ${status}::text, 'value', v.value, 'severity', v.warning)`;
   await sql`
+    WITH city AS MATERIALIZED (SELECT u.geom FROM analysis.check_units(${cycle.dataset}) u WHERE u.unit_id IS NULL)
     INSERT INTO app.check_problem AS p (dataset_id, indicator, unit_kind, unit_id, unit_name, severity, value, threshold, rule_fired,
       first_cycle_id, first_year, last_cycle_id, last_year, history, geom)
     SELECT ${cycle.dataset}, v.indicator, v.unit_kind, v.unit_id, v.unit_name, v.warning, v.value,
@@ -287,7 +288,7 @@ async function syncProblems(trx: Kysely<unknown>, cycle: CycleRow) {
            v.cycle_id, v.year, v.cycle_id, v.year, jsonb_build_array(${entry('open')}),
            CASE v.unit_kind WHEN 'estate' THEN (SELECT geom FROM app.estate WHERE id = v.unit_id)
                             WHEN 'building' THEN (SELECT geom FROM app.building WHERE id = v.unit_id)
-                            WHEN 'city' THEN (SELECT u.geom FROM analysis.check_units(${cycle.dataset}) u WHERE u.unit_id IS NULL)
+                            WHEN 'city' THEN (SELECT geom FROM city)
                             ELSE (SELECT geom FROM app.admin_unit WHERE id = v.unit_id) END
     FROM app.indicator_value v
     WHERE v.cycle_id = ${cycle.id} AND v.warning IS NOT NULL

@@ -119,10 +119,11 @@ export function checkRepository(db: Kysely<unknown>) {
     /** Values with their unit's geometry (admin units, estates, buildings; the city's union) as GeoJSON features. */
     async valuesGeoJson(cycleId: number, dataset: string, f: ValueFilter) {
       const { rows } = await sql<{ f: Record<string, unknown> }>`
+        WITH city AS MATERIALIZED (SELECT u.geom FROM analysis.check_units(${dataset}) u WHERE u.unit_id IS NULL)
         SELECT jsonb_build_object('type', 'Feature',
                  'geometry', ST_AsGeoJSON(CASE v.unit_kind WHEN 'estate' THEN (SELECT geom FROM app.estate WHERE id = v.unit_id)
                                                   WHEN 'building' THEN (SELECT geom FROM app.building WHERE id = v.unit_id)
-                                                  WHEN 'city' THEN (SELECT u.geom FROM analysis.check_units(${dataset}) u WHERE u.unit_id IS NULL)
+                                                  WHEN 'city' THEN (SELECT geom FROM city)
                                                   ELSE (SELECT geom FROM app.admin_unit WHERE id = v.unit_id) END, 6)::jsonb,
                  'properties', jsonb_build_object('indicator', v.indicator, 'unitKind', v.unit_kind, 'unitId', v.unit_id, 'unitName', v.unit_name,
                    'value', v.value, 'unit', v.unit, 'grade', v.grade, 'warning', v.warning, 'ruleFired', v.rule_fired,

@@ -4,7 +4,7 @@
  * `http.ts`, which sends it with every write.
  */
 import type { Static } from 'typebox';
-import type { AuditListSchema, NewUserBodySchema, SessionInfoSchema, UserPatchBodySchema, UserSchema } from '../../server/contract/auth.ts';
+import type { ApiTokenSchema, AuditListSchema, NewApiTokenSchema, NewUserBodySchema, SessionInfoSchema, UserPatchBodySchema, UserSchema } from '../../server/contract/auth.ts';
 import { getJson, pathWith, sendJson, setCsrfToken } from './http.ts';
 
 export type SessionInfo = Static<typeof SessionInfoSchema>;
@@ -13,6 +13,8 @@ export type AuditEntry = AuditList['entries'][number];
 export type User = Static<typeof UserSchema>;
 export type NewUser = Static<typeof NewUserBodySchema>;
 export type UserPatch = Static<typeof UserPatchBodySchema>;
+export type ApiToken = Static<typeof ApiTokenSchema>;
+export type NewApiToken = Static<typeof NewApiTokenSchema>;
 
 function remember(s: SessionInfo): SessionInfo {
   setCsrfToken(s.csrfToken);
@@ -44,6 +46,14 @@ export interface AuditFilter {
   before?: number;
   limit?: number;
 }
+
+/** One's own API tokens for scripts; a new token is shown once. */
+export const fetchTokens = (signal?: AbortSignal) => getJson<ApiToken[]>('/api/auth/tokens', signal);
+export const createToken = (name: string) => sendJson<NewApiToken>('/api/auth/tokens', 'POST', { name });
+export const revokeToken = (id: number) => sendJson<ApiToken>(`/api/auth/tokens/${id}`, 'DELETE', undefined);
+/** Changes one's own password; the server ends one's other sessions and gives this one a new id. */
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  sendJson<null>('/api/auth/password', 'PUT', { currentPassword, newPassword });
 
 /** Admins: everyone who may sign in. */
 export const fetchUsers = (signal?: AbortSignal) => getJson<User[]>('/api/users', signal);

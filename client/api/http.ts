@@ -27,8 +27,8 @@ export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return requestJson<T>(path, { signal });
 }
 
-/** Sends a JSON body (POST/PUT) to a same-origin path and reads the JSON answer; errors as getJson. */
-export function sendJson<T>(path: string, method: 'POST' | 'PUT' | 'PATCH', body: unknown, signal?: AbortSignal): Promise<T> {
+/** Sends a JSON body (POST/PUT/PATCH; DELETE with `undefined`) to a same-origin path and reads the JSON answer (null for 204); errors as getJson. */
+export function sendJson<T>(path: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', body: unknown, signal?: AbortSignal): Promise<T> {
   return requestJson<T>(path, { method, body: JSON.stringify(body), signal });
 }
 
@@ -61,6 +61,7 @@ async function requestJson<T>(path: string, init: { method?: string; body?: stri
     }
     throw new ApiError(path, res.status, message);
   }
+  if (res.status === 204) return null as T;
   return (await res.json()) as T;
 }
 

@@ -1,12 +1,14 @@
 /**
  * Sign-in in the top bar: "登录" opens a small form; signed in, the person's name and role, the
- * audit trail (planners and admins), people (admins) and sign-out. The session lives in an HttpOnly cookie the page
+ * account (password, API tokens), the audit trail (planners and admins), people (admins) and
+ * sign-out. The session lives in an HttpOnly cookie the page
  * cannot read; the CSRF token for writes is handed to client/api/http.ts by auth-api.ts.
  */
 import { useState, type FormEvent } from 'react';
 import { fetchSession, signIn, signOut } from '../api/auth-api.ts';
 import { useI18n } from '../i18n/i18n-context.tsx';
 import { AuditPanel } from '../panels/audit/audit-panel.tsx';
+import { AccountPanel } from './sign-in-account.tsx';
 import { PeoplePanel } from './sign-in-people.tsx';
 import { useSession } from './sign-in-context.tsx';
 
@@ -23,6 +25,7 @@ export function SignIn({ cities = [] }: { cities?: { id: string; name: string }[
   const [open, setOpen] = useState(false);
   const [audit, setAudit] = useState(false);
   const [people, setPeople] = useState(false);
+  const [account, setAccount] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [username, setUsername] = useState('');
@@ -77,6 +80,7 @@ export function SignIn({ cities = [] }: { cities?: { id: string; name: string }[
         {t('auth.signedInAs', { name: user.displayName || user.username, role: t(`auth.role.${user.role}`) })}
         {user.dataset && ` · ${t('auth.cityScope', { city: user.dataset })}`}
       </span>
+      <button type="button" className="lang-switch" data-testid="account-open" onClick={() => setAccount(true)}>{t('account.open')}</button>
       {user.role !== 'viewer' && (
         <button type="button" className="lang-switch" data-testid="audit-open" onClick={() => setAudit(true)}>{t('audit.open')}</button>
       )}
@@ -90,6 +94,7 @@ export function SignIn({ cities = [] }: { cities?: { id: string; name: string }[
       </button>
       {audit && <AuditPanel onClose={() => setAudit(false)} />}
       {people && <PeoplePanel cities={cities} onClose={() => setPeople(false)} />}
+      {account && <AccountPanel onClose={() => setAccount(false)} />}
     </div>
   );
 }

@@ -3,7 +3,7 @@
  * signs in from the top bar, the session cookie is invisible to page scripts (HttpOnly), the audit
  * trail opens and names the planner's own change; a viewer gets no audit control and no control to
  * create a check cycle (a planner does); sign-out returns to the sign-in button; an admin adds a
- * person. Screenshots: test-results/e2e-auth-audit.png, e2e-auth-people.png.
+ * person; a planner makes and revokes an API token. Screenshots: test-results/e2e-auth-audit.png, e2e-auth-people.png.
  */
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -119,6 +119,21 @@ describe('sign-in in the browser', () => {
     const added = await signIn(app, 'e2e.added');
     const me = (await added.inject({ method: 'GET', url: '/api/auth/me' })).json();
     expect(me.user).toMatchObject({ role: 'planner', dataset: CITY_A });
+    await page.close();
+  }, 60_000);
+
+  it('lets a planner make an API token in their account, which works until revoked there', async () => {
+    const page = await signInThroughPage('e2e.planner');
+    await page.getByTestId('account-open').click();
+    await page.getByTestId('token-name').fill('nightly export');
+    await page.getByTestId('token-create').click();
+    const token = (await page.getByTestId('token-shown').textContent({ timeout: 15_000 }))!.trim();
+    expect(token).toMatch(/^cc_/);
+    const write = () => app.inject({ method: 'PUT', url: `/api/facility-types/pharmacy?dataset=${CITY_A}`, payload: { standardDistanceM: 450 }, headers: { authorization: `Bearer ${token}` } });
+    expect((await write()).statusCode).toBe(200);
+    await page.getByTestId('token-revoke').click();
+    await page.getByText('已吊销').waitFor({ timeout: 15_000 });
+    expect((await write()).statusCode).toBe(401);
     await page.close();
   }, 60_000);
 });

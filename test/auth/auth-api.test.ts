@@ -162,6 +162,27 @@ describe('sessions and CSRF', () => {
   });
 });
 
+describe('PUT /api/auth/password', () => {
+  it('needs the current password, ends the person\'s other sessions and keeps this one', async () => {
+    await addUser(app, 'pw.changer', 'planner');
+    const here = await signIn(app, 'pw.changer');
+    const elsewhere = await signIn(app, 'pw.changer');
+    const wrong = await here.inject({ method: 'PUT', url: '/api/auth/password', payload: { currentPassword: 'not it at all', newPassword: 'a brand new password' } });
+    expect(wrong.statusCode).toBe(400);
+    const res = await here.inject({ method: 'PUT', url: '/api/auth/password', payload: { currentPassword: PASSWORD, newPassword: 'a brand new password' } });
+    expect(res.statusCode).toBe(204);
+    // This browser continues with the new session cookie the answer set, and a fresh CSRF token.
+    const cookie = `citycheck_session=${res.cookies.find((c) => c.name === 'citycheck_session')!.value}`;
+    const me = (await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).json();
+    expect(me.user.username).toBe('pw.changer');
+    expect((await app.inject({ ...override(CITY_A, 520), headers: { cookie, 'x-csrf-token': me.csrfToken } })).statusCode).toBe(200);
+    // The other session is over; the old password no longer signs in, the new one does.
+    expect((await elsewhere.inject(override(CITY_A, 530))).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username: 'pw.changer', password: PASSWORD } })).statusCode).toBe(401);
+    await signIn(app, 'pw.changer', 'a brand new password');
+  });
+});
+
 describe('API tokens', () => {
   it('acts as its owner until revoked, then answers 401', async () => {
     const planner = await signIn(app, 'li.planner');

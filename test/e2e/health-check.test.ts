@@ -142,6 +142,16 @@ describe('the 体检 tab on Nanjing', () => {
     await waitForMapReady(page);
     await shoot(page, shotPath('problems'));
 
+    // a statistical value entered in the tab is stored with its source (audited)
+    await page.locator('details summary', { hasText: '统计与调查数据填报' }).click();
+    await page.getByTestId('ck-manual-indicator').selectOption('sewage_collection_rate');
+    await page.getByTestId('ck-manual-value').fill('76.5');
+    await page.getByTestId('ck-manual-source').fill('2025 统计年鉴');
+    await page.getByTestId('ck-manual-save').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="ck-manual-result"]')?.textContent?.includes('已保存 1 个值'));
+    const stored = await pool.query(`SELECT value, source, year FROM app.manual_value WHERE code = 'sewage_collection_rate'`);
+    expect(stored.rows).toEqual([{ value: 76.5, source: '2025 统计年鉴', year: 2025 }]);
+
     await page.getByTestId('lang-switch').click();
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     expect(await page.getByTestId('tab-check').textContent()).toBe('Health check');

@@ -43,6 +43,11 @@ export const fetchProblems = (city: string, q: { indicator?: string; severity?: 
   getJson<ProblemList>(pathWith('/api/check/problems', { dataset: city, ...q }), signal);
 export const problemsCsvUrl = (city: string) => pathWith('/api/check/problems.csv', { dataset: city });
 export const problemsGeoJsonUrl = (city: string) => pathWith('/api/check/problems.geojson', { dataset: city });
+export type ManualResult = { dataset?: string; rows?: number; stored?: number; message?: string; errors?: { row: number; field: string; message: string }[] };
+export const enterManualValue = (body: { dataset: string; indicator: string; unitKind: string; unitId?: number; year: number; value: number; source: string }) =>
+  sendJson<ManualResult>('/api/check/manual-values/entry', 'POST', body);
+export const uploadManualFile = (body: { dataset: string; source: string; fileName: string; format: 'csv' | 'xlsx'; contentBase64: string }) =>
+  sendJson<ManualResult>('/api/check/manual-values/upload', 'POST', body);
 export const createCycle = (city: string, year: number) => sendJson<Cycle>('/api/check/cycles', 'POST', { dataset: city, year });
 export const computeCycle = (cycleId: number) => sendJson<Cycle>(`/api/check/cycles/${cycleId}/compute`, 'POST', {});
 export const publishCycle = (cycleId: number) => sendJson<Cycle>(`/api/check/cycles/${cycleId}/publish`, 'POST', {});

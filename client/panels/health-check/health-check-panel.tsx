@@ -24,6 +24,7 @@ import { isBetter } from './check-format.ts';
 import { changeClassesOf, classesOf, createChoroplethLayer, drawable } from './create-check-layers.ts';
 import { IndexChart } from './index-chart.tsx';
 import { IndicatorCards } from './indicator-cards.tsx';
+import { ManualEntry } from './manual-entry.tsx';
 import { ProblemLedger } from './problem-ledger.tsx';
 import { compareRows, ValueTable } from './value-table.tsx';
 
@@ -244,6 +245,11 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
 
           <h3>{t('ck.problems')}</h3>
           <ProblemLedger city={city.id} names={names} refresh={refresh} onZoomTo={onZoomTo} />
+
+          <details>
+            <summary><strong>{t('ck.manualTitle')}</strong></summary>
+            <ManualEntry city={city.id} indicators={catalogue} year={cycle.year} names={names} onStored={() => undefined} />
+          </details>
         </>
       )}
     </section>

@@ -1,6 +1,6 @@
 /**
- * Renewal project library and ledger edits from the map (治理 → 复查). Handlers validate, call the
- * repository, return; SQL in server/repositories/project-repository.ts and renewal-ledger-repository.ts,
+ * Renewal project library (治理 → 复查). Handlers validate, call the repository, return; SQL in
+ * server/repositories/project-repository.ts,
  * the workflow in server/renewal/project-states.ts, schemas in server/contract/renewal.ts.
  *
  *   GET   /api/renewal/projects?dataset=&stage=      projects of a city (board by stage)
@@ -10,16 +10,13 @@
  *   POST  /api/renewal/projects/:id/transitions      move stage {to, actor, reason}; illegal → 409
  *   GET   /api/renewal/projects/:id/recheck          复查: the addressed problems as the latest check cycle left them
  *   POST  /api/renewal/projects/:id/expected-effect  coverage what-if of its new park and/or life-circle what-if of its new facility, stored
- *   PATCH /api/renewal/ledger/estates/:id            renovation status / class / plan year
- *   PATCH /api/renewal/ledger/waterlogging/:id       status 未治理 → 治理中 → 已销号 (illegal → 409)
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { ErrorSchema } from '../contract/common.ts';
 import {
-  EstateLedgerPatchSchema, EstateLedgerSchema, ExpectedEffectBodySchema, LedgerParamsSchema, ProjectCreateSchema, ProjectListQuerySchema,
-  ProjectListSchema, ProjectParamsSchema, ProjectPatchSchema, ProjectSchema, RecheckSchema, TransitionBodySchema, WaterloggingLedgerSchema,
-  WaterloggingPatchSchema, type ProjectCreate, type ProjectPatch, type TransitionBody,
+  ExpectedEffectBodySchema, ProjectCreateSchema, ProjectListQuerySchema, ProjectListSchema, ProjectParamsSchema, ProjectPatchSchema,
+  ProjectSchema, RecheckSchema, TransitionBodySchema, type ProjectCreate, type ProjectPatch, type TransitionBody,
 } from '../contract/renewal.ts';
 import { LifeCircleService } from '../analysis/life-circle/life-circle-service.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -27,7 +24,6 @@ import { cityRepository } from '../repositories/city-repository.ts';
 import { greenCoverageRepository } from '../repositories/green-coverage-repository.ts';
 import { lifeCircleRepository } from '../repositories/life-circle-repository.ts';
 import { projectRepository } from '../repositories/project-repository.ts';
-import { renewalLedgerRepository } from '../repositories/renewal-ledger-repository.ts';
 import { polygonInput } from '../validation/geojson.ts';
 
 const tags = ['renewal'];
@@ -35,7 +31,7 @@ const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: Erro
 type Params = Static<typeof ProjectParamsSchema>;
 
 /** Who makes a change: the signed-in user, else the body's actor (sign-in off), else a 400. */
-function actorOf(req: FastifyRequest, given: string | undefined): string {
+export function actorOf(req: FastifyRequest, given: string | undefined): string {
   const who = req.user?.username ?? given;
   if (!who) throw badRequest('actor is required when nobody is signed in');
   return who;
@@ -43,7 +39,6 @@ function actorOf(req: FastifyRequest, given: string | undefined): string {
 
 export default async function projectRoutes(app: FastifyInstance, opts: { deadlineMs?: number }) {
   const projects = projectRepository(app.db);
-  const ledger = renewalLedgerRepository(app.db);
   const cities = cityRepository(app.db);
   const coverage = greenCoverageRepository(app.analysisDb);
   // Its own access table: built on the first facility what-if of a project, then kept fresh by the walking graph's change events.
@@ -108,12 +103,4 @@ export default async function projectRoutes(app: FastifyInstance, opts: { deadli
       }
       return out;
     });
-
-  app.patch<{ Params: Static<typeof LedgerParamsSchema>; Body: Static<typeof EstateLedgerPatchSchema> }>('/api/renewal/ledger/estates/:id',
-    { schema: { tags, summary: 'Edit an estate\'s renovation status, class and plan year from the map; audited, tiles refreshed', params: LedgerParamsSchema, body: EstateLedgerPatchSchema, response: { 200: EstateLedgerSchema, ...errors } } },
-    async (req) => ledger.patchEstate(req.params.id, { ...req.body, actor: actorOf(req, req.body.actor) }));
-
-  app.patch<{ Params: Static<typeof LedgerParamsSchema>; Body: Static<typeof WaterloggingPatchSchema> }>('/api/renewal/ledger/waterlogging/:id',
-    { schema: { tags, summary: 'Move a waterlogging point 未治理 → 治理中 → 已销号 (or reopen); illegal → 409; audited, tiles refreshed', params: LedgerParamsSchema, body: WaterloggingPatchSchema, response: { 200: WaterloggingLedgerSchema, ...errors } } },
-    async (req) => ledger.patchWaterlogging(req.params.id, actorOf(req, req.body.actor), req.body.status, req.body.remediationProjectId));
 }

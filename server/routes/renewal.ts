@@ -6,19 +6,27 @@
  *
  *   POST /api/analysis/renewal/candidates   ranked candidates with reasons, heritage mode, 留改拆, sensitivity
  *   POST /api/analysis/renewal/constraints  one estate or drawn site: heritage hard checks, 2021 rules, 留改拆 per building
+ *   PATCH /api/renewal/ledger/estates/:id     renovation status / class / plan year, edited from the map
+ *   PATCH /api/renewal/ledger/waterlogging/:id status 未治理 → 治理中 → 已销号 (illegal → 409)
+ * Ledger edits are audited and reach the tile cache through the change feed; they also drop this
+ * plugin's cached criteria at once, so the next ranking sees them.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Static } from 'typebox';
 import { ErrorSchema } from '../contract/common.ts';
 import {
-  CandidatesBodySchema, CandidatesResultSchema, ConstraintsBodySchema, ConstraintsResultSchema, RENEWAL_PARAMS,
-  type CandidatesBody, type ConstraintsBody,
+  CandidatesBodySchema, CandidatesResultSchema, ConstraintsBodySchema, ConstraintsResultSchema, EstateLedgerPatchSchema, EstateLedgerSchema,
+  LedgerParamsSchema, RENEWAL_PARAMS, WaterloggingLedgerSchema, WaterloggingPatchSchema, type CandidatesBody, type ConstraintsBody,
 } from '../contract/renewal.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
+import { renewalLedgerRepository } from '../repositories/renewal-ledger-repository.ts';
 import { renewalRepository } from '../repositories/renewal-repository.ts';
+import { actorOf } from './projects.ts';
 import { polygonInput } from '../validation/geojson.ts';
 
 const tags = ['renewal'];
-const errors = { 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema };
+const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
+type LedgerParams = Static<typeof LedgerParamsSchema>;
 
 export default async function renewalRoutes(app: FastifyInstance) {
   const repo = renewalRepository(app.analysisDb);
@@ -26,6 +34,7 @@ export default async function renewalRoutes(app: FastifyInstance) {
   const unsubscribe = app.changeFeed.subscribe(() => repo.invalidate());
   app.addHook('onClose', async () => unsubscribe());
   const cities = cityRepository(app.db);
+  const ledger = renewalLedgerRepository(app.db);
 
   app.post<{ Body: CandidatesBody }>('/api/analysis/renewal/candidates',
     { schema: { tags, summary: 'Ranked renewal candidates (estates) of a city with reasons, heritage mode, 留改拆 and weight sensitivity', body: CandidatesBodySchema, response: { 200: CandidatesResultSchema, ...errors } } },
@@ -40,5 +49,21 @@ export default async function renewalRoutes(app: FastifyInstance) {
       const { city, values, effective } = await cities.scoped(req.body.dataset, RENEWAL_PARAMS, req.body.params ?? {});
       const polygon = req.body.site === undefined ? undefined : polygonInput(req.body.site, 'site');
       return repo.constraints(city, values, effective, { estateId: req.body.estateId, polygon }, req.body.scenario);
+    });
+
+  app.patch<{ Params: LedgerParams; Body: Static<typeof EstateLedgerPatchSchema> }>('/api/renewal/ledger/estates/:id',
+    { schema: { tags, summary: 'Edit an estate\'s renovation status, class and plan year from the map; audited, tiles refreshed', params: LedgerParamsSchema, body: EstateLedgerPatchSchema, response: { 200: EstateLedgerSchema, ...errors } } },
+    async (req) => {
+      const out = await ledger.patchEstate(req.params.id, { ...req.body, actor: actorOf(req, req.body.actor) });
+      repo.invalidate();
+      return out;
+    });
+
+  app.patch<{ Params: LedgerParams; Body: Static<typeof WaterloggingPatchSchema> }>('/api/renewal/ledger/waterlogging/:id',
+    { schema: { tags, summary: 'Move a waterlogging point 未治理 → 治理中 → 已销号 (or reopen); illegal → 409; audited, tiles refreshed', params: LedgerParamsSchema, body: WaterloggingPatchSchema, response: { 200: WaterloggingLedgerSchema, ...errors } } },
+    async (req) => {
+      const out = await ledger.patchWaterlogging(req.params.id, actorOf(req, req.body.actor), req.body.status, req.body.remediationProjectId);
+      repo.invalidate();
+      return out;
     });
 }

@@ -120,22 +120,31 @@ describe('POST /api/analysis/renewal/candidates', () => {
     expect(b.effective.cutoffYear).toMatchObject({ value: 2010, origin: 'request' });
   });
 
-  it('reuses the criteria for a weight change and reads them again after a ledger edit reaches the change feed', async () => {
+  it('reuses the criteria for a weight change; a ledger edit through the API or any change on the feed makes the next ranking re-read', async () => {
     await app.changeFeed.ready;
     const post = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew', params: { waterloggingRadiusM: 301 }, ...payload } });
     const first = (await post({})).json();
     const again = (await post({ weights: { residents: 40 } })).json();
     expect([first.timing.cached, again.timing.cached]).toEqual([false, true]);
     expect(again.criteria.find((c: { code: string }) => c.code === 'residents').weightOrigin).toBe('request');
-    const seen = app.changeFeed.received;
-    const edit = await app.inject({ method: 'PATCH', url: `/api/renewal/ledger/estates/${ids.E2}`, payload: { actor: 'surveyor', renovationStatus: 'completed' } });
-    expect(edit.statusCode).toBe(200);
     try {
-      await expect.poll(() => app.changeFeed.received, { timeout: 10_000 }).toBeGreaterThan(seen);
+      // through the API (the route drops the cache itself; its row change also reaches the feed — wait for that too, so it cannot land later)
+      const seen0 = app.changeFeed.received;
+      const edit = await app.inject({ method: 'PATCH', url: `/api/renewal/ledger/estates/${ids.E2}`, payload: { actor: 'surveyor', renovationStatus: 'completed' } });
+      expect(edit.statusCode).toBe(200);
+      await expect.poll(() => app.changeFeed.received, { timeout: 10_000 }).toBeGreaterThan(seen0);
       const after = (await post({})).json();
       expect(after.timing.cached).toBe(false);
       expect(after.candidates.map((c: { name: string }) => c.name)).not.toContain('E2');
       expect(after.counts.completed).toBe(first.counts.completed + 1);
+      // behind the API's back (another process, an import): the change feed drops the cache
+      expect((await post({})).json().timing.cached).toBe(true);
+      const seen = app.changeFeed.received;
+      await pool.query(`UPDATE app.estate SET renovation_status = NULL WHERE id = $1`, [ids.E2]);
+      await expect.poll(() => app.changeFeed.received, { timeout: 10_000 }).toBeGreaterThan(seen);
+      const back = (await post({})).json();
+      expect(back.timing.cached).toBe(false);
+      expect(back.candidates.map((c: { name: string }) => c.name)).toContain('E2');
     } finally {
       await pool.query(`UPDATE app.estate SET renovation_status = NULL WHERE id = $1`, [ids.E2]);
     }

@@ -12,7 +12,7 @@ import { sql, type Kysely } from 'kysely';
 import type { EffectiveParams } from '../contract/common.ts';
 import { HttpError } from '../errors.ts';
 import { ENGINES, INPUT_LAYERS, type CheckServices, type EngineRow, type InputLayer, type UnitKind } from './engines.ts';
-import { evaluate, type Direction } from './evaluate.ts';
+import { evaluate, fourGrade, type Direction, type GradeScheme } from './evaluate.ts';
 
 /** One indicator in force for a city (catalogue row with the city's thresholds applied). */
 export interface ActiveIndicator {
@@ -78,11 +78,11 @@ export async function activeIndicators(db: Kysely<unknown>, dataset: string, fra
   }));
 }
 
-interface CycleRow { id: number; dataset: string; year: number; status: string; framework: string }
+interface CycleRow { id: number; dataset: string; year: number; status: string; framework: string; gradeScheme: GradeScheme }
 
 async function loadCycle(db: Kysely<unknown>, cycleId: number): Promise<CycleRow> {
   const { rows } = await sql<CycleRow>`
-    SELECT id::int AS id, dataset_id AS dataset, year, status, framework_version AS framework
+    SELECT id::int AS id, dataset_id AS dataset, year, status, framework_version AS framework, grade_scheme AS "gradeScheme"
     FROM app.check_cycle WHERE id = ${cycleId}`.execute(db);
   if (!rows[0]) throw new CheckCycleError(404, `No check cycle ${cycleId}`);
   return rows[0];
@@ -249,14 +249,15 @@ async function writeValues(trx: Kysely<unknown>, cycle: CycleRow, pending: Pendi
   for (let i = 0; i < pending.length; i += CHUNK) {
     const part = pending.slice(i, i + CHUNK).map((p) => {
       const e = evaluate(p.row.value, p.def.direction, p.def);
+      const grade = cycle.gradeScheme === 'four' ? fourGrade(e) : e.grade;
       return {
         indicator: p.def.code, def_id: p.def.id, version: p.def.version, unit_kind: p.row.unitKind, unit_id: p.row.unitId, unit_name: p.row.unitName,
         value: p.row.value, unit: p.def.unit, numerator: p.row.numerator, denominator: p.row.denominator, origin: p.origin,
-        grade: e.grade, warning: e.warning, rule_fired: e.ruleFired, inputs: p.inputs,
+        grade, warning: e.warning, rule_fired: e.ruleFired, inputs: p.inputs,
         rule_version: {
           indicator: p.def.code, version: p.def.version, formulaKind: p.def.formulaKind, engine: p.def.engine, params: p.params,
           thresholds: { target: p.def.target, yellow: p.def.yellow, red: p.def.red, origin: p.def.thresholdOrigin },
-          direction: p.def.direction,
+          direction: p.def.direction, gradeScheme: cycle.gradeScheme,
         },
       };
     });

@@ -8,10 +8,12 @@
  *   fail x > yellow;  yellow warning  yellow < x ≤ red;  red warning  x > red.
  * A value exactly on a threshold counts on the good side. A missing threshold is skipped: with no
  * yellow level, anything short of the target is 不达标 (and warns only when red is given); with no
- * target there is no grade.
+ * target there is no grade. The four-grade scheme (很好/较好/一般/较差) is derived: {@link fourGrade}.
  */
 export type Direction = 'benefit' | 'cost';
 export type Grade = 'pass' | 'basic' | 'fail';
+export type FourGrade = 'very_good' | 'good' | 'fair' | 'poor';
+export type GradeScheme = 'three' | 'four';
 export type Warning = 'yellow' | 'red';
 
 export interface Thresholds {
@@ -28,6 +30,18 @@ export interface Evaluation {
 }
 
 const fmt = (x: number) => String(Math.round(x * 1e6) / 1e6);
+
+/**
+ * The four-grade scheme (很好/较好/一般/较差) from the same thresholds: meets the target → very_good;
+ * short of it but not past yellow → good; past yellow but not past red (or short of the target with
+ * no warning levels) → fair; past red → poor.
+ */
+export function fourGrade(e: Evaluation): FourGrade | null {
+  if (e.grade === null) return null;
+  if (e.grade === 'pass') return 'very_good';
+  if (e.grade === 'basic') return 'good';
+  return e.warning === 'red' ? 'poor' : 'fair';
+}
 
 /** Evaluates `x` (null = no value: nothing to evaluate). */
 export function evaluate(x: number | null, direction: Direction, t: Thresholds): Evaluation {

@@ -16,7 +16,10 @@ export const FrameworkSchema = Type.Union([Type.Literal('2021'), Type.Literal('2
 const Code = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 60 });
 const Direction = Type.Union([Type.Literal('benefit'), Type.Literal('cost')]);
 const Origin = Type.Union([Type.Literal('default'), Type.Literal('city')]);
-const Grade = Nullable(Type.Union([Type.Literal('pass'), Type.Literal('basic'), Type.Literal('fail')]));
+const Grade = Nullable(Type.Union(['pass', 'basic', 'fail', 'very_good', 'good', 'fair', 'poor'].map((g) => Type.Literal(g)), {
+  description: 'three grades: pass 达标 / basic 基本达标 / fail 不达标; four grades: very_good 很好 / good 较好 / fair 一般 / poor 较差',
+}));
+export const GradeSchemeSchema = Type.Union([Type.Literal('three'), Type.Literal('four')], { description: 'three grades (达标/基本达标/不达标, default) or four (很好/较好/一般/较差)' });
 const Warning = Nullable(Type.Union([Type.Literal('yellow'), Type.Literal('red')]));
 const N = Nullable(Type.Number());
 
@@ -81,6 +84,7 @@ export const CycleBodySchema = Type.Object({
   dataset: Type.Optional(DatasetIdSchema),
   year: Type.Integer({ minimum: 1990, maximum: 2200 }),
   framework: Type.Optional(FrameworkSchema),
+  gradeScheme: Type.Optional(GradeSchemeSchema),
   title: Type.Optional(Type.String({ maxLength: 200 })),
 }, { additionalProperties: false });
 export const CycleStepSchema = Type.Object({
@@ -92,6 +96,7 @@ export const CycleSchema = Type.Object({
   year: Type.Integer(),
   title: Type.String(),
   framework: Type.String(),
+  gradeScheme: GradeSchemeSchema,
   status: Type.Union([Type.Literal('draft'), Type.Literal('published')]),
   computedAt: Nullable(Type.String()),
   publishedAt: Nullable(Type.String()),

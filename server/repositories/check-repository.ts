@@ -63,10 +63,10 @@ export function checkRepository(db: Kysely<unknown>) {
       return (await activeIndicators(db, dataset, '2024')).find((d) => d.code === b.code)!;
     },
 
-    async createCycle(dataset: string, year: number, framework: string, title: string | undefined): Promise<Cycle> {
+    async createCycle(dataset: string, year: number, framework: string, title: string | undefined, gradeScheme: 'three' | 'four' = 'three'): Promise<Cycle> {
       const { rows } = await sql<{ id: string }>`
-        INSERT INTO app.check_cycle (dataset_id, year, framework_version, title)
-        VALUES (${dataset}, ${year}, ${framework}, ${title ?? `${year} 年城市体检`})
+        INSERT INTO app.check_cycle (dataset_id, year, framework_version, title, grade_scheme)
+        VALUES (${dataset}, ${year}, ${framework}, ${title ?? `${year} 年城市体检`}, ${gradeScheme})
         ON CONFLICT (dataset_id, year) DO NOTHING RETURNING id`.execute(db);
       if (!rows[0]) throw new CheckCycleError(409, `${dataset} already has a check cycle for ${year}`);
       return (await repo.cycle(Number(rows[0].id)))!;
@@ -78,8 +78,8 @@ export function checkRepository(db: Kysely<unknown>) {
     },
 
     async cycle(id: number): Promise<Cycle | undefined> {
-      const { rows } = await sql<{ id: string; dataset: string; year: number; title: string; framework: string; status: 'draft' | 'published'; computedAt: Date | null; publishedAt: Date | null; durationMs: number | null; steps: Cycle['steps']; progress: Cycle['progress']; inputs: Cycle['inputs']; valueCount: number; sampleData: boolean }>`
-        SELECT c.id, c.dataset_id AS dataset, c.year, c.title, c.framework_version AS framework, c.status, c.computed_at AS "computedAt",
+      const { rows } = await sql<{ id: string; dataset: string; year: number; title: string; framework: string; gradeScheme: 'three' | 'four'; status: 'draft' | 'published'; computedAt: Date | null; publishedAt: Date | null; durationMs: number | null; steps: Cycle['steps']; progress: Cycle['progress']; inputs: Cycle['inputs']; valueCount: number; sampleData: boolean }>`
+        SELECT c.id, c.dataset_id AS dataset, c.year, c.title, c.framework_version AS framework, c.grade_scheme AS "gradeScheme", c.status, c.computed_at AS "computedAt",
                c.published_at AS "publishedAt", c.duration_ms AS "durationMs", c.steps, c.progress, c.inputs,
                (SELECT count(*)::int FROM app.indicator_value v WHERE v.cycle_id = c.id) AS "valueCount",
                EXISTS (SELECT 1 FROM app.dataset d WHERE c.dataset_id IN (d.id, d.city_id) AND d.is_sample) AS "sampleData"
@@ -88,7 +88,7 @@ export function checkRepository(db: Kysely<unknown>) {
       if (!r) return undefined;
       return {
         ...r, id: Number(r.id), computedAt: iso(r.computedAt), publishedAt: iso(r.publishedAt),
-        effective: { year: { value: r.year, origin: 'request' }, framework: { value: r.framework, origin: 'request' } },
+        effective: { year: { value: r.year, origin: 'request' }, framework: { value: r.framework, origin: 'request' }, gradeScheme: { value: r.gradeScheme, origin: 'request' } },
       };
     },
 

@@ -105,7 +105,7 @@ export default async function checkRoutes(app: FastifyInstance) {
 
   app.post<{ Body: Static<typeof CycleBodySchema> }>('/api/check/cycles',
     { schema: { tags, summary: 'Create a draft check cycle of a city for a year', body: CycleBodySchema, response: { 201: CycleSchema, ...errors } } },
-    async (req, reply) => reply.code(201).send(await repo.createCycle(await city(req.body.dataset), req.body.year, req.body.framework ?? '2024', req.body.title)));
+    async (req, reply) => reply.code(201).send(await repo.createCycle(await city(req.body.dataset), req.body.year, req.body.framework ?? '2024', req.body.title, req.body.gradeScheme)));
 
   app.get<{ Params: CycleParams }>('/api/check/cycles/:cycleId',
     { schema: { tags, summary: 'One check cycle with the steps of its last computation and the import runs it read', params: CycleParamsSchema, response: { 200: CycleSchema, ...errors } } },

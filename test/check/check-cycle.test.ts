@@ -414,6 +414,19 @@ describe('the next cycles of the same city', () => {
   });
 });
 
+describe('the four-grade scheme', () => {
+  it('grades a cycle 很好/较好/一般/较差 from the same thresholds when created so', async () => {
+    const c = await app.inject({ method: 'POST', url: '/api/check/cycles', payload: { year: 2028, gradeScheme: 'four' } });
+    expect(c.json()).toMatchObject({ gradeScheme: 'four' });
+    expect((await app.inject({ method: 'POST', url: `/api/check/cycles/${c.json().id}/compute` })).statusCode).toBe(200);
+    const vs = await values(c.json().id);
+    expect(pick(vs, 'park_coverage', 'C1')).toMatchObject({ grade: 'very_good', warning: null }); // 100 ≥ 80
+    expect(pick(vs, 'park_coverage', null)).toMatchObject({ grade: 'fair', warning: 'yellow' }); // 60: past yellow 70, not red 50
+    expect(pick(vs, 'waterlogging_density', 'C1')).toMatchObject({ grade: 'poor', warning: 'red' }); // 1.62 > red 1
+    expect((await app.inject({ method: 'POST', url: '/api/check/cycles', payload: { year: 2029, gradeScheme: 'five' } })).statusCode).toBe(400);
+  });
+});
+
 describe('local indicators (地方特色指标)', () => {
   it('a city adds one, enters a value, and it is computed and graded in the cycle', async () => {
     const add = await app.inject({ method: 'POST', url: '/api/check/catalogue', payload: { code: 'riverside_access', nameZh: '滨水空间可达率', nameEn: 'Riverside access', levels: ['city'], unit: '%', direction: 'benefit', target: 60, yellow: 50, red: 30 } });

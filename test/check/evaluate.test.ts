@@ -3,7 +3,7 @@
  * a value on a threshold counts on the good side; one step past it does not.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../server/check/evaluate.ts';
+import { evaluate, fourGrade } from '../../server/check/evaluate.ts';
 
 const park = { target: 80, yellow: 70, red: 50 }; // benefit, % (park_coverage defaults)
 const water = { target: 0, yellow: 0.5, red: 1 }; // cost, points per km² (waterlogging_density defaults)
@@ -68,5 +68,23 @@ describe('evaluate without thresholds or value', () => {
   it('leaves a missing or non-finite value unevaluated', () => {
     expect(evaluate(null, 'benefit', park)).toEqual({ grade: null, warning: null, ruleFired: null });
     expect(evaluate(Number.NaN, 'benefit', park).grade).toBeNull();
+  });
+});
+
+describe('fourGrade (很好/较好/一般/较差 from the same thresholds)', () => {
+  it.each([
+    [80, 'very_good'],
+    [80 - eps, 'good'],
+    [70, 'good'],
+    [70 - eps, 'fair'],
+    [50, 'fair'],
+    [50 - eps, 'poor'],
+  ])('park coverage %s → %s', (x, g) => {
+    expect(fourGrade(evaluate(x, 'benefit', park))).toBe(g);
+  });
+
+  it('is fair below a target without warning levels, and absent without a target', () => {
+    expect(fourGrade(evaluate(79, 'benefit', { target: 80, yellow: null, red: null }))).toBe('fair');
+    expect(fourGrade(evaluate(79, 'benefit', { target: null, yellow: null, red: null }))).toBeNull();
   });
 });

@@ -15,9 +15,9 @@ export function accentOf(v: Pick<CheckValue, 'grade' | 'warning'> | undefined): 
   if (!v) return '#bbb';
   if (v.warning === 'red') return '#d73027';
   if (v.warning === 'yellow') return '#e6a700';
-  if (v.grade === 'pass') return '#1a9850';
-  if (v.grade === 'basic') return '#91cf60';
-  if (v.grade === 'fail') return '#fc8d59';
+  if (v.grade === 'pass' || v.grade === 'very_good') return '#1a9850';
+  if (v.grade === 'basic' || v.grade === 'good') return '#91cf60';
+  if (v.grade === 'fail' || v.grade === 'fair' || v.grade === 'poor') return '#fc8d59';
   return '#9aa';
 }
 

@@ -56,6 +56,7 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
   const [index, setIndex] = useState<HealthIndex | null>(null);
   const [otherIndex, setOtherIndex] = useState<HealthIndex | null>(null);
   const [newYear, setNewYear] = useState(() => new Date().getFullYear());
+  const [scheme, setScheme] = useState<'three' | 'four'>('three');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
@@ -162,7 +163,7 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
     return computeCycle(id).finally(stop);
   };
   const createYear = () => act(async () => {
-    const c = await createCycle(city.id, newYear);
+    const c = await createCycle(city.id, newYear, scheme);
     await compute(c.id);
     setCycleId(c.id);
   });
@@ -193,6 +194,14 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
         {mayEdit && (
           <label className="small">{t('ck.newYear')}{' '}
             <input type="number" min={1990} max={2200} value={newYear} onChange={(e) => setNewYear(Number(e.target.value))} style={{ width: 70 }} />
+          </label>
+        )}
+        {mayEdit && (
+          <label className="small">{t('ck.scheme')}{' '}
+            <select value={scheme} onChange={(e) => setScheme(e.target.value as 'three' | 'four')} data-testid="ck-scheme">
+              <option value="three">{t('ck.scheme.three')}</option>
+              <option value="four">{t('ck.scheme.four')}</option>
+            </select>
           </label>
         )}
         {mayEdit && <button type="button" onClick={createYear} disabled={busy} data-testid="ck-create">{busy ? t('ck.busy') : t('ck.create')}</button>}

@@ -70,6 +70,9 @@ export const renewalZh = {
   'rn.moveTo': '→ {stage}',
   'rn.reason.default': '规划人员在更新面板中推进',
   'rn.actor': '规划人员',
+  'rn.edit.title': '编辑台账（老旧小区改造）',
+  'rn.edit.status': '改造状态',
+  'rn.edit.save': '保存',
 } as const;
 
 export const renewalEn: Record<keyof typeof renewalZh, string> = {
@@ -139,4 +142,7 @@ export const renewalEn: Record<keyof typeof renewalZh, string> = {
   'rn.moveTo': '→ {stage}',
   'rn.reason.default': 'Moved by a planner in the renewal panel',
   'rn.actor': 'planner',
+  'rn.edit.title': 'Edit the ledger (old-estate renovation)',
+  'rn.edit.status': 'Renovation status',
+  'rn.edit.save': 'Save',
 };

@@ -172,7 +172,7 @@ export type ConstraintsResult = Static<typeof ConstraintsResultSchema>;
 
 // ---- project library -------------------------------------------------------------------------
 
-export const StageSchema = Type.Union(['reserve', 'approved', 'implementing', 'completed', 'rechecked', 'closed'].map((s) => Type.Literal(s)));
+export const StageSchema = Type.Union([Type.Literal('reserve'), Type.Literal('approved'), Type.Literal('implementing'), Type.Literal('completed'), Type.Literal('rechecked'), Type.Literal('closed')]);
 const ContentClass = Type.Union([Type.Literal('basic'), Type.Literal('improvement'), Type.Literal('upgrade')]);
 const Actor = Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'who makes the change, recorded with it and in the audit log; the signed-in user wins over it, and it is required only when nobody is signed in (sign-in off)' }));
 const Reason = Type.String({ minLength: 1, maxLength: 2000 });
@@ -245,10 +245,11 @@ export const ExpectedEffectBodySchema = Type.Object({
 
 export const EstateLedgerPatchSchema = Type.Object({
   actor: Actor,
-  renovationStatus: Type.Optional(Nullable(Type.Union(['not_listed', 'surveyed', 'reserve', 'planned', 'under_works', 'completed'].map((s) => Type.Literal(s))))),
+  renovationStatus: Type.Optional(Nullable(Type.Union([Type.Literal('not_listed'), Type.Literal('surveyed'), Type.Literal('reserve'), Type.Literal('planned'), Type.Literal('under_works'), Type.Literal('completed')]))),
   renovationClass: Type.Optional(Type.Array(ContentClass, { maxItems: 3, uniqueItems: true })),
   renovationPlanYear: Type.Optional(Nullable(Type.Integer({ minimum: 1990, maximum: 2200 }))),
 }, { additionalProperties: false });
+export type EstateLedgerPatch = Static<typeof EstateLedgerPatchSchema>;
 export const WaterloggingPatchSchema = Type.Object({
   actor: Actor,
   status: Type.Union([Type.Literal('untreated'), Type.Literal('in_progress'), Type.Literal('closed')]),
@@ -259,6 +260,7 @@ export const EstateLedgerSchema = Type.Object({
   id: Type.Integer(), name: Nullable(Type.String()), renovationStatus: Nullable(Type.String()), renovationClass: Type.Array(Type.String()),
   renovationPlanYear: Nullable(Type.Integer()), updatedAt: Type.String(),
 });
+export type EstateLedger = Static<typeof EstateLedgerSchema>;
 export const WaterloggingLedgerSchema = Type.Object({
   id: Type.Integer(), name: Type.String(), status: Type.String(), remediationProjectId: Nullable(Type.Integer()), updatedAt: Type.String(),
 });

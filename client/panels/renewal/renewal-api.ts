@@ -5,7 +5,7 @@
  * each value's origin.
  */
 import type {
-  Candidate, CandidatesBody, CandidatesResult, ConstraintsBody, ConstraintsResult, Project, ProjectCreate, Recheck, RuleCheck,
+  Candidate, CandidatesBody, CandidatesResult, ConstraintsBody, ConstraintsResult, EstateLedger, EstateLedgerPatch, Project, ProjectCreate, Recheck, RuleCheck,
 } from '../../../server/contract/renewal.ts';
 import { getJson, pathWith, sendJson } from '../../api/http.ts';
 
@@ -22,3 +22,6 @@ export const createProject = (body: ProjectCreate, signal?: AbortSignal) =>
 export const moveProject = (id: number, to: string, reason: string, actor: string, signal?: AbortSignal) =>
   sendJson<Project>(`/api/renewal/projects/${id}/transitions`, 'POST', { to, reason, actor }, signal);
 export const fetchRecheck = (id: number, signal?: AbortSignal) => getJson<Recheck>(`/api/renewal/projects/${id}/recheck`, signal);
+/** Edits an estate's renovation ledger fields from the map (audited; the next ranking sees it). */
+export const editEstate = (id: number, body: EstateLedgerPatch, signal?: AbortSignal) =>
+  sendJson<EstateLedger>(`/api/renewal/ledger/estates/${id}`, 'PATCH', body, signal);

@@ -8,12 +8,13 @@
 import type { Layer } from '@deck.gl/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { City } from '../../api/cities-api.ts';
+import { fetchLabels, type Labels } from '../../api/map-api.ts';
 import { isMessageKey } from '../../i18n/dictionaries.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { EffectiveParamsView } from '../effective-params.tsx';
 import { createCandidateLayer } from './create-renewal-layers.ts';
 import {
-  checkConstraints, createProject, listProjects, moveProject, rankCandidates,
+  checkConstraints, createProject, editEstate, listProjects, moveProject, rankCandidates,
   type Candidate, type CandidatesResult, type ConstraintsResult, type Project,
 } from './renewal-api.ts';
 
@@ -36,6 +37,8 @@ export function RenewalPanel({ city, onLayers }: RenewalPanelProps) {
   const [check, setCheck] = useState<ConstraintsResult | null>(null);
   const [projects, setProjects] = useState<Project[]>([]);
   const [busy, setBusy] = useState(false);
+  const [labels, setLabels] = useState<Labels | null>(null);
+  const [checkVersion, setCheckVersion] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
   const rank = useCallback((w: Record<string, number> | null, m: typeof method, signal?: AbortSignal) => {
@@ -68,11 +71,23 @@ export function RenewalPanel({ city, onLayers }: RenewalPanelProps) {
   }, [edited, weights, method, rank]);
 
   useEffect(() => {
+    const ac = new AbortController();
+    fetchLabels(ac.signal).then(setLabels, () => {});
+    return () => ac.abort();
+  }, []);
+
+  useEffect(() => {
     if (selected === null) return setCheck(null);
     const ac = new AbortController();
     checkConstraints({ dataset: city.id, estateId: selected }, ac.signal).then(setCheck, (e) => (e as Error).name !== 'AbortError' && setError(errText(e)));
     return () => ac.abort();
-  }, [selected, city.id]);
+  }, [selected, city.id, checkVersion]);
+
+  /** After a ledger edit: rank again with the current weights and re-check the site. */
+  const onLedgerEdited = () => {
+    void rank(weights, method);
+    setCheckVersion((v) => v + 1);
+  };
 
   useEffect(() => { onLayers([createCandidateLayer(result?.candidates ?? null, { visible: true, selected })]); }, [result, selected, onLayers]);
   useEffect(() => () => onLayers([]), [onLayers]);
@@ -141,6 +156,11 @@ export function RenewalPanel({ city, onLayers }: RenewalPanelProps) {
           </div>
           <Sensitivity result={result} crit={crit} />
           {check && <ConstraintsCard check={check} />}
+          {check?.site.estateId != null && (() => {
+            const c = result.candidates.find((x) => x.estateId === check.site.estateId);
+            return c ? <EstateEditor key={`${c.estateId}-${c.renovationStatus}-${c.renovationClass.join()}`} candidate={c} labels={labels}
+              onSaved={onLedgerEdited} onError={(e) => setError(errText(e))} /> : null;
+          })()}
           <EffectiveParamsView params={result.effective} testId="rn-params" />
         </>
       )}
@@ -192,6 +212,39 @@ function ConstraintsCard({ check }: { check: ConstraintsResult }) {
         {check.buildings.length > 0 && ` — ${(['retain', 'renovate', 'demolish'] as const).map((s) => `${t(`rn.sugg.${s}`)} ${check.buildings.filter((b) => b.suggestion === s).length}`).join(' / ')}`}
       </p>
     </div>
+  );
+}
+
+const STATUSES = ['not_listed', 'surveyed', 'reserve', 'planned', 'under_works', 'completed'] as const;
+const CLASSES = ['basic', 'improvement', 'upgrade'] as const;
+
+/** Edits the estate's renovation ledger (status, content classes) from the map; labels from /api/labels. */
+function EstateEditor({ candidate, labels, onSaved, onError }: { candidate: Candidate; labels: Labels | null; onSaved: () => void; onError: (e: unknown) => void }) {
+  const { t, lang } = useI18n();
+  const [status, setStatus] = useState(candidate.renovationStatus ?? 'not_listed');
+  const [classes, setClasses] = useState<string[]>(candidate.renovationClass);
+  const [saving, setSaving] = useState(false);
+  const label = (domain: string, code: string) => labels?.codes[domain]?.[code]?.[lang] ?? code;
+  const save = () => {
+    setSaving(true);
+    editEstate(candidate.estateId, { actor: t('rn.actor'), renovationStatus: status as (typeof STATUSES)[number], renovationClass: classes as (typeof CLASSES)[number][] })
+      .then(onSaved, onError)
+      .finally(() => setSaving(false));
+  };
+  return (
+    <fieldset className="rn-edit" data-testid="rn-edit">
+      <legend>{t('rn.edit.title')}</legend>
+      <label>{t('rn.edit.status')}{' '}
+        <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="rn-edit-status">
+          {STATUSES.map((s) => <option key={s} value={s}>{label('renovation_status', s)}</option>)}
+        </select>
+      </label>{' '}
+      {CLASSES.map((c) => (
+        <label key={c}><input type="checkbox" checked={classes.includes(c)} data-testid={`rn-edit-class-${c}`}
+          onChange={(e) => setClasses((xs) => (e.target.checked ? [...xs, c] : xs.filter((x) => x !== c)))} /> {label('renovation_class', c)}</label>
+      ))}{' '}
+      <button type="button" onClick={save} disabled={saving} data-testid="rn-edit-save">{t('rn.edit.save')}</button>
+    </fieldset>
   );
 }
 

@@ -68,8 +68,13 @@ export interface RoutePolicyEntry {
 /** Route config understood by this plugin. */
 export interface AuthRouteConfig {
   role?: Role;
-  /** public: no sign-in needed even for a write; optional: reads who is signed in, requires nobody. */
-  auth?: 'public' | 'optional';
+  /**
+   * public: no sign-in needed even for a write; optional: reads who is signed in, requires nobody;
+   * read: a POST that only computes (a what-if, an analysis run whose stored result changes no city
+   * data) follows the deployment's read access like a GET, so a public map's visitors can use the
+   * analysis panels; rate limits still apply.
+   */
+  auth?: 'public' | 'optional' | 'read';
 }
 
 declare module 'fastify' {
@@ -92,8 +97,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The least role a route needs (server/plugins/auth.ts). */
     role?: Role;
-    /** public: no sign-in even for a write; optional: reads who is signed in, requires nobody. */
-    auth?: 'public' | 'optional';
+    /** public: no sign-in even for a write; optional: reads who is signed in, requires nobody; read: like a GET. */
+    auth?: 'public' | 'optional' | 'read';
   }
   interface Session {
     userId?: number;
@@ -132,6 +137,7 @@ export function routePolicy(method: string, url: string, config: AuthRouteConfig
   }
   if (config?.auth === 'public') return { kind: 'public' };
   if (config?.auth === 'optional') return { kind: 'optional' };
+  if (config?.auth === 'read') return routePolicy('GET', url, undefined, readAccess);
   if (WRITE_METHODS.has(method)) return { kind: 'role', role: 'planner' };
   if (readAccess === 'signed-in' && PROTECTED_READS.test(url)) return { kind: 'role', role: 'viewer' };
   // Reads of the API still look at who is asking (a GET that saves names them); tiles and files do not.

@@ -48,7 +48,7 @@ export default async function diagnosisRoutes(app: FastifyInstance, opts: Diagno
   };
 
   app.post<{ Body: DiagnosisRunBody }>('/api/analysis/diagnosis',
-    { schema: { tags, summary: 'Diagnosis of one city: units (grid or 社区/街道) clipped to the built-up area, indicators, disease score, Gi* and local Moran with FDR; stored', body: DiagnosisRunBodySchema, response: { 200: DiagnosisRunSchema, ...errors } } },
+    { config: { auth: 'read' }, schema: { tags, summary: 'Diagnosis of one city: units (grid or 社区/街道) clipped to the built-up area, indicators, disease score, Gi* and local Moran with FDR; stored', body: DiagnosisRunBodySchema, response: { 200: DiagnosisRunSchema, ...errors } } },
     async (req) => service.run(req.body));
 
   app.get<{ Params: RunParams }>('/api/analysis/diagnosis/:runId',
@@ -76,7 +76,7 @@ export default async function diagnosisRoutes(app: FastifyInstance, opts: Diagno
     async (req) => found(await repo.explain(req.params.runId, req.params.unitNo), `No unit ${req.params.unitNo} in diagnosis run ${req.params.runId}`));
 
   app.post<{ Params: RunParams; Body: DiagnosisMethod }>('/api/analysis/diagnosis/:runId/recompute',
-    { schema: { tags, summary: 'Disease score and hotspot classes with other indicators or weights over a stored run (nothing stored)', params: DiagnosisRunParamsSchema, body: DiagnosisMethodSchema, response: { 200: DiagnosisRecomputeSchema, ...errors } } },
+    { config: { auth: 'read' }, schema: { tags, summary: 'Disease score and hotspot classes with other indicators or weights over a stored run (nothing stored)', params: DiagnosisRunParamsSchema, body: DiagnosisMethodSchema, response: { 200: DiagnosisRecomputeSchema, ...errors } } },
     async (req) => service.recompute(req.params.runId, req.body));
 
   app.get<{ Querystring: Static<typeof WaterloggingQuerySchema> }>('/api/analysis/waterlogging',

@@ -39,7 +39,7 @@ export default async function greenCoverageRoutes(app: FastifyInstance) {
   };
 
   app.post<{ Body: CoverageRunBody }>('/api/analysis/green-coverage',
-    { schema: { tags, summary: 'Park service-radius coverage of one city (official buffer / walking network); stored with its rule version and effective parameters', body: CoverageRunBodySchema, response: { 200: CoverageRunSchema, ...errors } } },
+    { config: { auth: 'read' }, schema: { tags, summary: 'Park service-radius coverage of one city (official buffer / walking network); stored with its rule version and effective parameters', body: CoverageRunBodySchema, response: { 200: CoverageRunSchema, ...errors } } },
     async (req) => {
       const { mode, target, rules } = req.body;
       const { city, values: { mode: m, target: t, ...r }, effective } = await cities.scoped(req.body.dataset, GREEN_COVERAGE_PARAMS, { mode, target, ...rules });
@@ -60,7 +60,7 @@ export default async function greenCoverageRoutes(app: FastifyInstance) {
       .send(estatesToCsv(found(await repo.get(req.params.runId), req.params.runId).estates)));
 
   app.post<{ Params: Params; Body: Static<typeof WhatIfBodySchema> }>('/api/analysis/green-coverage/:runId/what-if',
-    { schema: { tags, summary: 'Coverage with extra park polygons (nothing saved)', params: RunParamsSchema, body: WhatIfBodySchema, response: { 200: WhatIfResultSchema, ...errors } } },
+    { config: { auth: 'read' }, schema: { tags, summary: 'Coverage with extra park polygons (nothing saved)', params: RunParamsSchema, body: WhatIfBodySchema, response: { 200: WhatIfResultSchema, ...errors } } },
     async (req) => repo.whatIf(req.params.runId, polygonInput(req.body.parks, 'parks')));
 
   app.post<{ Params: Params; Body: Static<typeof ScenarioBodySchema> }>('/api/analysis/green-coverage/:runId/scenarios',
@@ -78,7 +78,7 @@ export default async function greenCoverageRoutes(app: FastifyInstance) {
     });
 
   app.post<{ Params: Params; Body: PocketBody }>('/api/analysis/green-coverage/:runId/pocket-parks',
-    { schema: { tags, summary: 'Pocket-park (口袋公园) sites by greedy maximum coverage', params: RunParamsSchema, body: PocketBodySchema, response: { 200: PocketResultSchema, ...errors } } },
+    { config: { auth: 'read' }, schema: { tags, summary: 'Pocket-park (口袋公园) sites by greedy maximum coverage', params: RunParamsSchema, body: PocketBodySchema, response: { 200: PocketResultSchema, ...errors } } },
     async (req) => {
       const candidates = req.body.candidates === undefined ? undefined : polygonInput(req.body.candidates, 'candidates');
       return { runId: req.params.runId, picks: await repo.pocketParks(req.params.runId, { ...req.body, candidates }) };

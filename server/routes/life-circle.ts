@@ -115,7 +115,7 @@ export default async function lifeCircleRoutes(app: FastifyInstance, opts: LifeC
 
   app.post<{ Body: LifeCircleWhatIfBody }>(
     '/api/analysis/life-circle/what-if',
-    { schema: { tags, summary: 'A proposed facility (not saved): estates of the city it brings within standard', body: LifeCircleWhatIfBodySchema, response: { 200: LifeCircleWhatIfSchema, ...errors } } },
+    { config: { auth: 'read' }, schema: { tags, summary: 'A proposed facility (not saved): estates of the city it brings within standard', body: LifeCircleWhatIfBodySchema, response: { 200: LifeCircleWhatIfSchema, ...errors } } },
     async (req) => service.whatIf(req.body.type, req.body.lon, req.body.lat, await service.scoped(req.body)),
   );
 }

@@ -37,14 +37,14 @@ export default async function renewalRoutes(app: FastifyInstance) {
   const ledger = renewalLedgerRepository(app.db);
 
   app.post<{ Body: CandidatesBody }>('/api/analysis/renewal/candidates',
-    { schema: { tags, summary: 'Ranked renewal candidates (estates) of a city with reasons, heritage mode, 留改拆 and weight sensitivity', body: CandidatesBodySchema, response: { 200: CandidatesResultSchema, ...errors } } },
+    { config: { auth: 'read' }, schema: { tags, summary: 'Ranked renewal candidates (estates) of a city with reasons, heritage mode, 留改拆 and weight sensitivity', body: CandidatesBodySchema, response: { 200: CandidatesResultSchema, ...errors } } },
     async (req) => {
       const { city, values, effective } = await cities.scoped(req.body.dataset, RENEWAL_PARAMS, req.body.params ?? {});
       return repo.candidates(city, values, effective, { method: req.body.method ?? 'weighted_sum', weights: req.body.weights, topN: req.body.topN ?? 10, limit: req.body.limit });
     });
 
   app.post<{ Body: ConstraintsBody }>('/api/analysis/renewal/constraints',
-    { schema: { tags, summary: 'Heritage hard checks, 2021 anti-demolition rules and 留改拆 for an estate or a drawn site', body: ConstraintsBodySchema, response: { 200: ConstraintsResultSchema, ...errors } } },
+    { config: { auth: 'read' }, schema: { tags, summary: 'Heritage hard checks, 2021 anti-demolition rules and 留改拆 for an estate or a drawn site', body: ConstraintsBodySchema, response: { 200: ConstraintsResultSchema, ...errors } } },
     async (req) => {
       const { city, values, effective } = await cities.scoped(req.body.dataset, RENEWAL_PARAMS, req.body.params ?? {});
       const polygon = req.body.site === undefined ? undefined : polygonInput(req.body.site, 'site');

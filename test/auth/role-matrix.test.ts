@@ -48,9 +48,16 @@ describe('role matrix over the route table', () => {
     const urls = writeRoutes().map((r) => r.url);
     expect(urls).toEqual(expect.arrayContaining(['/api/facility-types/:code', '/api/datasets/:id', '/api/users', '/api/auth/sign-in']));
     expect(urls.some((u) => u.startsWith('/api/analysis/'))).toBe(true);
-    // Only sign-in (and sign-out, which needs no role to end one's own session) may be used without one.
+    // Only sign-in, sign-out (which needs no role to end one's own session) and the POSTs that only
+    // compute (config auth: 'read': they follow the read access like a GET) may be used without one.
     const open = writeRoutes().filter((r) => r.policy.kind !== 'role').map((r) => `${r.method} ${r.url}`);
-    expect(open.sort()).toEqual(['POST /api/auth/sign-in', 'POST /api/auth/sign-out']);
+    expect(open.sort()).toEqual([
+      'POST /api/analysis/diagnosis', 'POST /api/analysis/diagnosis/:runId/recompute',
+      'POST /api/analysis/green-coverage', 'POST /api/analysis/green-coverage/:runId/pocket-parks',
+      'POST /api/analysis/green-coverage/:runId/what-if', 'POST /api/analysis/life-circle/what-if',
+      'POST /api/analysis/renewal/candidates', 'POST /api/analysis/renewal/constraints',
+      'POST /api/auth/sign-in', 'POST /api/auth/sign-out',
+    ]);
   });
 
   it('answers 401 without sign-in and 403 below the route\'s role, and lets the role through', async () => {
@@ -122,6 +129,10 @@ describe('intranet deployment (readAccess signed-in)', () => {
       const viewer = await signIn(intranet, 'matrix.viewer');
       expect((await viewer.inject({ method: 'GET', url: '/api/facility-types' })).statusCode).toBe(200);
       expect((await viewer.inject({ method: 'GET', url: '/tiles/catalog' })).statusCode).toBe(200);
+      // A POST that only computes follows the read access: a signed-in viewer here, nobody anonymous.
+      const whatIf = { method: 'POST' as const, url: '/api/analysis/life-circle/what-if', payload: {} };
+      expect((await intranet.inject(whatIf)).statusCode).toBe(401);
+      expect((await viewer.inject(whatIf)).statusCode).not.toBe(401);
       // The policy table says the same as the answers.
       const tiles = intranet.auth.routes.find((r) => r.method === 'GET' && r.url === '/tiles/catalog');
       expect(tiles?.policy).toEqual({ kind: 'role', role: 'viewer' });

@@ -43,6 +43,28 @@ describe('app.waterlogging_status_change', () => {
     });
   });
 
+  it('names the signed-in user, keeps an import run id, and ignores an import marker that is not an id', async () => {
+    await inTransaction(async (c) => {
+      const { rows: [u] } = await c.query(`INSERT INTO app.app_user (username, role, password_hash) VALUES ('wl.planner', 'planner', 'x') RETURNING id`);
+      await c.query(`SELECT set_config('citycheck.user', $1, true)`, [String(u.id)]);
+      const { rows: [run] } = await c.query(`INSERT INTO app.import_run (dataset_id, kind, layer, source, check_year) VALUES ('wl-history', 'ledger', 'waterlogging_point', 'test.csv', 2025) RETURNING id`);
+      await c.query(`SELECT set_config('citycheck.import_run', $1, true)`, [String(run.id)]);
+      await c.query(`
+        INSERT INTO app.waterlogging_point (name, status, geom, dataset_id, source_id, check_year)
+        VALUES ('示例·导入点', 'untreated', ST_SetSRID(ST_MakePoint(118.78, 32.04), 4326), 'wl-history', 'H-7', 2025)`);
+      // The synthetic bench city marks its loads 'synthetic': the first trigger cast it to bigint and failed.
+      await c.query(`SELECT set_config('citycheck.import_run', 'synthetic', true)`);
+      await c.query(`
+        INSERT INTO app.waterlogging_point (name, status, geom, dataset_id, source_id, check_year)
+        VALUES ('示例·合成点', 'untreated', ST_SetSRID(ST_MakePoint(118.78, 32.04), 4326), 'wl-history', 'H-8', 2025)`);
+      const { rows } = await c.query(`SELECT source_id, actor, import_run_id FROM app.waterlogging_status_change WHERE dataset_id = 'wl-history' ORDER BY id`);
+      expect(rows).toEqual([
+        { source_id: 'H-7', actor: 'wl.planner', import_run_id: run.id },
+        { source_id: 'H-8', actor: 'wl.planner', import_run_id: null },
+      ]);
+    });
+  });
+
   it('lists a point closed after being untreated as treated, with the time it was closed', async () => {
     await inTransaction(async (c) => {
       const { rows: [p] } = await c.query(`

@@ -137,10 +137,19 @@ describe('the 体检 tab on Nanjing', () => {
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="ck-problems-table"] tbody tr')].every((r) => r.getAttribute('data-severity') === 'red'));
     const before = page.url();
     await rows.first().scrollIntoViewIfNeeded();
-    await rows.first().getByRole('button').click();
+    await rows.first().getByRole('button', { name: '定位' }).click();
     await page.waitForFunction((u) => location.href !== u, before, { timeout: 15_000 });
     await waitForMapReady(page);
     await shoot(page, shotPath('problems'));
+
+    // a planner marks the first red problem in treatment with a note (audited)
+    await rows.first().getByTestId('ck-problem-act').click();
+    await page.getByTestId('ck-problem-action-kind').selectOption('treat');
+    await page.getByTestId('ck-problem-action-text').fill('已列入 2026 年更新计划');
+    await page.getByTestId('ck-problem-action-apply').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="ck-problems-table"] tbody tr [data-testid="ck-problem-status"]')?.textContent?.includes('整治中'));
+    const treated = await pool.query(`SELECT count(*)::int AS n FROM app.check_problem WHERE status = 'in_treatment' AND note = '已列入 2026 年更新计划'`);
+    expect(treated.rows[0].n).toBe(1);
 
     // a statistical value entered in the tab is stored with its source (audited)
     await page.locator('details summary', { hasText: '统计与调查数据填报' }).click();

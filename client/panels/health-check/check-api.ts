@@ -48,6 +48,8 @@ export const enterManualValue = (body: { dataset: string; indicator: string; uni
   sendJson<ManualResult>('/api/check/manual-values/entry', 'POST', body);
 export const uploadManualFile = (body: { dataset: string; source: string; fileName: string; format: 'csv' | 'xlsx'; contentBase64: string }) =>
   sendJson<ManualResult>('/api/check/manual-values/upload', 'POST', body);
+export type ProblemAction = { action: 'annotate'; note: string; inTreatment?: boolean } | { action: 'dismiss'; reason: string } | { action: 'merge'; into: number; reason: string };
+export const actOnProblem = (id: number, body: ProblemAction) => sendJson<Problem>(`/api/check/problems/${id}`, 'POST', body);
 export const createCycle = (city: string, year: number, gradeScheme: 'three' | 'four') => sendJson<Cycle>('/api/check/cycles', 'POST', { dataset: city, year, gradeScheme });
 export const computeCycle = (cycleId: number) => sendJson<Cycle>(`/api/check/cycles/${cycleId}/compute`, 'POST', {});
 export const publishCycle = (cycleId: number) => sendJson<Cycle>(`/api/check/cycles/${cycleId}/publish`, 'POST', {});

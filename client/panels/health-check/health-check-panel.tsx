@@ -253,7 +253,7 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
           {index && <IndexChart index={index} other={comparing ? otherIndex : null} names={names} />}
 
           <h3>{t('ck.problems')}</h3>
-          <ProblemLedger city={city.id} names={names} refresh={refresh} onZoomTo={onZoomTo} />
+          <ProblemLedger city={city.id} names={names} refresh={refresh} mayEdit={mayEdit} onZoomTo={onZoomTo} />
 
           <details>
             <summary><strong>{t('ck.manualTitle')}</strong></summary>

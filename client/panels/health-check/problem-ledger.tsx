@@ -1,19 +1,54 @@
 /**
  * The problem ledger (问题台账): every failing value of the city with its unit, indicator, warning,
  * years and status (opened, closed or reopened by the cycles), filterable by indicator, warning and
- * status, with "zoom to" the unit on the map and CSV / GeoJSON exports.
+ * status, with "zoom to" the unit on the map and CSV / GeoJSON exports. Planners mark a problem in
+ * treatment, annotate, dismiss or merge it, with a note or reason (audited by the server).
  */
 import { useEffect, useState } from 'react';
 import type { Bbox } from '../../api/map-api.ts';
 import { isMessageKey } from '../../i18n/dictionaries.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
-import { fetchProblems, problemsCsvUrl, problemsGeoJsonUrl, type Problem } from './check-api.ts';
+import { actOnProblem, fetchProblems, problemsCsvUrl, problemsGeoJsonUrl, type Problem, type ProblemAction } from './check-api.ts';
 import { fmtValue } from './check-format.ts';
 
 const STATUSES = ['open', 'in_treatment', 'reopened', 'closed', 'dismissed', 'merged'] as const;
 
-export function ProblemLedger({ city, names, refresh, onZoomTo }: { city: string; names: Record<string, string>; refresh: number; onZoomTo: (b: Bbox) => void }) {
+type Kind = 'treat' | 'annotate' | 'dismiss' | 'merge';
+
+/** The inline form of one problem's action. */
+function ActionForm({ problem, onDone, onCancel }: { problem: Problem; onDone: () => void; onCancel: () => void }) {
   const { t } = useI18n();
+  const [kind, setKind] = useState<Kind>('treat');
+  const [text, setText] = useState('');
+  const [into, setInto] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const apply = () => {
+    const body: ProblemAction = kind === 'dismiss' ? { action: 'dismiss', reason: text }
+      : kind === 'merge' ? { action: 'merge', into: Number(into), reason: text }
+      : { action: 'annotate', note: text, inTreatment: kind === 'treat' };
+    actOnProblem(problem.id, body).then(onDone).catch((e) => setError((e as Error).message));
+  };
+  return (
+    <div className="gc-form small" data-testid="ck-problem-action" style={{ display: 'flex', gap: 4, flexWrap: 'wrap', alignItems: 'center' }}>
+      <select value={kind} onChange={(e) => setKind(e.target.value as Kind)} data-testid="ck-problem-action-kind">
+        <option value="treat">{t('ck.act.treat')}</option>
+        <option value="annotate">{t('ck.act.annotate')}</option>
+        <option value="dismiss">{t('ck.act.dismiss')}</option>
+        <option value="merge">{t('ck.act.merge')}</option>
+      </select>
+      {kind === 'merge' && <input type="number" min={1} value={into} onChange={(e) => setInto(e.target.value)} placeholder="#" style={{ width: 60 }} />}
+      <input type="text" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('ck.act.text')} data-testid="ck-problem-action-text" />
+      <button type="button" onClick={apply} disabled={!text || (kind === 'merge' && !into)} data-testid="ck-problem-action-apply">{t('ck.act.apply')}</button>
+      <button type="button" className="link" onClick={onCancel}>{t('ck.act.cancel')}</button>
+      {error && <span role="alert" className="gc-error">{error}</span>}
+    </div>
+  );
+}
+
+export function ProblemLedger({ city, names, refresh, mayEdit, onZoomTo }: { city: string; names: Record<string, string>; refresh: number; mayEdit: boolean; onZoomTo: (b: Bbox) => void }) {
+  const { t } = useI18n();
+  const [editing, setEditing] = useState<number | null>(null);
+  const [changed, setChanged] = useState(0);
   const [indicator, setIndicator] = useState('');
   const [severity, setSeverity] = useState('');
   const [status, setStatus] = useState('');
@@ -25,7 +60,7 @@ export function ProblemLedger({ city, names, refresh, onZoomTo }: { city: string
       .then((r) => { setRows(r.problems); setError(null); })
       .catch((e) => { if ((e as Error).name !== 'AbortError') setError((e as Error).message); });
     return () => ac.abort();
-  }, [city, indicator, severity, status, refresh]);
+  }, [city, indicator, severity, status, refresh, changed]);
   const label = (key: string, fallback: string) => (isMessageKey(key) ? t(key) : fallback);
   return (
     <div data-testid="ck-problems">
@@ -63,8 +98,12 @@ export function ProblemLedger({ city, names, refresh, onZoomTo }: { city: string
                   <span style={{ color: p.severity === 'red' ? '#d73027' : '#b8860b' }}>●</span> {names[p.indicator] ?? p.indicator}
                 </td>
                 <td className="num" title={p.ruleFired ?? ''}>{fmtValue(p.value)}</td>
-                <td className="small">{label(`ck.status.${p.status}`, p.status)} · {t('ck.problems.years', { from: p.firstYear, to: p.closedYear ?? p.lastYear })}</td>
-                <td>{p.bbox && <button type="button" className="link" onClick={() => onZoomTo(p.bbox as Bbox)}>{t('ck.zoom')}</button>}</td>
+                <td className="small" data-testid="ck-problem-status">#{p.id} {label(`ck.status.${p.status}`, p.status)} · {t('ck.problems.years', { from: p.firstYear, to: p.closedYear ?? p.lastYear })}{p.note ? ` · ${p.note}` : ''}{p.reason ? ` · ${p.reason}` : ''}</td>
+                <td>
+                  {p.bbox && <button type="button" className="link" onClick={() => onZoomTo(p.bbox as Bbox)}>{t('ck.zoom')}</button>}
+                  {mayEdit && <> <button type="button" className="link" onClick={() => setEditing(editing === p.id ? null : p.id)} data-testid="ck-problem-act">{t('ck.act')}</button></>}
+                  {editing === p.id && <ActionForm problem={p} onCancel={() => setEditing(null)} onDone={() => { setEditing(null); setChanged((n) => n + 1); }} />}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -95,6 +95,16 @@ describe('indicator catalogue', () => {
     expect(list.find((d) => d.code === 'sewage_collection_rate')).toMatchObject({ formulaKind: 'manual', engine: null, unit: '%' });
   });
 
+  it('is versioned: a 2021-framework catalogue holds the 2021 indicators and none introduced later', async () => {
+    const v2021 = (await app.inject('/api/check/catalogue?framework=2021')).json().indicators as { code: string; version: string }[];
+    const v2024 = (await app.inject('/api/check/catalogue?framework=2024')).json().indicators as { code: string; version: string }[];
+    expect(v2021.every((d) => d.version === '2021')).toBe(true);
+    expect(v2021.map((d) => d.code)).toContain('park_coverage');
+    expect(v2021.map((d) => d.code)).not.toContain('waterlogging_untreated'); // a 2024 indicator
+    expect(v2024.map((d) => d.code)).toEqual(expect.arrayContaining(['park_coverage', 'waterlogging_untreated', 'resident_satisfaction']));
+    expect((await app.inject('/api/check/catalogue?framework=2019')).statusCode).toBe(400);
+  });
+
   it('refuses a city threshold out of order for the direction (400) and stores nothing', async () => {
     const res = await app.inject({ method: 'PUT', url: '/api/check/catalogue/park_coverage/threshold', payload: { yellow: 90 } });
     expect(res.statusCode).toBe(400);
@@ -432,6 +442,8 @@ describe('local indicators (地方特色指标)', () => {
     const add = await app.inject({ method: 'POST', url: '/api/check/catalogue', payload: { code: 'riverside_access', nameZh: '滨水空间可达率', nameEn: 'Riverside access', levels: ['city'], unit: '%', direction: 'benefit', target: 60, yellow: 50, red: 30 } });
     expect(add.statusCode).toBe(201);
     expect(add.json()).toMatchObject({ local: true, version: 'local', confidence: 'local' });
+    const audit = await pool.query(`SELECT action, new_row->>'dataset_id' AS city FROM app.audit_log WHERE table_name = 'indicator_def' AND new_row->>'code' = 'riverside_access'`);
+    expect(audit.rows).toEqual([{ action: 'INSERT', city: CITY }]);
     expect((await app.inject({ method: 'POST', url: '/api/check/catalogue', payload: { code: 'riverside_access', nameZh: 'x', nameEn: 'x', levels: ['city'], unit: '%', direction: 'benefit' } })).statusCode).toBe(409);
     const csv = 'indicator,unit_kind,unit_id,year,value\nriverside_access,city,,2027,45\n';
     expect((await app.inject({ method: 'POST', url: '/api/check/manual-values?source=专项调查', headers: { 'content-type': 'text/csv' }, payload: csv })).statusCode).toBe(200);

@@ -140,7 +140,7 @@ export function checkRepository(db: Kysely<unknown>) {
 
     /** The last `years` cycles' values of one indicator and unit (五年一评估). */
     async trend(dataset: string, indicator: string, unitKind: string, unitId: number | null, years: number) {
-      const { rows } = await sql<{ year: number; value: number | null; grade: null; warning: null }>`
+      const { rows } = await sql<{ year: number; value: number | null; grade: CheckValue['grade']; warning: CheckValue['warning'] }>`
         SELECT c.year, v.value, v.grade, v.warning
         FROM app.check_cycle c
         LEFT JOIN app.indicator_value v ON v.cycle_id = c.id AND v.indicator = ${indicator} AND v.unit_kind = ${unitKind}
@@ -241,14 +241,23 @@ export function checkRepository(db: Kysely<unknown>) {
   return repo;
 }
 
-/** Values as CSV (UTF-8 with BOM so that spreadsheet programs read the Chinese names). */
-export function valuesToCsv(values: CheckValue[]): string {
-  const cols = ['indicator', 'indicatorVersion', 'unitKind', 'unitId', 'unitName', 'value', 'unit', 'grade', 'warning', 'ruleFired', 'previousValue', 'yoyChange', 'origin'] as const;
+/**
+ * Rows as CSV, UTF-8 with BOM so that spreadsheet programs read the Chinese names; a text cell
+ * starting like a formula (= + - @) is prefixed with ' (spreadsheet formula injection).
+ */
+export function toCsv<T extends Record<string, unknown>>(rows: readonly T[], cols: readonly (keyof T & string)[]): string {
   const cell = (x: unknown) => {
-    // a text cell starting like a formula is prefixed with ' (spreadsheet formula injection)
     const s = x === null || x === undefined ? '' : typeof x === 'string' && /^[=+\-@]/.test(x) ? `'${x}` : String(x);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return `\ufeff${cols.join(',')}\n${values.map((v) => cols.map((c) => cell(v[c])).join(',')).join('\n')}\n`;
+  return `\ufeff${cols.join(',')}\n${rows.map((r) => cols.map((c) => cell(r[c])).join(',')).join('\n')}\n`;
 }
+
+/** Values as CSV. */
+export const valuesToCsv = (values: CheckValue[]) =>
+  toCsv(values, ['indicator', 'indicatorVersion', 'unitKind', 'unitId', 'unitName', 'value', 'unit', 'grade', 'warning', 'ruleFired', 'previousValue', 'yoyChange', 'origin']);
+
+/** The problem ledger as CSV. */
+export const problemsToCsv = (problems: Problem[]) =>
+  toCsv(problems, ['id', 'indicator', 'unitKind', 'unitId', 'unitName', 'severity', 'status', 'value', 'threshold', 'ruleFired', 'firstYear', 'lastYear', 'closedYear', 'note', 'reason', 'mergedInto']);
 

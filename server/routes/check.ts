@@ -36,7 +36,7 @@ import {
 } from '../contract/check.ts';
 import { ErrorSchema } from '../contract/common.ts';
 import { HttpError, badRequest, notFound } from '../errors.ts';
-import { checkRepository, valuesToCsv } from '../repositories/check-repository.ts';
+import { checkRepository, problemsToCsv, valuesToCsv } from '../repositories/check-repository.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
 import { lifeCircleRepository } from '../repositories/life-circle-repository.ts';
 
@@ -194,14 +194,8 @@ export default async function checkRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const { dataset, ...f } = req.query;
       const id = await city(dataset);
-      const rows = await repo.problems(id, f);
-      const cols = ['id', 'indicator', 'unitKind', 'unitId', 'unitName', 'severity', 'status', 'value', 'threshold', 'ruleFired', 'firstYear', 'lastYear', 'closedYear', 'note', 'reason', 'mergedInto'] as const;
-      const cell = (x: unknown) => {
-        const s = x === null || x === undefined ? '' : typeof x === 'string' && /^[=+\-@]/.test(x) ? `'${x}` : String(x);
-        return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-      };
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="check-${id}-problems.csv"`)
-        .send(`\ufeff${cols.join(',')}\n${rows.map((p) => cols.map((k) => cell(p[k])).join(',')).join('\n')}\n`);
+        .send(problemsToCsv(await repo.problems(id, f)));
     });
 
   app.post<{ Params: Static<typeof ProblemParamsSchema>; Body: Static<typeof ProblemActionSchema> }>('/api/check/problems/:problemId',

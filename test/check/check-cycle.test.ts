@@ -263,7 +263,7 @@ describe('check cycle 2025 on the fixture city', () => {
     expect(c1.bbox![3]).toBeCloseTo(0.015, 9);
   });
 
-  it('exports values as CSV and GeoJSON with unit geometry', async () => {
+  it('exports values and problems as CSV and GeoJSON with unit geometry', async () => {
     const csv = await app.inject(`/api/check/cycles/${cycles[2025]}/values.csv?indicator=park_coverage`);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
@@ -271,6 +271,13 @@ describe('check cycle 2025 on the fixture city', () => {
     expect([...csv.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for spreadsheet programs
     expect(lines[0]).toMatch(/^\ufeff?indicator,indicatorVersion,unitKind/);
     expect(lines).toHaveLength(1 + 8); // city, D, S1, S2, C1–C4
+    const pcsv = await app.inject('/api/check/problems.csv');
+    expect(pcsv.statusCode).toBe(200);
+    const plines = pcsv.body.trim().split('\n');
+    expect(plines[0]).toMatch(/^\ufeff?id,indicator,unitKind,unitId,unitName,severity,status/);
+    expect(plines).toHaveLength(1 + (await problems()).length);
+    const pgj = (await app.inject('/api/check/problems.geojson?severity=red')).json();
+    expect(pgj.features.length).toBe((await problems('?severity=red')).length);
     const gj = (await app.inject(`/api/check/cycles/${cycles[2025]}/values.geojson?indicator=park_coverage&unitKind=community`)).json();
     expect(gj.features).toHaveLength(4);
     expect(gj.features.every((f: { geometry: { type: string } }) => f.geometry.type === 'MultiPolygon')).toBe(true);

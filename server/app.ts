@@ -49,6 +49,7 @@ import exportRoutes from './routes/export.ts';
 import renewalRoutes from './routes/renewal.ts';
 import diagnosisRoutes from './routes/diagnosis.ts';
 import projectRoutes from './routes/projects.ts';
+import uploadRoutes, { type UploadRouteOptions } from './routes/uploads.ts';
 
 export interface AppOptions {
   databaseUrl: string;
@@ -72,6 +73,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Sign-in, roles, CSRF (server/plugins/auth.ts). On by default; `{ mode: 'off' }` only for tests written before sign-in. */
   auth?: AuthPluginOptions;
+  /** Ledger uploads from the browser: size limit and folder (server/routes/uploads.ts). */
+  uploads?: UploadRouteOptions;
 }
 
 /** A bad CITYCHECK_RATE_LIMIT_* or CITYCHECK_BODY_LIMIT_BYTES value. */
@@ -203,6 +206,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(renewalRoutes);
   await app.register(diagnosisRoutes, { deadlineMs: opts.analysisDeadlineMs ?? opts.statementTimeoutMs ?? 8000 });
   await app.register(projectRoutes, { deadlineMs: opts.analysisDeadlineMs ?? opts.statementTimeoutMs ?? 8000 });
+  await app.register(uploadRoutes, opts.uploads ?? {});
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });
   return app;

@@ -6,7 +6,7 @@
  * formula exists (§11, UNCONFIRMED), so the method and weights travel with every index value.
  * Pure: no database, no Fastify.
  */
-import { composite, type Criterion, type NormMethod, type WeightMethod } from '../analysis/composite/index.ts';
+import { composite, topsis, type Criterion, type NormMethod, type WeightMethod } from '../analysis/composite/index.ts';
 import type { HealthIndex } from '../contract/check.ts';
 import type { ActiveIndicator } from './cycle-service.ts';
 
@@ -19,6 +19,8 @@ export interface IndexRequest {
   norm: NormMethod;
   weights: WeightMethod;
   expertWeights?: Record<string, number>;
+  /** sum: weighted sum of the normalised scores (default); topsis: closeness to the ideal unit (§11.2, Xining [S57]). */
+  aggregate: 'sum' | 'topsis';
   framework: string;
 }
 
@@ -41,10 +43,11 @@ export function healthIndex(defs: ActiveIndicator[], values: IndexValue[], req: 
   const group = (d: ActiveIndicator) => (req.framework === '2024' ? d.checkLevel : d.dimension) ?? 'other';
   const note = 'No official composite formula exists (indicators.md §11, UNCONFIRMED): CityCheck method, shown with its weights.';
   if (used.length === 0 || units.length === 0) {
-    return { cycleId: req.cycleId, year: req.year, level: req.level, method: { norm: req.norm, weights: req.weights, missing: '', note }, criteria: [], excluded, units: [] };
+    return { cycleId: req.cycleId, year: req.year, level: req.level, method: { norm: req.norm, weights: req.weights, aggregate: req.aggregate, missing: '', note }, criteria: [], excluded, units: [] };
   }
-  const all = composite({ criteria, values: matrix, norm: req.norm, weights: req.weights, expertWeights: req.expertWeights });
-  // Per dimension: the same normalised scores and the overall weights renormalised within the group.
+  const input = { criteria, values: matrix, norm: req.norm, weights: req.weights, expertWeights: req.expertWeights };
+  const all = req.aggregate === 'topsis' ? topsis(input) : composite(input);
+  // Per dimension: the weighted sum of the same normalised scores, the overall weights renormalised within the group.
   const groups = [...new Set(used.map(group))];
   const dims = units.map((_u, i) => Object.fromEntries(groups.map((g) => {
     let s = 0; let w = 0;
@@ -56,7 +59,7 @@ export function healthIndex(defs: ActiveIndicator[], values: IndexValue[], req: 
   })));
   return {
     cycleId: req.cycleId, year: req.year, level: req.level,
-    method: { ...all.method, note },
+    method: { ...all.method, aggregate: req.aggregate, note },
     criteria: used.map((d, j) => ({ code: d.code, nameZh: d.nameZh, nameEn: d.nameEn, dimension: group(d), direction: d.direction, target: d.target, weight: r4(all.weights[j])! })),
     excluded,
     units: units.map((u, i) => ({

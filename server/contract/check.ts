@@ -161,12 +161,13 @@ export const IndexQuerySchema = Type.Object({
   norm: Type.Optional(Type.Union([Type.Literal('target'), Type.Literal('minmax')], { description: 'default target (indicators.md §11.1)' })),
   weights: Type.Optional(Type.Union([Type.Literal('equal'), Type.Literal('expert'), Type.Literal('entropy')], { description: 'default equal (§11.2)' })),
   expert: Type.Optional(Type.String({ maxLength: 2000, description: 'expert weights, code:weight,… (weights=expert)' })),
+  aggregate: Type.Optional(Type.Union([Type.Literal('sum'), Type.Literal('topsis')], { description: 'sum: weighted sum (default); topsis: closeness to the ideal unit (§11.2)' })),
 }, { additionalProperties: false });
 export const IndexSchema = Type.Object({
   cycleId: Type.Integer(),
   year: Type.Integer(),
   level: Type.String(),
-  method: Type.Object({ norm: Type.String(), weights: Type.String(), missing: Type.String(), note: Type.String() }),
+  method: Type.Object({ norm: Type.String(), weights: Type.String(), aggregate: Type.String(), missing: Type.String(), note: Type.String() }),
   criteria: Type.Array(Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), dimension: Nullable(Type.String()), direction: Direction, target: N, weight: Type.Number() })),
   excluded: Type.Array(Type.Object({ code: Type.String(), reason: Type.String() })),
   units: Type.Array(Type.Object({

@@ -161,7 +161,7 @@ export default async function checkRoutes(app: FastifyInstance) {
       if (weights === 'entropy' && new Set(values.map((v) => v.unitId)).size < 2) {
         throw badRequest(`entropy weights need at least two units; level ${level} has ${new Set(values.map((v) => v.unitId)).size} in this cycle (try level=subdistrict or community)`);
       }
-      return healthIndex(defs, values, { cycleId: c.id, year: c.year, level, norm: req.query.norm ?? 'target', weights, expertWeights: expert, framework: c.framework });
+      return healthIndex(defs, values, { cycleId: c.id, year: c.year, level, norm: req.query.norm ?? 'target', weights, expertWeights: expert, aggregate: req.query.aggregate ?? 'sum', framework: c.framework });
     });
 
   app.get<{ Querystring: Static<typeof TrendQuerySchema> }>('/api/check/trend',

@@ -304,6 +304,41 @@ describe('city health index', () => {
     expect(body.excluded.map((e: { code: string }) => e.code)).toContain('waterlogging_density');
   });
 
+  it('街道 by min–max, entropy weights and TOPSIS: equals the textbook formulas computed here (indicators.md §11.1–11.2)', async () => {
+    // Worked independently of server/analysis/composite from the formulas of §11.1–11.2 (min–max by
+    // direction; entropy p = s/Σs, e = −Σ p ln p / ln n, w = (1−e)/Σ(1−e); TOPSIS D± over w·s, C = D−/(D+ + D−)).
+    const res = await app.inject(`/api/check/cycles/${cycles[2025]}/index?level=subdistrict&norm=minmax&weights=entropy&aggregate=topsis`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.method).toMatchObject({ norm: 'minmax', weights: 'entropy', aggregate: 'topsis' });
+    const cat = (await app.inject('/api/check/catalogue')).json().indicators as { code: string; direction: 'benefit' | 'cost' }[];
+    const vs = await values(cycles[2025]);
+    const codes: string[] = body.criteria.map((c: { code: string }) => c.code);
+    const units = body.units.map((u: { unitId: number }) => u.unitId);
+    expect(units).toHaveLength(2);
+    const x = units.map((u: number) => codes.map((c) => vs.find((v) => v.indicator === c && v.unitKind === 'subdistrict' && v.unitId === u)!.value!));
+    const n = x.length;
+    const s = x.map((row: number[]) => row.map((v, j) => {
+      const col = x.map((r: number[]) => r[j]);
+      const lo = Math.min(...col), hi = Math.max(...col);
+      if (hi === lo) return 1;
+      return cat.find((d) => d.code === codes[j])!.direction === 'benefit' ? (v - lo) / (hi - lo) : (hi - v) / (hi - lo);
+    }));
+    const e = codes.map((_c, j) => {
+      const sum = s.reduce((a: number, r: number[]) => a + r[j], 0);
+      return -s.reduce((a: number, r: number[]) => { const p = r[j] / sum; return a + (p > 0 ? p * Math.log(p) : 0); }, 0) / Math.log(n);
+    });
+    const w = e.map((ej) => (1 - ej) / e.reduce((a, b) => a + (1 - b), 0));
+    body.criteria.forEach((c: { weight: number }, j: number) => expect(c.weight).toBeCloseTo(w[j], 3));
+    const best = codes.map((_c, j) => Math.max(...s.map((r: number[]) => r[j])));
+    const worst = codes.map((_c, j) => Math.min(...s.map((r: number[]) => r[j])));
+    s.forEach((r: number[], i: number) => {
+      const dPlus = Math.sqrt(r.reduce((a, v, j) => a + (w[j] * (v - best[j])) ** 2, 0));
+      const dMinus = Math.sqrt(r.reduce((a, v, j) => a + (w[j] * (v - worst[j])) ** 2, 0));
+      expect(body.units[i].index).toBeCloseTo((100 * dMinus) / (dPlus + dMinus), 2);
+    });
+  });
+
   it('refuses entropy weights over a single unit and unknown expert weights (400)', async () => {
     expect((await app.inject(`/api/check/cycles/${cycles[2025]}/index?weights=entropy`)).statusCode).toBe(400);
     const bad = await app.inject(`/api/check/cycles/${cycles[2025]}/index?weights=expert&expert=nosuch:1`);

@@ -20,13 +20,14 @@ export interface IndexRequest {
   weights: WeightMethod;
   expertWeights?: Record<string, number>;
   /** sum: weighted sum of the normalised scores (default); topsis: closeness to the ideal unit (§11.2, Xining [S57]). */
-  aggregate: 'sum' | 'topsis';
+  aggregate?: 'sum' | 'topsis';
   framework: string;
 }
 
 const r4 = (x: number | null) => (x === null ? null : Math.round(x * 1e4) / 1e4);
 
 export function healthIndex(defs: ActiveIndicator[], values: IndexValue[], req: IndexRequest): HealthIndex {
+  const aggregate = req.aggregate ?? 'sum';
   const atLevel = values.filter((v) => v.unitKind === req.level);
   const excluded: HealthIndex['excluded'] = [];
   const used: ActiveIndicator[] = [];
@@ -43,10 +44,10 @@ export function healthIndex(defs: ActiveIndicator[], values: IndexValue[], req: 
   const group = (d: ActiveIndicator) => (req.framework === '2024' ? d.checkLevel : d.dimension) ?? 'other';
   const note = 'No official composite formula exists (indicators.md §11, UNCONFIRMED): CityCheck method, shown with its weights.';
   if (used.length === 0 || units.length === 0) {
-    return { cycleId: req.cycleId, year: req.year, level: req.level, method: { norm: req.norm, weights: req.weights, aggregate: req.aggregate, missing: '', note }, criteria: [], excluded, units: [] };
+    return { cycleId: req.cycleId, year: req.year, level: req.level, method: { norm: req.norm, weights: req.weights, aggregate, missing: '', note }, criteria: [], excluded, units: [] };
   }
   const input = { criteria, values: matrix, norm: req.norm, weights: req.weights, expertWeights: req.expertWeights };
-  const all = req.aggregate === 'topsis' ? topsis(input) : composite(input);
+  const all = aggregate === 'topsis' ? topsis(input) : composite(input);
   // Per dimension: the weighted sum of the same normalised scores, the overall weights renormalised within the group.
   const groups = [...new Set(used.map(group))];
   const dims = units.map((_u, i) => Object.fromEntries(groups.map((g) => {
@@ -59,7 +60,7 @@ export function healthIndex(defs: ActiveIndicator[], values: IndexValue[], req: 
   })));
   return {
     cycleId: req.cycleId, year: req.year, level: req.level,
-    method: { ...all.method, aggregate: req.aggregate, note },
+    method: { ...all.method, aggregate, note },
     criteria: used.map((d, j) => ({ code: d.code, nameZh: d.nameZh, nameEn: d.nameEn, dimension: group(d), direction: d.direction, target: d.target, weight: r4(all.weights[j])! })),
     excluded,
     units: units.map((u, i) => ({

@@ -49,6 +49,7 @@ import exportRoutes from './routes/export.ts';
 import renewalRoutes from './routes/renewal.ts';
 import diagnosisRoutes from './routes/diagnosis.ts';
 import projectRoutes from './routes/projects.ts';
+import reportRoutes from './routes/report.ts';
 import uploadRoutes, { type UploadRouteOptions } from './routes/uploads.ts';
 
 export interface AppOptions {
@@ -206,6 +207,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(renewalRoutes);
   await app.register(diagnosisRoutes, { deadlineMs: opts.analysisDeadlineMs ?? opts.statementTimeoutMs ?? 8000 });
   await app.register(projectRoutes, { deadlineMs: opts.analysisDeadlineMs ?? opts.statementTimeoutMs ?? 8000 });
+  await app.register(reportRoutes);
   await app.register(uploadRoutes, opts.uploads ?? {});
 
   await app.register(clientStatic, { clientDir: opts.clientDir ?? path.join(REPO_ROOT, 'client/dist') });

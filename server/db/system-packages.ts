@@ -14,8 +14,11 @@ export const DATABASE_PACKAGES = [
   'osmium-tool',
 ] as const;
 
-/** Headless browser and CJK font for the end-to-end tests and client benchmarks. */
-export const BROWSER_PACKAGES = ['chromium', 'fonts-wqy-zenhei'] as const;
+/**
+ * Headless browser and CJK font for the end-to-end tests, client benchmarks and the annual report's PDF;
+ * poppler-utils (pdftoppm, pdftotext) lets the report tests look at the PDF's pages and text.
+ */
+export const BROWSER_PACKAGES = ['chromium', 'fonts-wqy-zenhei', 'poppler-utils'] as const;
 
 export class MissingPackagesError extends Error {
   readonly code = 'MISSING_PACKAGES';

@@ -8,10 +8,10 @@ import { Type, type Static } from 'typebox';
 import { CityScopeSchema, DatasetIdSchema, EffectiveParamsSchema, Nullable } from './common.ts';
 
 /** Layers a ledger can be imported into (geodata/ledger/layers.ts). */
-export const LEDGER_LAYER_NAMES = [
-  'estate', 'waterlogging_point', 'heritage_district', 'heritage_zone', 'heritage_site', 'facility', 'admin_unit', 'green_space', 'low_value_space',
-] as const;
-export const LedgerLayerSchema = Type.Union(LEDGER_LAYER_NAMES.map((l) => Type.Literal(l)), { description: 'The layer the ledger goes into' });
+export const LedgerLayerSchema = Type.Union([
+  Type.Literal('estate'), Type.Literal('waterlogging_point'), Type.Literal('heritage_district'), Type.Literal('heritage_zone'), Type.Literal('heritage_site'),
+  Type.Literal('facility'), Type.Literal('admin_unit'), Type.Literal('green_space'), Type.Literal('low_value_space'),
+], { description: 'The layer the ledger goes into' });
 
 export const UploadSchema = Type.Object({
   id: Type.String({ description: 'Upload id (used by check, import, job and errors.csv)' }),
@@ -72,6 +72,8 @@ export const UploadCheckSchema = Type.Object({
   effective: EffectiveParamsSchema,
   /** The ledger dataset the rows land in (`<city>-ledger`, attached to the city). */
   ledgerDataset: Type.String(),
+  /** The layer's fields, for the mapping form (a column can also go to a role: id, lon, lat, wkt, props, ignore). */
+  fields: Type.Array(Type.Object({ field: Type.String(), label: Type.String(), required: Type.Boolean() })),
   rowsIn: Type.Integer(),
   encoding: Nullable(Type.String()),
   columns: Type.Array(UploadColumnSchema),
@@ -83,7 +85,7 @@ export const UploadCheckSchema = Type.Object({
 });
 export type UploadCheck = Static<typeof UploadCheckSchema>;
 
-export const UploadJobStatusSchema = Type.Union(['queued', 'running', 'succeeded', 'rejected', 'failed'].map((s) => Type.Literal(s)));
+export const UploadJobStatusSchema = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('rejected'), Type.Literal('failed')]);
 
 /** A background import, read from app.import_run (it survives the page closing). */
 export const UploadJobSchema = Type.Object({

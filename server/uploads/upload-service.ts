@@ -10,6 +10,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
+import { layerSpec } from '../../geodata/ledger/layers.ts';
 import { checkLedger } from '../../geodata/ledger/check-ledger.ts';
 import { importLedger, resolveDataset, resolveLedgerInputs, type ImportLedgerOptions } from '../../geodata/ledger/import-ledger.ts';
 import { parseInputCrs } from '../../geodata/crs/to-wgs84.ts';
@@ -58,7 +59,8 @@ export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unk
       const { options, effective } = cliOptions(upload, city, o);
       const c = await checkLedger(pool, { ...options, previewRows: 10 });
       return {
-        city, effective, ledgerDataset: ledgerDatasetOf(city.dataset), rowsIn: c.rowsIn, encoding: c.encoding ?? null,
+        city, effective, ledgerDataset: ledgerDatasetOf(city.dataset),
+        fields: layerSpec(o.layer).fields.map((f) => ({ field: f.field, label: f.label, required: f.required ?? false })), rowsIn: c.rowsIn, encoding: c.encoding ?? null,
         columns: c.columns.map((x) => ({ header: x.header, role: x.role, field: x.field?.field ?? null, how: x.how })),
         idColumn: c.idColumn ?? null,
         rows: c.rows.map((r) => ({ row: r.row, sourceId: r.sourceId, attrs: r.attrs, props: r.props, geometryType: r.geometryType, where: r.where })),
@@ -85,7 +87,9 @@ export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unk
         },
       ).finally(() => running.delete(p));
       running.add(p);
-      return this.job(upload, city);
+      return (await this.job(upload, city)) ?? {
+        uploadId: upload.id, status: 'queued', runId: null, layer: o.layer, ledgerDataset: ledgerDatasetOf(city.dataset), rowsIn: 0, rowsLoaded: 0, rowsRejected: 0, message: null, issues: [], effective,
+      };
     },
 
     /** The upload's latest import: its run row and report, else the job held in memory, else null. */

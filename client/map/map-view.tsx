@@ -13,10 +13,13 @@ import { tileUrl, type Bbox, type CatalogEntry } from '../api/map-api.ts';
 import { defIdOfStyleLayer, checkLayerIds } from '../layers/create-maplibre-layers.ts';
 import { createPointTileLayer, deckLayerId } from '../layers/create-point-tile-layer.ts';
 import { LAYER_DEFS, type LayerSettings } from '../layers/layer-defs.ts';
+import { registerPmtilesProtocol } from './pmtiles-source.ts';
 import { readiness } from './readiness.ts';
 import { DECK_SLOT, syncCheckLayers } from './sync-check-layers.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
+// A source `{ type: 'vector', url: 'pmtiles://…' }` (a published check's archive on a CDN) just works.
+registerPmtilesProtocol(maplibregl);
 
 const SELECTED_LAYER = 'cc-selected';
 

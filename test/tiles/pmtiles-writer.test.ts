@@ -9,7 +9,7 @@ import { buildPmtiles, PmtilesWriteError, type PmtilesTileInput } from '../../ti
 const INFO = { minzoom: 0, maxzoom: 16, bounds: [118.76, 32.03, 118.8, 32.06] as [number, number, number, number], center: [118.78, 32.045, 14] as [number, number, number], metadata: { name: 't' } };
 
 function reader(archive: Buffer): PMTiles {
-  return new PMTiles(new FileSource(new File([archive], 'test.pmtiles')));
+  return new PMTiles(new FileSource(new File([new Uint8Array(archive)], 'test.pmtiles')));
 }
 
 /** A small seeded PRNG (mulberry32), so the sparse-tile case is the same on every run. */

@@ -32,6 +32,11 @@ export function sendJson<T>(path: string, method: 'POST' | 'PUT' | 'PATCH' | 'DE
   return requestJson<T>(path, { method, body: JSON.stringify(body), signal });
 }
 
+/** POSTs a form (a file upload, multipart) and reads the JSON answer; the browser sets the content type; errors as getJson. */
+export function sendForm<T>(path: string, form: FormData, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(path, { method: 'POST', body: form, signal });
+}
+
 /** A path with a query string of the defined values only (arrays comma-joined), e.g. `pathWith('/x', { a: 1, b: undefined })`. */
 export function pathWith(path: string, query: Record<string, string | number | boolean | readonly string[] | undefined | null>): string {
   const p = new URLSearchParams();
@@ -43,11 +48,11 @@ export function pathWith(path: string, query: Record<string, string | number | b
   return q ? `${path}?${q}` : path;
 }
 
-async function requestJson<T>(path: string, init: { method?: string; body?: string; signal?: AbortSignal }): Promise<T> {
+async function requestJson<T>(path: string, init: { method?: string; body?: string | FormData; signal?: AbortSignal }): Promise<T> {
   let res: Response;
   try {
     const write = init.method !== undefined && init.method !== 'GET';
-    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(write && csrfToken ? { 'x-csrf-token': csrfToken } : {}) } });
+    res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...(write && csrfToken ? { 'x-csrf-token': csrfToken } : {}) } });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(path, null, (err as Error).message);

@@ -2,6 +2,7 @@ import type { City } from '../api/cities-api.ts';
 import { useI18n, type Lang } from '../i18n/i18n-context.tsx';
 import { CitySwitcher } from './city-switcher.tsx';
 import { SignIn } from './sign-in.tsx';
+import { UploadButton } from '../panels/upload/upload-panel.tsx';
 
 /** Title, the city switcher, sign-in and the language switch (zh-CN ⇄ English). */
 export function TopBar({ lang, onLangChange, cities, city, onCityChange }: {
@@ -19,6 +20,7 @@ export function TopBar({ lang, onLangChange, cities, city, onCityChange }: {
       </h1>
       <div className="top-bar-tools">
         <CitySwitcher cities={cities} city={city} onChange={onCityChange} />
+        {city && <UploadButton city={city.id} />}
         <SignIn cities={cities} />
         <button type="button" className="lang-switch" aria-label={t('lang.switchLabel')} data-testid="lang-switch" onClick={() => onLangChange(lang === 'zh' ? 'en' : 'zh')}>
           {t('lang.switch')}

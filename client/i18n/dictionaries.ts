@@ -9,6 +9,7 @@ import { checkEn, checkZh } from './check-messages.ts';
 import { renewalEn, renewalZh } from './renewal-messages.ts';
 import { diagnosisEn, diagnosisZh } from './diagnosis-messages.ts';
 import { authEn, authZh } from './auth-messages.ts';
+import { uploadEn, uploadZh } from './upload-messages.ts';
 
 const zh = {
   'app.title': '城检 · 一张图',
@@ -157,6 +158,7 @@ const zh = {
   ...renewalZh,
   ...diagnosisZh,
   ...authZh,
+  ...uploadZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -308,6 +310,7 @@ const en: Record<MessageKey, string> = {
   ...renewalEn,
   ...diagnosisEn,
   ...authEn,
+  ...uploadEn,
 };
 
 export const dictionaries: Record<'zh' | 'en', Record<MessageKey, string>> = { zh, en };

@@ -132,7 +132,9 @@ const run = promisify(execFile);
 
 /** Any OGR source → GeoJSON in EPSG:4326 (unprojected from its .prj; without one, taken as lon/lat). */
 async function readOgr(file: string, layerName?: string): Promise<LedgerTable> {
-  const base = ['-f', 'GeoJSON', '/vsistdout/', file, ...(layerName ? [layerName] : [])];
+  // A zipped Shapefile is read inside its archive (GDAL before 3.1 does not open a .zip by itself).
+  const source = path.extname(file).toLowerCase() === '.zip' ? `/vsizip/${path.resolve(file)}` : file;
+  const base = ['-f', 'GeoJSON', '/vsistdout/', source, ...(layerName ? [layerName] : [])];
   const opts = { maxBuffer: 512 * 1024 * 1024, env: { ...process.env, SHAPE_ENCODING: process.env.SHAPE_ENCODING ?? '' } };
   let out: string;
   try {

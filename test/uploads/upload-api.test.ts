@@ -9,7 +9,7 @@ import { CITY_A, CITY_B, addUser, authApp, authDatabase, signIn, type Client } f
 
 const FIX = path.resolve('test/uploads/fixtures');
 const MAPPING = JSON.parse(await fs.readFile(path.join(FIX, 'mapping.json'), 'utf8')) as { columns: Record<string, string> };
-const LIMIT = 4096;
+const LIMIT = 200 * 1024;
 
 let url: string;
 let app: FastifyInstance;
@@ -143,13 +143,27 @@ describe('ledger uploads', () => {
   });
 
   it('answers 413 naming the limit for a file over it, and stores nothing', async () => {
-    const big = Buffer.concat([await fs.readFile(path.join(FIX, 'waterlogging-fixed.csv')), Buffer.from(`${'WL-9,x,高,118.7,32.0,\n'.repeat(400)}`)]);
+    const big = Buffer.concat([await fs.readFile(path.join(FIX, 'waterlogging-fixed.csv')), Buffer.from(`${'WL-9,x,高,118.7,32.0,\n'.repeat(10_000)}`)]);
     expect(big.length).toBeGreaterThan(LIMIT);
     const before = await fs.readdir(uploadDir);
     const res = await planner.inject({ method: 'POST', url: '/api/uploads', ...multipart('big.csv', big) });
     expect(res.statusCode).toBe(413);
     expect(res.json().message).toContain('upload limit of 0.0 MiB'.replace('0.0', (LIMIT / 1024 / 1024).toFixed(1)));
     expect(await fs.readdir(uploadDir)).toEqual(before);
+  });
+
+  it('previews a GeoPackage and a zipped Shapefile through the same dry run', async () => {
+    const mapping = { columns: { bh: 'id', mc: 'name', fx: 'severity' } };
+    for (const fixture of ['waterlogging-points.gpkg', 'waterlogging-points-shp.zip']) {
+      const id = await upload(planner, fixture);
+      const res = await planner.inject({ method: 'POST', url: `/api/uploads/${id}/check`, payload: { ...options, mapping } });
+      expect(res.statusCode, res.body).toBe(200);
+      const c = res.json() as UploadCheck;
+      expect(c.issues.filter((i) => i.severity === 'error'), fixture).toEqual([]);
+      expect(c.rows.map((r) => [r.sourceId, r.attrs.name, r.attrs.severity, r.where]), fixture).toEqual([
+        ['G-1', '测试积水点甲', 'high', 'POINT(118.7041 32.0012)'], ['G-2', '测试积水点乙', 'low', 'POINT(118.7052 32.0015)'],
+      ]);
+    }
   });
 
   it('refuses a file type the importer cannot read, an unknown upload and a mapping that does not fit the layer', async () => {

@@ -12,6 +12,7 @@
  * | CITYCHECK_RATE_LIMIT_WINDOW_MS   | 60000   | the window in ms |
  * | CITYCHECK_BODY_LIMIT_BYTES       | 2097152 | largest accepted request body (larger → 413) |
  * | CITYCHECK_ANALYSIS_CONNECTIONS   | 4       | connections of the analysis pool (server/plugins/db.ts) |
+ * | DATABASE_READ_URL                | (none)  | read replicas, comma-separated (server/plugins/replica.ts); writes and change notices stay on the primary |
  * | CITYCHECK_TRUST_PROXY            | 0       | 1 behind a TLS-terminating reverse proxy: client address and https from X-Forwarded-* (Secure session cookies, per-client limits) |
  */
 import path from 'node:path';
@@ -23,6 +24,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { REPO_ROOT } from './config.ts';
 import dbPlugin from './plugins/db.ts';
+import replicaPlugin from './plugins/replica.ts';
+import { parseReadUrls } from './db/replica-router.ts';
 import errorHandler from './plugins/error-handler.ts';
 import clientStatic from './routes/client-static.ts';
 import greenCoverageRoutes from './routes/green-coverage.ts';
@@ -54,6 +57,10 @@ import uploadRoutes, { type UploadRouteOptions } from './routes/uploads.ts';
 
 export interface AppOptions {
   databaseUrl: string;
+  /** Read replicas for tiles, features and read-only analysis reads (default: env DATABASE_READ_URL; [] = none). */
+  databaseReadUrls?: string[];
+  /** How long a failed replica is set aside before it is tried again (ms, default 5000). */
+  replicaRetryDownMs?: number;
   statementTimeoutMs?: number;
   /** CPU deadline of in-memory analyses (life circles, isochrones) in ms → 503 + Retry-After; default: the statement timeout. */
   analysisDeadlineMs?: number;
@@ -182,6 +189,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   // Before any API route: its onRoute hook puts the role check on every route declared after it.
   await app.register(authPlugin, { databaseUrl: opts.databaseUrl, ...opts.auth });
+  await app.register(replicaPlugin, {
+    urls: opts.databaseReadUrls ?? parseReadUrls(process.env.DATABASE_READ_URL),
+    statementTimeoutMs: opts.statementTimeoutMs ?? 8000, retryDownMs: opts.replicaRetryDownMs,
+  });
   await app.register(tileCatalog, { databaseUrl: opts.databaseUrl, ...opts.tiles });
   // One change feed for every listener; `tiles.listen: false` only keeps it off the tile cache.
   await app.register(changeListener, { databaseUrl: opts.databaseUrl, tiles: opts.tiles?.listen !== false, ...opts.changeFeed });

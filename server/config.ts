@@ -4,6 +4,7 @@
  * | variable                 | default                       | meaning |
  * |--------------------------|-------------------------------|---------|
  * | DATABASE_URL             | (project-local cluster)       | an existing PostGIS; when set, nothing is installed or started |
+ * | DATABASE_READ_URL        | (none)                        | read replicas, comma-separated: tiles, features, read-only analysis reads (server/db/replica-router.ts) |
  * | CITYCHECK_PGDATA         | `<repo>/.data/pg`             | data folder of the project-local cluster |
  * | CITYCHECK_PGPORT         | 54329                         | its port on 127.0.0.1 |
  * | CITYCHECK_DB             | citycheck                     | database name in the local cluster |
@@ -15,11 +16,14 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseReadUrls } from './db/replica-router.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface Config {
   databaseUrl: string | undefined;
+  /** Read replicas (DATABASE_READ_URL); empty: none. */
+  databaseReadUrls: string[];
   pgData: string;
   pgPort: number;
   dbName: string;
@@ -54,8 +58,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  let databaseReadUrls: string[];
+  try {
+    databaseReadUrls = parseReadUrls(env.DATABASE_READ_URL);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   return {
     databaseUrl,
+    databaseReadUrls,
     pgData: path.resolve(env.CITYCHECK_PGDATA || path.join(REPO_ROOT, '.data/pg')),
     pgPort: int(env, 'CITYCHECK_PGPORT', 54329, 1024, 65535),
     dbName,

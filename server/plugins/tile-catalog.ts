@@ -56,12 +56,15 @@ function envInt(name: string, def: number, min: number, max: number): number {
 
 export default fp<TilePluginOptions & { databaseUrl: string }>(
   async (app, opts) => {
+    const tileTimeoutMs = opts.statementTimeoutMs ?? envInt('TILE_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000);
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: opts.maxConnections ?? 16,
-      statement_timeout: opts.statementTimeoutMs ?? envInt('TILE_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
+      statement_timeout: tileTimeoutMs,
       application_name: 'citycheck-tiles',
     });
+    // Tiles and features read from the replicas when DATABASE_READ_URL names some (server/plugins/replica.ts).
+    const tileReader = app.replicas.reader({ statementTimeoutMs: tileTimeoutMs, maxConnections: opts.maxConnections ?? 16, applicationName: 'citycheck-tiles-replica' });
     pool.on('error', (err) => app.log.error({ err }, 'idle tile connection failed'));
     const catalog = createCatalog([...LAYERS.map((d) => createTableSource(d)), ...(opts.extraSources ?? [])]);
     const cacheBytes = opts.cacheBytes ?? envInt('TILE_CACHE_MB', 128, 0, 65_536) * 1024 * 1024;
@@ -70,11 +73,12 @@ export default fp<TilePluginOptions & { databaseUrl: string }>(
       byteBudget: opts.byteBudget,
       cache: cacheBytes > 0 ? new TileCache(cacheBytes) : null,
       run: async (q) => {
-        const r = await pool.query<{ mvt: Buffer | null }>({ text: q.text, values: q.values as unknown[] });
+        const r = await tileReader.query<{ mvt: Buffer | null }>(q, (p) => pool.query({ text: p.text, values: p.values as unknown[] }));
         return r.rows[0]?.mvt ?? Buffer.alloc(0);
       },
     });
-    const features = new FeatureService(catalog, async (q) => (await app.pg.query({ text: q.text, values: q.values as unknown[] })).rows);
+    const features = new FeatureService(catalog, async (q) =>
+      (await app.replicas.read.query(q, (p) => app.pg.query({ text: p.text, values: p.values as unknown[] }))).rows);
     app.decorate('tileCatalog', catalog);
     app.decorate('tiles', tiles);
     app.decorate('features', features);
@@ -82,5 +86,5 @@ export default fp<TilePluginOptions & { databaseUrl: string }>(
       await pool.end();
     });
   },
-  { name: 'tile-catalog', dependencies: ['db'] },
+  { name: 'tile-catalog', dependencies: ['db', 'replica'] },
 );

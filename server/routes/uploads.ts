@@ -50,6 +50,7 @@ function asRequestError(err: unknown): never {
 }
 
 const tags = ['uploads'];
+const UPLOAD_KEEP_MS = 7 * 24 * 3600 * 1000;
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 
 export default async function uploadRoutes(app: FastifyInstance, opts: UploadRouteOptions) {
@@ -59,6 +60,8 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadRou
   // Encapsulated here: only these routes read multipart bodies.
   await app.register(multipart, { limits: { fileSize: store.limitBytes, files: 1, fields: 5 }, throwFileSizeLimit: false });
   app.addHook('onClose', () => service.settle());
+  // Uploaded files are kept a week (a planner may check and import over days), then removed.
+  await store.prune(UPLOAD_KEEP_MS).catch((err: unknown) => app.log.warn({ err }, 'could not prune old uploads'));
 
   const uploadOf = async (id: string) => {
     const u = await store.get(id);

@@ -69,6 +69,20 @@ export function uploadStore(root: string, limitBytes: number) {
       await fs.writeFile(path.join(dirOf(id), 'upload.json'), JSON.stringify(stored));
       return stored;
     },
+    /** Removes uploads older than `maxAgeMs` (their imports are recorded in app.import_run); returns how many. */
+    async prune(maxAgeMs: number, now = Date.now()): Promise<number> {
+      const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
+      let removed = 0;
+      for (const e of entries) {
+        if (!e.isDirectory() || !/^[0-9a-f-]{36}$/.test(e.name)) continue;
+        const { mtimeMs } = await fs.stat(dirOf(e.name));
+        if (now - mtimeMs > maxAgeMs) {
+          await fs.rm(dirOf(e.name), { recursive: true, force: true });
+          removed++;
+        }
+      }
+      return removed;
+    },
     /** The upload with this id, or null. */
     async get(id: string): Promise<StoredUpload | null> {
       if (!/^[0-9a-f-]{36}$/.test(id)) return null;

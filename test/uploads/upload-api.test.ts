@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadCheck, UploadJob } from '../../server/contract/uploads.ts';
+import { uploadStore } from '../../server/uploads/upload-store.ts';
 import { CITY_A, CITY_B, addUser, authApp, authDatabase, signIn, type Client } from '../auth/auth-app.ts';
 
 const FIX = path.resolve('test/uploads/fixtures');
@@ -164,6 +165,16 @@ describe('ledger uploads', () => {
         ['G-1', '测试积水点甲', 'high', 'POINT(118.7041 32.0012)'], ['G-2', '测试积水点乙', 'low', 'POINT(118.7052 32.0015)'],
       ]);
     }
+  });
+
+  it('removes uploads older than the keep period, and only those', async () => {
+    const fresh = await upload(planner, 'waterlogging-fixed.csv');
+    const old = await upload(planner, 'waterlogging-fixed.csv');
+    const past = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    await fs.utimes(path.join(uploadDir, old), past, past);
+    expect(await uploadStore(uploadDir, LIMIT).prune(7 * 24 * 3600 * 1000)).toBe(1);
+    expect((await planner.inject({ method: 'POST', url: `/api/uploads/${old}/check`, payload: options })).statusCode).toBe(404);
+    expect((await planner.inject({ method: 'POST', url: `/api/uploads/${fresh}/check`, payload: options })).statusCode).toBe(200);
   });
 
   it('refuses a file type the importer cannot read, an unknown upload and a mapping that does not fit the layer', async () => {

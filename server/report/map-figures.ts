@@ -88,8 +88,8 @@ export function choroplethStyle(valuesGeoJsonPath: string, classes: Classes): St
   const colour: unknown[] = ['step', ['to-number', ['get', 'value'], -1e12], classes.colours[0]];
   classes.breaks.forEach((b, i) => colour.push(b, classes.colours[i + 1]));
   style.layers.push(
-    { id: 'choropleth', type: 'fill', source: 'values', filter: ['!=', ['get', 'value'], null], paint: { 'fill-color': colour, 'fill-opacity': 0.75 } },
-    { id: 'no-value', type: 'fill', source: 'values', filter: ['==', ['get', 'value'], null], paint: { 'fill-color': '#bbbbbb', 'fill-opacity': 0.4 } },
+    { id: 'choropleth', type: 'fill', source: 'values', filter: ['==', ['typeof', ['get', 'value']], 'number'], paint: { 'fill-color': colour, 'fill-opacity': 0.75 } },
+    { id: 'no-value', type: 'fill', source: 'values', filter: ['!=', ['typeof', ['get', 'value']], 'number'], paint: { 'fill-color': '#bbbbbb', 'fill-opacity': 0.4 } },
     { id: 'outline', type: 'line', source: 'values', paint: { 'line-color': '#333', 'line-width': 1 } },
   );
   return style;

@@ -6,7 +6,7 @@ import type { ActiveIndicator } from '../check/cycle-service.ts';
 import type { CheckValue } from '../contract/check.ts';
 import type { ReportData } from './report-data.ts';
 import type { MapFigure } from './map-figures.ts';
-import { codeLabel, reportMessages, type ReportLang } from './report-messages.ts';
+import { codeLabel, dimensionLabel, reportMessages, type ReportLang } from './report-messages.ts';
 
 /** Rows of the long tables printed in full up to this count; the rest are counted. */
 export const TABLE_ROW_LIMIT = 60;
@@ -28,9 +28,9 @@ h3 { font-size: 12pt; margin: 5mm 0 2mm; page-break-after: avoid; }
 table.grid { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9pt; }
 table.grid th, table.grid td { border: 1px solid #bbb; padding: 1.2mm 1.6mm; text-align: left; }
 table.grid th { background: #efe8f2; } table.grid tr { page-break-inside: avoid; }
-td.num { text-align: right; white-space: nowrap; }
+td.num, td.tag { text-align: right; white-space: nowrap; } td.tag { text-align: left; }
 .red { color: #b2182b; font-weight: bold; } .yellow { color: #b8860b; font-weight: bold; }
-.kpis { display: flex; gap: 6mm; margin: 3mm 0; } .kpi { border: 1px solid #ccc; border-radius: 2mm; padding: 3mm 5mm; }
+.kpis { display: flex; flex-wrap: wrap; gap: 4mm; margin: 3mm 0; } .kpi { border: 1px solid #ccc; border-radius: 2mm; padding: 3mm 4mm; white-space: nowrap; }
 .kpi b { display: block; font-size: 18pt; }
 figure { margin: 4mm 0; page-break-inside: avoid; } figure img { width: 100%; border: 1px solid #999; }
 figcaption { font-size: 9.5pt; margin-top: 1.5mm; }
@@ -51,8 +51,8 @@ function warningCell(lang: ReportLang, w: string | null): string {
 
 function indicatorRow(lang: ReportLang, d: ActiveIndicator, v: CheckValue | undefined): string {
   const m = reportMessages(lang);
-  return `<tr><td>${esc(name(lang, d))}</td><td>${esc(d.unit)}</td><td class="num">${v?.value === null || !v ? esc(m.noValue) : num(v.value)}</td>`
-    + `<td class="num">${num(d.target)}</td><td>${esc(codeLabel(lang, v?.grade))}</td><td>${warningCell(lang, v?.warning ?? null)}</td><td class="num">${signed(v?.yoyChange)}</td></tr>`;
+  return `<tr><td>${esc(name(lang, d))}</td><td>${esc(d.checkLevel ? dimensionLabel(lang, d.checkLevel) : '')}</td><td>${esc(d.unit)}</td><td class="num">${v?.value === null || !v ? esc(m.noValue) : num(v.value)}</td>`
+    + `<td class="num">${num(d.target)}</td><td class="tag">${esc(codeLabel(lang, v?.grade))}</td><td class="tag">${warningCell(lang, v?.warning ?? null)}</td><td class="num">${signed(v?.yoyChange)}</td></tr>`;
 }
 
 export interface ReportFigures { overview?: MapFigure; choropleth?: MapFigure & { indicatorName: string; unit: string; level: string } }
@@ -83,11 +83,11 @@ export function renderReportHtml(data: ReportData, figures: ReportFigures, lang:
   out.push(`<h2 class="section">${esc(m.summary)}</h2><div class="kpis">`
     + `<div class="kpi">${esc(m.healthIndex)}<b>${num(cityIndex?.index ?? null, 1)}</b></div>`
     + `<div class="kpi">${esc(m.values)}<b>${cityVals.length}</b></div>`
-    + `<div class="kpi">${esc(m.red)}<b class="red">${reds}</b></div>`
-    + `<div class="kpi">${esc(m.yellow)}<b class="yellow">${yellows}</b></div></div>`
-    + `<p class="note">${esc(m.method)}: ${esc(m.methodText)} (${esc(data.index.method.norm)} / ${esc(data.index.method.weights)}). ${esc(data.index.method.note)}</p>`);
+    + `<div class="kpi">${esc(m.redAll)}<b class="red">${reds}</b></div>`
+    + `<div class="kpi">${esc(m.yellowAll)}<b class="yellow">${yellows}</b></div></div>`
+    + `<p class="note">${esc(m.method)}: ${esc(m.methodText)} (${esc(data.index.method.norm)} / ${esc(data.index.method.weights)}).${lang === 'en' ? ` ${esc(data.index.method.note)}` : ''}</p>`);
   if (cityIndex) {
-    out.push(`<table class="grid"><tr>${Object.keys(cityIndex.dimensions).map((k) => `<th>${esc(codeLabel(lang, k))}</th>`).join('')}</tr>`
+    out.push(`<table class="grid"><tr>${Object.keys(cityIndex.dimensions).map((k) => `<th>${esc(dimensionLabel(lang, k))}</th>`).join('')}</tr>`
       + `<tr>${Object.values(cityIndex.dimensions).map((x) => `<td class="num">${num(x, 1)}</td>`).join('')}</tr></table>`);
     const byCode = new Map(data.indicators.map((d) => [d.code, d]));
     const obstacles = [...cityIndex.obstacles].sort((a, b) => b.degree - a.degree).slice(0, 5);
@@ -101,15 +101,16 @@ export function renderReportHtml(data: ReportData, figures: ReportFigures, lang:
 
   // dimensions with their indicator tables (city level)
   out.push(`<h2 class="section">${esc(m.dimensions)}</h2>`);
+  // Grouped by the eight dimensions (2021/2022) — the 2024 check level of each indicator is a column of its own.
   const dims = new Map<string, ActiveIndicator[]>();
   for (const d of data.indicators) {
-    const key = (cycle.framework === '2024' ? d.checkLevel : d.dimension) ?? 'other';
+    const key = d.dimension ?? 'other';
     dims.set(key, [...(dims.get(key) ?? []), d]);
   }
   for (const [dim, defs] of dims) {
     const score = cityIndex?.dimensions[dim];
-    out.push(`<h3>${esc(codeLabel(lang, dim))}${score === undefined || score === null ? '' : ` — ${num(score, 1)}`}</h3>`
-      + `<table class="grid"><tr><th>${esc(m.indicator)}</th><th>${esc(m.unit)}</th><th>${esc(m.value)}</th><th>${esc(m.target)}</th><th>${esc(m.grade)}</th><th>${esc(m.warning)}</th><th>${esc(m.change)}</th></tr>`
+    out.push(`<h3>${esc(dimensionLabel(lang, dim))}${score === undefined || score === null ? '' : ` — ${num(score, 1)}`}</h3>`
+      + `<table class="grid"><tr><th>${esc(m.indicator)}</th><th>${esc(m.level)}</th><th>${esc(m.unit)}</th><th>${esc(m.value)}</th><th>${esc(m.target)}</th><th>${esc(m.grade)}</th><th>${esc(m.warning)}</th><th>${esc(m.change)}</th></tr>`
       + defs.map((d) => indicatorRow(lang, d, data.cityValues.get(d.code))).join('') + `</table>`);
   }
 
@@ -131,8 +132,8 @@ export function renderReportHtml(data: ReportData, figures: ReportFigures, lang:
     out.push(`<table class="grid"><tr><th>${esc(m.indicator)}</th><th>${esc(m.unitName)}</th><th>${esc(m.severity)}</th><th>${esc(m.value)}</th><th>${esc(m.threshold)}</th><th>${esc(m.problemStatus)}</th><th>${esc(m.firstYear)}</th></tr>`
       + sorted.slice(0, TABLE_ROW_LIMIT).map((p) => {
         const d = byCode.get(p.indicator);
-        return `<tr><td>${esc(d ? name(lang, d) : p.indicator)}</td><td>${esc(codeLabel(lang, p.unitKind))} ${esc(p.unitName ?? '')}</td><td>${warningCell(lang, p.severity)}</td>`
-          + `<td class="num">${num(p.value)}</td><td class="num">${num(p.threshold)}</td><td>${esc(codeLabel(lang, p.status))}</td><td>${p.firstYear}</td></tr>`;
+        return `<tr><td>${esc(d ? name(lang, d) : p.indicator)}</td><td>${esc(codeLabel(lang, p.unitKind))} ${esc(p.unitName ?? '')}</td><td class="tag">${warningCell(lang, p.severity)}</td>`
+          + `<td class="num">${num(p.value)}</td><td class="num">${num(p.threshold)}</td><td class="tag">${esc(codeLabel(lang, p.status))}</td><td>${p.firstYear}</td></tr>`;
       }).join('') + `</table>`);
     if (sorted.length > TABLE_ROW_LIMIT) out.push(`<p class="note">${esc(m.more(sorted.length - TABLE_ROW_LIMIT))}</p>`);
   }

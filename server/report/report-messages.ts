@@ -8,8 +8,8 @@ const zh = {
   title: '城市体检报告', subtitle: '年度体检', city: '城市', year: '体检年度', framework: '指标体系', status: '状态', generated: '生成时间',
   draft: '草稿（未发布）', published: '已发布',
   summary: '一、体检总体情况', healthIndex: '城市健康指数', method: '计算方法', methodText: '目标值标准化，等权重（方法与权重见下；无官方综合公式）',
-  values: '指标数', warnings: '预警', red: '红色预警', yellow: '黄色预警', obstacles: '主要障碍指标（障碍度）',
-  dimensions: '二、分维度指标', indicator: '指标', value: '现状值', target: '目标值', grade: '评价', warning: '预警', change: '较上年', unit: '单位',
+  values: '全市指标数', warnings: '预警', red: '红色预警', yellow: '黄色预警', redAll: '红色预警（各级单元）', yellowAll: '黄色预警（各级单元）', obstacles: '主要障碍指标（障碍度）',
+  dimensions: '二、分维度指标', indicator: '指标', level: '体检层级', value: '现状值', target: '目标值', grade: '评价', warning: '预警', change: '较上年', unit: '单位',
   noValue: '无数据', none: '无',
   maps: '三、专题图', overview: '图 1　城市概览：行政区划、公园绿地与内涝积水点', choropleth: '图 2　指标分布', legendNoValue: '无数据',
   problems: '四、问题清单', severity: '程度', unitName: '单元', problemStatus: '状态', firstYear: '首次发现', threshold: '阈值',
@@ -25,8 +25,8 @@ const en: Messages = {
   title: 'Urban Health Check Report', subtitle: 'Annual check', city: 'City', year: 'Check year', framework: 'Framework', status: 'Status', generated: 'Generated',
   draft: 'draft (not published)', published: 'published',
   summary: '1. Summary', healthIndex: 'City health index', method: 'Method', methodText: 'target-based normalisation, equal weights (method and weights below; no official composite formula exists)',
-  values: 'Indicators', warnings: 'Warnings', red: 'red warnings', yellow: 'yellow warnings', obstacles: 'Main obstacle indicators (obstacle degree)',
-  dimensions: '2. Indicators by dimension', indicator: 'Indicator', value: 'Value', target: 'Target', grade: 'Grade', warning: 'Warning', change: 'Change on last year', unit: 'Unit',
+  values: 'City indicators', warnings: 'Warnings', red: 'red', yellow: 'yellow', redAll: 'Red warnings (all units)', yellowAll: 'Yellow warnings (all units)', obstacles: 'Main obstacle indicators (obstacle degree)',
+  dimensions: '2. Indicators by dimension', indicator: 'Indicator', level: 'Check level', value: 'Value', target: 'Target', grade: 'Grade', warning: 'Warning', change: 'Change on last year', unit: 'Unit',
   noValue: 'no data', none: 'none',
   maps: '3. Maps', overview: 'Figure 1  City overview: admin units, parks and green space, waterlogging points', choropleth: 'Figure 2  Indicator by unit', legendNoValue: 'no value',
   problems: '4. Problem list', severity: 'Severity', unitName: 'Unit', problemStatus: 'Status', firstYear: 'First seen', threshold: 'Threshold',
@@ -58,6 +58,14 @@ const codes: Record<ReportLang, Record<string, string>> = {
 
 export function reportMessages(lang: ReportLang): Messages {
   return lang === 'en' ? en : zh;
+}
+
+/** Labels of dimensions (2021) and check levels (2024) where they differ from the unit kinds' labels. */
+const dimensionOverrides: Record<ReportLang, Record<string, string>> = { zh: { city: '城区(城市)' }, en: { city: 'City (urban area)' } };
+
+/** A dimension's (2021) or check level's (2024) label. */
+export function dimensionLabel(lang: ReportLang, code: string): string {
+  return dimensionOverrides[lang][code] ?? codeLabel(lang, code);
 }
 
 /** A code's label in the language, else the code itself. */

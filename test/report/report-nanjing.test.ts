@@ -104,7 +104,7 @@ describe('the annual report of a check cycle', () => {
     const { pages, text } = lookAt(res.rawPayload, 'nanjing-2025-zh');
     expect(pages.length).toBe(zh.pages);
     expect(pages.length).toBeGreaterThanOrEqual(5);
-    for (const heading of ['2025 城市体检报告', '一、体检总体情况', '城市健康指数', '二、分维度指标', '三、专题图', '四、问题清单', '五、更新项目库', '六、数据来源与许可']) {
+    for (const heading of ['2025 城市体检报告', '一、体检总体情况', '城市健康指数', '二、分维度指标', '生态宜居', '安全韧性', '三、专题图', '四、问题清单', '五、更新项目库', '六、数据来源与许可']) {
       expect(text, heading).toContain(heading);
     }
     expect(text).toContain(parkName);

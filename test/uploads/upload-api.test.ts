@@ -16,6 +16,7 @@ let url: string;
 let app: FastifyInstance;
 let pool: pg.Pool;
 let planner: Client;
+let plannerId: number;
 let uploadDir: string;
 
 /** A multipart/form-data body with one file field, as a browser's FormData sends it. */
@@ -63,7 +64,7 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: url, max: 2 });
   uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'citycheck-upload-test-'));
   app = await authApp(url, { uploads: { limitBytes: LIMIT, dir: uploadDir } });
-  await addUser(app, 'wang.planner', 'planner', CITY_A);
+  plannerId = await addUser(app, 'wang.planner', 'planner', CITY_A);
   await addUser(app, 'zhao.viewer', 'viewer');
   planner = await signIn(app, 'wang.planner');
 }, 60_000);
@@ -128,6 +129,9 @@ describe('ledger uploads', () => {
     const job = await finished(planner, id);
     expect(job.status, job.message ?? '').toBe('succeeded');
     expect(job.rowsLoaded).toBe(3);
+    // The background import still names the planner who started it.
+    const run = await pool.query(`SELECT user_id FROM app.import_run WHERE id = $1`, [job.runId]);
+    expect(Number(run.rows[0].user_id)).toBe(plannerId);
     const q = () => pool.query<{ id: string; source_id: string; severity: string; props: Record<string, unknown> }>(
       `SELECT id, source_id, severity, props FROM app.waterlogging_point WHERE dataset_id = $1 ORDER BY source_id`, [`${CITY_A}-ledger`]);
     const first = (await q()).rows;

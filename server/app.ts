@@ -190,7 +190,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Before any API route: its onRoute hook puts the role check on every route declared after it.
   await app.register(authPlugin, { databaseUrl: opts.databaseUrl, ...opts.auth });
   await app.register(replicaPlugin, {
-    urls: opts.databaseReadUrls ?? parseReadUrls(process.env.DATABASE_READ_URL),
+    databaseUrl: opts.databaseUrl, urls: opts.databaseReadUrls ?? parseReadUrls(process.env.DATABASE_READ_URL),
     statementTimeoutMs: opts.statementTimeoutMs ?? 8000, retryDownMs: opts.replicaRetryDownMs,
   });
   await app.register(tileCatalog, { databaseUrl: opts.databaseUrl, ...opts.tiles });

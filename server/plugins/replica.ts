@@ -9,6 +9,8 @@
  * pool, no extra round trip).
  */
 import fp from 'fastify-plugin';
+import type { Kysely } from 'kysely';
+import { replicaKysely } from '../db/replica-kysely.ts';
 import { ReplicaFence, ReplicaReader, parseLsn, type ReplicaReaderOptions, type ReplicaStats } from '../db/replica-router.ts';
 
 export interface Replicas {
@@ -17,6 +19,11 @@ export interface Replicas {
   readonly fence: ReplicaFence;
   /** The general reader (features, read-only analysis reads), with the API statement timeout. */
   readonly read: ReplicaReader;
+  /**
+   * Read-only Kysely for repositories' read-only analysis reads (single statements, no transactions;
+   * server/db/replica-kysely.ts). Without replicas it reads the primary on read-only connections.
+   */
+  readonly readDb: Kysely<unknown>;
   /** A reader with its own pools (e.g. tiles with the tile statement timeout); closed with the app. */
   reader(opts: Pick<ReplicaReaderOptions, 'statementTimeoutMs' | 'maxConnections' | 'applicationName'>): ReplicaReader;
   /** Counters of every reader, summed. */
@@ -30,6 +37,8 @@ declare module 'fastify' {
 }
 
 export interface ReplicaPluginOptions {
+  /** The primary (DATABASE_URL), for the read-only Kysely's fallback. */
+  databaseUrl: string;
   /** Replica URLs (empty: none). */
   urls: readonly string[];
   /** Statement timeout of the general reader (ms). */
@@ -52,10 +61,12 @@ export default fp<ReplicaPluginOptions>(
       return r;
     };
     const read = reader({ statementTimeoutMs: opts.statementTimeoutMs, applicationName: 'citycheck-replica' });
+    const readDb = replicaKysely({ reader: read, primaryUrl: opts.databaseUrl, statementTimeoutMs: opts.statementTimeoutMs });
     app.decorate('replicas', {
       enabled: opts.urls.length > 0,
       fence,
       read,
+      readDb,
       reader,
       stats() {
         const sum: ReplicaStats = { replicaReads: 0, lagged: 0, fenced: 0, fallbacks: 0, down: 0 };
@@ -75,6 +86,7 @@ export default fp<ReplicaPluginOptions>(
     }
     app.addHook('onClose', async () => {
       fence.close();
+      await readDb.destroy();
       await Promise.all(readers.map((r) => r.end()));
     });
   },

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
@@ -67,6 +68,9 @@ const parkIn = async (url: string) => {
   return dumpTile(res.rawPayload).green_spaces?.find((f) => f.id === fx.ids.park);
 };
 
+const insertDataset = (id: string) =>
+  sql`INSERT INTO app.dataset (id, name) VALUES (${id}, ${id})`.execute(app.replicas.readDb);
+
 /** The park's west edge as the replica sees it. */
 const parkXmin = async (pool: pg.Pool) =>
   Number((await pool.query(`SELECT ST_XMin(geom) AS x FROM app.green_space WHERE id = $1`, [fx.ids.park])).rows[0].x);
@@ -126,6 +130,15 @@ describe('read replicas', () => {
     expect(app.replicas.stats().replicaReads).toBeGreaterThan(replicaReads);
   });
 
+  it('runs read-only analysis reads on the replica through app.replicas.readDb, and refuses writes and transactions there', async () => {
+    const before = app.replicas.stats().replicaReads;
+    const { rows } = await sql<{ x: number }>`SELECT ST_XMin(geom) AS x FROM app.green_space WHERE id = ${fx.ids.park}`.execute(app.replicas.readDb);
+    expect(rows[0].x).toBeCloseTo(MOVED[0] - 0.001, 6);
+    expect(app.replicas.stats().replicaReads).toBe(before + 1);
+    await expect(insertDataset('replica_write')).rejects.toMatchObject({ code: '25006' });
+    await expect(app.replicas.readDb.transaction().execute(async () => 1)).rejects.toMatchObject({ code: 'REPLICA_READ_ONLY' });
+  });
+
   it('falls back to the primary without a 5xx when the replica is down', async () => {
     stopCluster(REPLICA_DIR);
     const before = app.replicas.stats();
@@ -137,5 +150,10 @@ describe('read replicas', () => {
     expect(after.fallbacks).toBeGreaterThan(before.fallbacks);
     expect(after.down).toBeGreaterThanOrEqual(1);
     expect(after.replicaReads).toBe(before.replicaReads);
+    // Read-only analysis reads fall back too, still read-only on the primary.
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM app.green_space WHERE id = ${fx.ids.park}`.execute(app.replicas.readDb);
+    expect(rows[0].n).toBe(1);
+    await expect(insertDataset('replica_write_fallback')).rejects.toMatchObject({ code: '25006' });
+    expect((await primary.query(`SELECT count(*)::int AS n FROM app.dataset WHERE id LIKE 'replica_write%'`)).rows[0].n).toBe(0);
   });
 });

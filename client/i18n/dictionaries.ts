@@ -8,6 +8,7 @@ import { analysisEn, analysisZh } from './analysis-messages.ts';
 import { checkEn, checkZh } from './check-messages.ts';
 import { renewalEn, renewalZh } from './renewal-messages.ts';
 import { diagnosisEn, diagnosisZh } from './diagnosis-messages.ts';
+import { reportEn, reportZh } from './report-messages.ts';
 import { authEn, authZh } from './auth-messages.ts';
 import { uploadEn, uploadZh } from './upload-messages.ts';
 
@@ -155,6 +156,7 @@ const zh = {
   'highway.cycleway': '自行车道',
   ...analysisZh,
   ...checkZh,
+  ...reportZh,
   ...renewalZh,
   ...diagnosisZh,
   ...authZh,
@@ -307,6 +309,7 @@ const en: Record<MessageKey, string> = {
   'highway.cycleway': 'Cycleway',
   ...analysisEn,
   ...checkEn,
+  ...reportEn,
   ...renewalEn,
   ...diagnosisEn,
   ...authEn,

@@ -26,6 +26,7 @@ import { IndexChart } from './index-chart.tsx';
 import { IndicatorCards } from './indicator-cards.tsx';
 import { ManualEntry } from './manual-entry.tsx';
 import { ProblemLedger } from './problem-ledger.tsx';
+import { ReportButton } from './report-button.tsx';
 import { compareRows, ValueTable } from './value-table.tsx';
 
 export interface HealthCheckPanelProps {
@@ -221,6 +222,7 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
           {' · '}<a href={valuesCsvUrl(cycle.id)}>CSV</a>
         </p>
       )}
+      {cycle && <ReportButton cycle={cycle} mayEdit={mayEdit} />}
 
       {cycle && (
         <>

@@ -41,6 +41,8 @@ export interface DiagnosisRouteOptions {
 export default async function diagnosisRoutes(app: FastifyInstance, opts: DiagnosisRouteOptions = {}) {
   const repo = diagnosisRepository(app.analysisDb); // heavy runs queue on the analysis pool (server/plugins/db.ts)
   const writes = diagnosisRepository(app.db);
+  // Read-only reports over notified layer tables may come from a read replica (server/plugins/replica.ts).
+  const reads = diagnosisRepository(app.replicas.readDb);
   const service = new DiagnosisService(repo, cityRepository(app.db), { deadlineMs: opts.deadlineMs });
   const found = <T>(x: T | undefined, what: string): T => {
     if (x === undefined) throw notFound(what);
@@ -85,7 +87,7 @@ export default async function diagnosisRoutes(app: FastifyInstance, opts: Diagno
       const { city, values, effective } = await cityRepository(app.db).scoped(req.query.dataset, {
         waterloggingDistanceM: DIAGNOSIS_PARAMS.waterloggingDistanceM, closingM: DIAGNOSIS_PARAMS.closingM,
       }, { waterloggingDistanceM: req.query.distanceM });
-      return repo.waterlogging(city, values.waterloggingDistanceM, values.closingM, effective);
+      return reads.waterlogging(city, values.waterloggingDistanceM, values.closingM, effective);
     });
 
   app.put<{ Params: Static<typeof WaterloggingPointParamsSchema>; Body: Static<typeof WaterloggingStatusBodySchema> }>('/api/waterlogging-points/:pointId/status',

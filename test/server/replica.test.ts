@@ -135,6 +135,11 @@ describe('read replicas', () => {
     const { rows } = await sql<{ x: number }>`SELECT ST_XMin(geom) AS x FROM app.green_space WHERE id = ${fx.ids.park}`.execute(app.replicas.readDb);
     expect(rows[0].x).toBeCloseTo(MOVED[0] - 0.001, 6);
     expect(app.replicas.stats().replicaReads).toBe(before + 1);
+    // The waterlogging report (GET /api/analysis/waterlogging) reads through it.
+    const report = await app.inject(`/api/analysis/waterlogging?dataset=${fx.dataset}`);
+    expect(report.statusCode).toBe(200);
+    expect(report.json().summary.total).toBe(fx.ids.waterlogging.length);
+    expect(app.replicas.stats().replicaReads).toBeGreaterThanOrEqual(before + 3);
     await expect(insertDataset('replica_write')).rejects.toMatchObject({ code: '25006' });
     await expect(app.replicas.readDb.transaction().execute(async () => 1)).rejects.toMatchObject({ code: 'REPLICA_READ_ONLY' });
   });

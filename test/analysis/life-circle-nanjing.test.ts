@@ -109,7 +109,7 @@ describe('life circles on central Nanjing', () => {
   });
 
   it('answers "none" with a reason for a facility type the city has no record of, for every estate', async () => {
-    const res = await app.inject('/api/analysis/life-circle');
+    const res = await app.inject('/api/analysis/life-circle?dataset=nanjing-core');
     expect(res.statusCode).toBe(200);
     const body = res.json();
     const absent = body.catalog.map((c: { code: string }) => c.code).filter((t: string) => table.facilities(t).length === 0);
@@ -124,7 +124,7 @@ describe('life circles on central Nanjing', () => {
 
   it('draws a 5/10/15-minute isochrone from the in-memory graph', async () => {
     const e = table.estates[0];
-    const res = await app.inject(`/api/analysis/isochrone?lon=${e.lon}&lat=${e.lat}`);
+    const res = await app.inject(`/api/analysis/isochrone?dataset=nanjing-core&lon=${e.lon}&lat=${e.lat}`);
     expect(res.statusCode).toBe(200);
     const fc = res.json();
     expect(fc.features.map((f: { properties: { minutes: number } }) => f.properties.minutes)).toEqual([15, 10, 5]);

@@ -17,12 +17,10 @@ export const UploadSchema = Type.Object({
   id: Type.String({ description: 'Upload id (used by check, import, job and errors.csv)' }),
   fileName: Type.String(),
   bytes: Type.Integer(),
-  /** csv | xlsx | geojson | ogr (GeoPackage, zipped Shapefile) */
+  /** csv | xlsx | geojson | ogr (GeoPackage, zipped Shapefile) | osm (an OSM extract, imported as a city) */
   format: Type.String(),
 });
 export type Upload = Static<typeof UploadSchema>;
-
-export const UploadJobQuerySchema = Type.Object({ dataset: Type.Optional(DatasetIdSchema) });
 
 export const UploadParamsSchema = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
 
@@ -93,7 +91,8 @@ export const UploadJobSchema = Type.Object({
   status: UploadJobStatusSchema,
   runId: Nullable(Type.Integer()),
   layer: Type.String(),
-  ledgerDataset: Type.String(),
+  /** The dataset the import writes: the city's ledger dataset, or the city itself for an OSM extract. */
+  targetDataset: Type.String(),
   rowsIn: Type.Integer(),
   rowsLoaded: Type.Integer(),
   rowsRejected: Type.Integer(),
@@ -102,3 +101,12 @@ export const UploadJobSchema = Type.Object({
   effective: EffectiveParamsSchema,
 });
 export type UploadJob = Static<typeof UploadJobSchema>;
+
+/** An OSM extract imported as a city (admins): a new city id, or an existing city whose OSM data it replaces. */
+export const OsmImportBodySchema = Type.Object({
+  dataset: DatasetIdSchema,
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Display name of the city; default: its stored name, else the id' })),
+  bbox: Type.Optional(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], { description: 'Clip box [west, south, east, north], WGS-84' })),
+  checkYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2200 })),
+}, { additionalProperties: false });
+export type OsmImportBody = Static<typeof OsmImportBodySchema>;

@@ -1,9 +1,10 @@
 /**
  * Ledger uploads from the browser (台账上传), the CLI's ledger import over HTTP (planners only):
  *
- *   POST /api/uploads                    multipart, one `file` (CSV / XLSX / GeoJSON / GPKG / zipped SHP); over the limit → 413
+ *   POST /api/uploads                    multipart, one `file` (CSV / XLSX / GeoJSON / GPKG / zipped SHP, or .osm / .osm.pbf); over the limit → 413
  *   POST /api/uploads/:id/check          { dataset, layer, crs, checkYear, sheet, mapping } → the `--check` dry run (writes nothing)
  *   POST /api/uploads/:id/import         the same body → 202, the import runs in the background
+ *   POST /api/uploads/:id/import-osm     { dataset, name, bbox, checkYear } → 202, an OSM extract imported as a city (admins)
  *   GET  /api/uploads/:id/import         the job: status, counts, row report (app.import_run / app.import_error)
  *   GET  /api/uploads/:id/errors.csv     the row report of the latest import as CSV
  *
@@ -20,7 +21,9 @@ import { LedgerMappingError } from '../../geodata/ledger/ledger-mapping.ts';
 import { UnknownLayerError } from '../../geodata/ledger/layers.ts';
 import { LedgerFileError } from '../../geodata/ledger/read-ledger-file.ts';
 import { ErrorSchema } from '../contract/common.ts';
-import { UploadCheckSchema, UploadJobQuerySchema, UploadJobSchema, UploadOptionsSchema, UploadParamsSchema, UploadSchema, type UploadOptions } from '../contract/uploads.ts';
+import {
+  OsmImportBodySchema, UploadCheckSchema, UploadJobSchema, UploadOptionsSchema, UploadParamsSchema, UploadSchema, type OsmImportBody, type UploadOptions,
+} from '../contract/uploads.ts';
 import { HttpError, badRequest, notFound } from '../errors.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
 import { uploadService } from '../uploads/upload-service.ts';
@@ -68,6 +71,12 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadRou
     if (!u) throw notFound(`No upload ${id} (上传文件不存在或已过期)`);
     return u;
   };
+  /** A ledger upload for the ledger routes, an OSM extract for import-osm. */
+  const ledgerOf = async (id: string) => {
+    const u = await uploadOf(id);
+    if (u.format === 'osm') throw badRequest('This upload is an OSM extract: import it with POST /api/uploads/{id}/import-osm (OSM 数据请按城市导入)');
+    return u;
+  };
 
   app.post('/api/uploads', {
     schema: { tags, summary: 'Upload a ledger file (multipart field "file"); check and import it next', consumes: ['multipart/form-data'], response: { 201: UploadSchema, 413: ErrorSchema, ...errors } },
@@ -82,7 +91,7 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadRou
   app.post<{ Params: { id: string }; Body: UploadOptions }>('/api/uploads/:id/check', {
     schema: { tags, summary: 'Dry run of the import (the CLI --check): mapping, first rows as they would land, row report; writes nothing', params: UploadParamsSchema, body: UploadOptionsSchema, response: { 200: UploadCheckSchema, ...errors } },
   }, async (req) => {
-    const u = await uploadOf(req.params.id);
+    const u = await ledgerOf(req.params.id);
     const city = await cities.resolve(req.body.dataset);
     return service.check(u, city, req.body).catch(asRequestError);
   });
@@ -90,19 +99,26 @@ export default async function uploadRoutes(app: FastifyInstance, opts: UploadRou
   app.post<{ Params: { id: string }; Body: UploadOptions }>('/api/uploads/:id/import', {
     schema: { tags, summary: 'Import the upload in the background (one transaction, recorded in app.import_run); poll GET for progress', params: UploadParamsSchema, body: UploadOptionsSchema, response: { 202: UploadJobSchema, ...errors } },
   }, async (req, reply) => {
-    const u = await uploadOf(req.params.id);
+    const u = await ledgerOf(req.params.id);
     const city = await cities.resolve(req.body.dataset);
     const job = await service.start(u, city, req.body).catch(asRequestError);
     return reply.status(202).send(job);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { dataset?: string } }>('/api/uploads/:id/import', {
-    config: { role: 'planner' },
-    schema: { tags, summary: 'The upload\'s latest import: status, counts and row report', params: UploadParamsSchema, querystring: UploadJobQuerySchema, response: { 200: UploadJobSchema, ...errors } },
-  }, async (req) => {
+  app.post<{ Params: { id: string }; Body: OsmImportBody }>('/api/uploads/:id/import-osm', {
+    config: { role: 'admin' },
+    schema: { tags, summary: 'Import an uploaded OSM extract as a city (new, or replacing its OSM data) in the background; admins', params: UploadParamsSchema, body: OsmImportBodySchema, response: { 202: UploadJobSchema, ...errors } },
+  }, async (req, reply) => {
     const u = await uploadOf(req.params.id);
-    const city = await cities.resolve(req.query.dataset);
-    const job = await service.job(u, city);
+    if (u.format !== 'osm') throw badRequest('This upload is not an OSM extract (.osm / .osm.pbf): check and import it as a ledger');
+    return reply.status(202).send(await service.startOsm(u, req.body));
+  });
+
+  app.get<{ Params: { id: string } }>('/api/uploads/:id/import', {
+    config: { role: 'planner' },
+    schema: { tags, summary: 'The upload\'s latest import: status, counts and row report', params: UploadParamsSchema, response: { 200: UploadJobSchema, ...errors } },
+  }, async (req) => {
+    const job = await service.job(await uploadOf(req.params.id));
     if (!job) throw notFound('This upload has not been imported yet (尚未导入)');
     return job;
   });

@@ -1,6 +1,7 @@
 /**
  * Ledger uploads: the check (the CLI's `--check`, geodata/ledger/check-ledger.ts) and the import
- * (the CLI's importLedger) on an uploaded file, with the same options the CLI takes. No second
+ * (the CLI's importLedger) on an uploaded file, with the same options the CLI takes; an uploaded OSM
+ * extract goes through the CLI's importOsm. No second
  * implementation: this module only resolves the city, names the ledger dataset and tracks jobs.
  *
  * A job runs in the server process, not in the request: the page may close. Its state is the
@@ -14,9 +15,10 @@ import { layerSpec } from '../../geodata/ledger/layers.ts';
 import { checkLedger } from '../../geodata/ledger/check-ledger.ts';
 import { importLedger, resolveDataset, resolveLedgerInputs, type ImportLedgerOptions } from '../../geodata/ledger/import-ledger.ts';
 import { parseInputCrs } from '../../geodata/crs/to-wgs84.ts';
+import { importOsm } from '../../geodata/osm/import-osm.ts';
 import type { ImportIssue } from '../../geodata/import-run.ts';
 import type { CityScope, EffectiveParams } from '../contract/common.ts';
-import type { UploadCheck, UploadIssue, UploadJob, UploadOptions } from '../contract/uploads.ts';
+import type { OsmImportBody, UploadCheck, UploadIssue, UploadJob, UploadOptions } from '../contract/uploads.ts';
 import type { StoredUpload } from './upload-store.ts';
 
 /** The ledger dataset a city's uploads land in (attached to the city, so its analyses read it). */
@@ -43,7 +45,7 @@ function cliOptions(upload: StoredUpload, city: CityScope, o: UploadOptions): { 
   return { options, effective };
 }
 
-interface MemoryJob { status: 'queued' | 'failed'; message: string | null; layer: string; effective: EffectiveParams }
+interface MemoryJob { status: 'queued' | 'failed'; message: string | null; layer: string; target: string; effective: EffectiveParams }
 
 /**
  * @param pool the import pool (the CLI's functions take a pg.Pool)
@@ -52,6 +54,22 @@ interface MemoryJob { status: 'queued' | 'failed'; message: string | null; layer
 export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unknown, msg: string) => void) {
   const pending = new Map<string, MemoryJob>();
   const running = new Set<Promise<unknown>>();
+
+  /** Runs `work` in the background; until its run row exists (or when it fails before), the job is held here. */
+  function track(upload: StoredUpload, job: Omit<MemoryJob, 'status' | 'message'>, work: () => Promise<unknown>): UploadJob {
+    const mem: MemoryJob = { ...job, status: 'queued', message: null };
+    pending.set(upload.id, mem);
+    const p = work().then(
+      () => { pending.delete(upload.id); },
+      (err: Error & { runId?: number }) => {
+        if (err.runId !== undefined) { pending.delete(upload.id); return; } // rejected or failed: its run row says so
+        log(err, 'upload import failed before its run started');
+        pending.set(upload.id, { ...mem, status: 'failed', message: err.message });
+      },
+    ).finally(() => running.delete(p));
+    running.add(p);
+    return { uploadId: upload.id, status: 'queued', runId: null, layer: job.layer, targetDataset: job.target, rowsIn: 0, rowsLoaded: 0, rowsRejected: 0, message: null, issues: [], effective: job.effective };
+  }
 
   return {
     /** The dry run: what the import would do, writing nothing. */
@@ -76,43 +94,45 @@ export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unk
       const { options, effective } = cliOptions(upload, city, o);
       await resolveLedgerInputs(pool, options);
       await resolveDataset(pool, options.dataset, undefined, options.cityId);
-      const job: MemoryJob = { status: 'queued', message: null, layer: o.layer, effective };
-      pending.set(upload.id, job);
-      const p = importLedger(pool, options).then(
-        () => { pending.delete(upload.id); },
-        (err: Error & { runId?: number }) => {
-          if (err.runId !== undefined) { pending.delete(upload.id); return; } // rejected or failed: its run row says so
-          log(err, 'ledger upload import failed before its run started');
-          pending.set(upload.id, { ...job, status: 'failed', message: err.message });
-        },
-      ).finally(() => running.delete(p));
-      running.add(p);
-      return (await this.job(upload, city)) ?? {
-        uploadId: upload.id, status: 'queued', runId: null, layer: o.layer, ledgerDataset: ledgerDatasetOf(city.dataset), rowsIn: 0, rowsLoaded: 0, rowsRejected: 0, message: null, issues: [], effective,
+      return track(upload, { target: ledgerDatasetOf(city.dataset), layer: o.layer, effective }, () => importLedger(pool, options));
+    },
+
+    /**
+     * Starts an OSM import of the upload as the city `o.dataset` (new, or replacing that city's OSM
+     * data) in the background: the CLI's `npm run import -- osm`.
+     */
+    async startOsm(upload: StoredUpload, o: OsmImportBody): Promise<UploadJob> {
+      const dataset = await resolveDataset(pool, o.dataset, o.name);
+      const checkYear = o.checkYear ?? new Date().getFullYear();
+      const effective: EffectiveParams = {
+        dataset: { value: o.dataset, origin: 'request' },
+        bbox: { value: o.bbox ? o.bbox.join(',') : null, origin: o.bbox ? 'request' : 'default' },
+        checkYear: { value: checkYear, origin: o.checkYear === undefined ? 'default' : 'request' },
       };
+      return track(upload, { target: o.dataset, layer: 'osm', effective },
+        () => importOsm(pool, { source: upload.file, dataset, checkYear, bbox: o.bbox as [number, number, number, number] | undefined }));
     },
 
     /** The upload's latest import: its run row and report, else the job held in memory, else null. */
-    async job(upload: StoredUpload, city: CityScope): Promise<UploadJob | null> {
-      const { rows } = await sql<{ id: string; status: string; layer: string; rowsIn: number; rowsLoaded: number; rowsRejected: number; message: string | null; params: Record<string, unknown>; checkYear: number }>`
-        SELECT id, status, layer, rows_in AS "rowsIn", rows_loaded AS "rowsLoaded", rows_rejected AS "rowsRejected", message, params, check_year AS "checkYear"
+    async job(upload: StoredUpload): Promise<UploadJob | null> {
+      const { rows } = await sql<{ id: string; status: string; layer: string | null; datasetId: string; rowsIn: number; rowsLoaded: number; rowsRejected: number; message: string | null; params: Record<string, unknown>; checkYear: number }>`
+        SELECT id, status, layer, dataset_id AS "datasetId", rows_in AS "rowsIn", rows_loaded AS "rowsLoaded", rows_rejected AS "rowsRejected", message, params, check_year AS "checkYear"
         FROM app.import_run WHERE source = ${upload.file} ORDER BY id DESC LIMIT 1`.execute(db);
       const mem = pending.get(upload.id);
       const r = rows[0];
       if (mem && (mem.status === 'failed' || !r)) {
-        return { uploadId: upload.id, status: mem.status, runId: null, layer: mem.layer, ledgerDataset: ledgerDatasetOf(city.dataset), rowsIn: 0, rowsLoaded: 0, rowsRejected: 0, message: mem.message, issues: [], effective: mem.effective };
+        return { uploadId: upload.id, status: mem.status, runId: null, layer: mem.layer, targetDataset: mem.target, rowsIn: 0, rowsLoaded: 0, rowsRejected: 0, message: mem.message, issues: [], effective: mem.effective };
       }
       if (!r) return null;
       const issues = await sql<{ row: number | null; field: string | null; message: string; severity: 'error' | 'warning' }>`
         SELECT row_number AS row, field, message, severity FROM app.import_error WHERE run_id = ${r.id}
         ORDER BY severity, row_number NULLS FIRST, id LIMIT 1000`.execute(db);
       const effective: EffectiveParams = mem?.effective ?? {
-        layer: { value: r.layer, origin: 'request' },
-        crs: { value: String(r.params.crs ?? 'wgs84'), origin: 'request' },
+        layer: { value: r.layer ?? 'osm', origin: 'request' },
         checkYear: { value: r.checkYear, origin: 'request' },
       };
       return {
-        uploadId: upload.id, status: r.status as UploadJob['status'], runId: Number(r.id), layer: r.layer, ledgerDataset: ledgerDatasetOf(city.dataset),
+        uploadId: upload.id, status: r.status as UploadJob['status'], runId: Number(r.id), layer: r.layer ?? 'osm', targetDataset: r.datasetId,
         rowsIn: r.rowsIn ?? 0, rowsLoaded: r.rowsLoaded ?? 0, rowsRejected: r.rowsRejected ?? 0, message: r.message, issues: issues.rows, effective,
       };
     },

@@ -12,8 +12,9 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { detectFormat } from '../../geodata/ledger/read-ledger-file.ts';
 
-/** Extensions accepted from the browser: CSV, XLSX, GeoJSON, GeoPackage and zipped Shapefile. */
-export const UPLOAD_EXTENSIONS = ['.csv', '.txt', '.xlsx', '.geojson', '.json', '.gpkg', '.zip'] as const;
+/** Extensions accepted from the browser: ledgers (CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile) and OSM extracts (.osm, .osm.pbf). */
+export const UPLOAD_EXTENSIONS = ['.csv', '.txt', '.xlsx', '.geojson', '.json', '.gpkg', '.zip', '.osm', '.pbf'] as const;
+const OSM_EXTENSIONS = ['.osm', '.pbf'];
 
 /** A file over the size limit (→ 413). */
 export class UploadTooLargeError extends Error {
@@ -55,10 +56,10 @@ export function uploadStore(root: string, limitBytes: number) {
         stream.resume();
         throw new UploadTypeError(`Unsupported file type "${ext || fileName}" (不支持的文件类型); accepted: ${UPLOAD_EXTENSIONS.join(' ')}`);
       }
-      const format = detectFormat(fileName);
+      const format = OSM_EXTENSIONS.includes(ext) ? 'osm' : detectFormat(fileName);
       const id = randomUUID();
       await fs.mkdir(dirOf(id), { recursive: true });
-      const file = path.join(dirOf(id), `ledger${ext}`);
+      const file = path.join(dirOf(id), ext === '.pbf' ? 'extract.osm.pbf' : `upload${ext}`);
       await pipeline(stream, createWriteStream(file));
       if (truncated()) {
         await fs.rm(dirOf(id), { recursive: true, force: true });

@@ -41,7 +41,7 @@ const options = { dataset: CITY_A, layer: 'waterlogging_point', crs: 'wgs84', ch
 /** Polls the job until it is no longer queued or running (a bounded number of polls, no timing assertion). */
 async function finished(c: Client, id: string): Promise<UploadJob> {
   for (let i = 0; i < 300; i++) {
-    const res = await c.inject({ method: 'GET', url: `/api/uploads/${id}/import?dataset=${CITY_A}` });
+    const res = await c.inject({ method: 'GET', url: `/api/uploads/${id}/import` });
     expect(res.statusCode, res.body).toBe(200);
     const job = res.json() as UploadJob;
     if (job.status !== 'queued' && job.status !== 'running') return job;
@@ -66,6 +66,7 @@ beforeAll(async () => {
   app = await authApp(url, { uploads: { limitBytes: LIMIT, dir: uploadDir } });
   plannerId = await addUser(app, 'wang.planner', 'planner', CITY_A);
   await addUser(app, 'zhao.viewer', 'viewer');
+  await addUser(app, 'li.admin', 'admin');
   planner = await signIn(app, 'wang.planner');
 }, 60_000);
 
@@ -181,6 +182,29 @@ describe('ledger uploads', () => {
     expect((await planner.inject({ method: 'POST', url: `/api/uploads/${fresh}/check`, payload: options })).statusCode).toBe(200);
   });
 
+  it('imports an uploaded OSM extract as a new city in the background (admins only), the CLI\'s OSM import', async () => {
+    const osm = await fs.readFile(path.resolve('test/fixtures/osm/walk-topology.osm.xml'));
+    const admin = await signIn(app, 'li.admin');
+    const res = await admin.inject({ method: 'POST', url: '/api/uploads', ...multipart('小镇.osm', osm) });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json().id as string;
+    expect(res.json().format).toBe('osm');
+    const body = { dataset: 'upload-osm-town', name: '上传小镇', checkYear: 2026 };
+    expect((await planner.inject({ method: 'POST', url: `/api/uploads/${id}/import-osm`, payload: body })).statusCode).toBe(403);
+    const asLedger = await admin.inject({ method: 'POST', url: `/api/uploads/${id}/check`, payload: { ...options, dataset: CITY_A } });
+    expect(asLedger.statusCode).toBe(400);
+    expect(asLedger.json().message).toContain('import-osm');
+    const start = await admin.inject({ method: 'POST', url: `/api/uploads/${id}/import-osm`, payload: body });
+    expect(start.statusCode, start.body).toBe(202);
+    const job = await finished(admin, id);
+    expect(job.status, job.message ?? '').toBe('succeeded');
+    expect(job.targetDataset).toBe('upload-osm-town');
+    const { rows } = await pool.query(`SELECT d.name, d.city_id, (SELECT count(*)::int FROM app.walk_edge e WHERE e.dataset_id = d.id) AS edges
+                                       FROM app.dataset d WHERE d.id = 'upload-osm-town'`);
+    expect(rows[0]).toMatchObject({ name: '上传小镇', city_id: null });
+    expect(rows[0].edges).toBeGreaterThan(0);
+  }, 60_000);
+
   it('refuses a file type the importer cannot read, an unknown upload and a mapping that does not fit the layer', async () => {
     const res = await planner.inject({ method: 'POST', url: '/api/uploads', ...multipart('ledger.docx', Buffer.from('x')) });
     expect(res.statusCode).toBe(400);
@@ -201,7 +225,7 @@ describe('ledger uploads', () => {
     const viewer = await signIn(app, 'zhao.viewer');
     expect((await viewer.inject({ method: 'POST', url: '/api/uploads', ...body })).statusCode).toBe(403);
     const id = await upload(planner, 'waterlogging-fixed.csv');
-    expect((await viewer.inject({ method: 'GET', url: `/api/uploads/${id}/import?dataset=${CITY_A}` })).statusCode).toBe(403);
+    expect((await viewer.inject({ method: 'GET', url: `/api/uploads/${id}/import` })).statusCode).toBe(403);
     const other = await planner.inject({ method: 'POST', url: `/api/uploads/${id}/import`, payload: { ...options, dataset: CITY_B } });
     expect(other.statusCode).toBe(403);
   });

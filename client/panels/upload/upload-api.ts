@@ -4,7 +4,7 @@
  */
 import type { Static } from 'typebox';
 import type { UploadCheckSchema, UploadJobSchema, UploadOptionsSchema, UploadSchema } from '../../../server/contract/uploads.ts';
-import { getJson, pathWith, sendForm, sendJson } from '../../api/http.ts';
+import { getJson, sendForm, sendJson } from '../../api/http.ts';
 
 export type Upload = Static<typeof UploadSchema>;
 export type UploadCheck = Static<typeof UploadCheckSchema>;
@@ -27,5 +27,5 @@ export function uploadFile(file: File, signal?: AbortSignal): Promise<Upload> {
 }
 export const checkUpload = (id: string, o: UploadOptions, signal?: AbortSignal) => sendJson<UploadCheck>(`/api/uploads/${id}/check`, 'POST', o, signal);
 export const startImport = (id: string, o: UploadOptions, signal?: AbortSignal) => sendJson<UploadJob>(`/api/uploads/${id}/import`, 'POST', o, signal);
-export const fetchJob = (id: string, city: string, signal?: AbortSignal) => getJson<UploadJob>(pathWith(`/api/uploads/${id}/import`, { dataset: city }), signal);
+export const fetchJob = (id: string, signal?: AbortSignal) => getJson<UploadJob>(`/api/uploads/${id}/import`, signal);
 export const errorsCsvUrl = (id: string) => `/api/uploads/${id}/errors.csv`;

@@ -102,7 +102,7 @@ function MappingForm({ check, columns, onChange }: { check: UploadCheck; columns
 
 function JobStatus({ job }: { job: UploadJob }) {
   const { t } = useI18n();
-  const text = job.status === 'succeeded' ? t('upload.status.succeeded', { n: String(job.rowsLoaded), dataset: job.ledgerDataset })
+  const text = job.status === 'succeeded' ? t('upload.status.succeeded', { n: String(job.rowsLoaded), dataset: job.targetDataset })
     : t(`upload.status.${job.status}`, { message: job.message ?? '' });
   const done = job.status !== 'queued' && job.status !== 'running';
   return (
@@ -140,13 +140,13 @@ export function UploadPanel({ city, onClose }: { city: string; onClose: () => vo
   const follow = useCallback((uploadId: string) => {
     if (poll.current !== null) window.clearTimeout(poll.current);
     const tick = () => {
-      fetchJob(uploadId, city).then((j) => {
+      fetchJob(uploadId).then((j) => {
         setJob(j);
         if (j.status === 'queued' || j.status === 'running') poll.current = window.setTimeout(tick, POLL_MS);
       }, (err: Error) => setError(err.message));
     };
     tick();
-  }, [city]);
+  }, []);
 
   // The last import of this browser, which may have finished while the page was closed.
   useEffect(() => {

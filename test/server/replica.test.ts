@@ -7,10 +7,10 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { REPO_ROOT } from '../../server/config.ts';
-import { stopCluster } from '../../server/db/local-cluster.ts';
+import { ensureCluster, stopCluster } from '../../server/db/local-cluster.ts';
 import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { createStreamingReplica, ensureReplicationPrimary, resetCluster } from '../../server/db/replica-cluster.ts';
 import { parseReadUrls } from '../../server/db/replica-router.ts';
@@ -46,7 +46,7 @@ beforeAll(async () => {
   replica = new pg.Pool({ connectionString: replicaUrl, max: 1 });
   replica.on('error', () => {}); // the replica is stopped on purpose below
   app = await buildApp({
-    databaseUrl: primaryUrl, databaseReadUrls: [replicaUrl], replicaRetryDownMs: 60_000,
+    databaseUrl: primaryUrl, databaseReadUrls: [replicaUrl], replicaRetryDownMs: 1000,
     logLevel: 'silent', statementTimeoutMs: 20_000, auth: { mode: 'off' },
   });
   await app.ready();
@@ -144,7 +144,8 @@ describe('read replicas', () => {
     await expect(app.replicas.readDb.transaction().execute(async () => 1)).rejects.toMatchObject({ code: 'REPLICA_READ_ONLY' });
   });
 
-  it('falls back to the primary without a 5xx when the replica is down', async () => {
+  it('falls back to the primary without a 5xx and with a warning when the replica is down, and reads it again once it is back', async () => {
+    const warn = vi.spyOn(app.log, 'warn');
     stopCluster(REPLICA_DIR);
     const before = app.replicas.stats();
     for (const z of [16, 17]) expect(await parkIn(tileUrl('green_spaces', ...MOVED, z))).toBeDefined();
@@ -153,12 +154,22 @@ describe('read replicas', () => {
     expect(items.json().features.map((f: { id: number }) => f.id)).toContain(fx.ids.park);
     const after = app.replicas.stats();
     expect(after.fallbacks).toBeGreaterThan(before.fallbacks);
-    expect(after.down).toBeGreaterThanOrEqual(1);
     expect(after.replicaReads).toBe(before.replicaReads);
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ replica: `127.0.0.1:${REPLICA_PORT}/${DB}` }), expect.stringMatching(/read replica unavailable/));
+    warn.mockRestore();
     // Read-only analysis reads fall back too, still read-only on the primary.
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM app.green_space WHERE id = ${fx.ids.park}`.execute(app.replicas.readDb);
     expect(rows[0].n).toBe(1);
     await expect(insertDataset('replica_write_fallback')).rejects.toMatchObject({ code: '25006' });
     expect((await primary.query(`SELECT count(*)::int AS n FROM app.dataset WHERE id LIKE 'replica_write%'`)).rows[0].n).toBe(0);
+
+    ensureCluster({ dataDir: REPLICA_DIR, port: REPLICA_PORT, log: () => {} });
+    const back = app.replicas.stats().replicaReads;
+    for (let i = 0; app.replicas.stats().replicaReads === back; i++) {
+      if (i > 300) throw new Error('reads did not return to the restarted replica');
+      const res = await app.inject(`/collections/green_spaces/items/${fx.ids.park}`);
+      expect(res.statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 });

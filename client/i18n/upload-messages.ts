@@ -7,7 +7,7 @@ export const uploadZh = {
   'upload.open': '上传台账',
   'upload.title': '上传台账 · 预览后导入',
   'upload.close': '关闭',
-  'upload.file': '台账文件（CSV / XLSX / GeoJSON / GPKG / 压缩的 SHP）',
+  'upload.file': '台账文件（CSV / XLSX / GeoJSON / GPKG / 压缩的 SHP；管理员还可上传 OSM）',
   'upload.uploading': '正在上传…',
   'upload.uploaded': '已上传 {name}（{size}）',
   'upload.layer': '导入图层',
@@ -60,13 +60,17 @@ export const uploadZh = {
   'upload.layer.admin_unit': '街道 / 社区',
   'upload.layer.green_space': '公园绿地',
   'upload.layer.low_value_space': '低效空间',
+  'upload.osm.hint': 'OSM 数据（.osm / .osm.pbf）按城市导入：新城市编号，或替换已有城市的 OSM 数据（仅管理员）。',
+  'upload.osm.city': '城市编号',
+  'upload.osm.name': '城市名称（可空）',
+  'upload.osm.import': '导入为城市',
 };
 
 export const uploadEn: Record<keyof typeof uploadZh, string> = {
   'upload.open': 'Upload ledger',
   'upload.title': 'Upload a ledger · preview, then import',
   'upload.close': 'Close',
-  'upload.file': 'Ledger file (CSV / XLSX / GeoJSON / GPKG / zipped SHP)',
+  'upload.file': 'Ledger file (CSV / XLSX / GeoJSON / GPKG / zipped SHP; admins also OSM)',
   'upload.uploading': 'Uploading…',
   'upload.uploaded': 'Uploaded {name} ({size})',
   'upload.layer': 'Layer',
@@ -119,4 +123,8 @@ export const uploadEn: Record<keyof typeof uploadZh, string> = {
   'upload.layer.admin_unit': 'Subdistricts / communities',
   'upload.layer.green_space': 'Parks and green space',
   'upload.layer.low_value_space': 'Low-value space',
+  'upload.osm.hint': 'An OSM extract (.osm / .osm.pbf) is imported as a city: a new city id, or an existing city whose OSM data it replaces (admins only).',
+  'upload.osm.city': 'City id',
+  'upload.osm.name': 'City name (optional)',
+  'upload.osm.import': 'Import as city',
 };

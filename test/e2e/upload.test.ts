@@ -3,7 +3,7 @@
  * a database of its own: a planner signs in, uploads a waterlogging ledger whose headers need a
  * mapping, maps the columns, sees the preview and the row error, imports (rejected, the row report
  * downloadable), uploads the fixed file, imports it, and sees the points on the map after reopening
- * the page. A viewer gets no upload control. Screenshots: test-results/e2e-upload-preview.png,
+ * the page. An admin imports an OSM extract as a new city. A viewer gets no upload control. Screenshots: test-results/e2e-upload-preview.png,
  * e2e-upload-rejected.png, e2e-upload-map.png.
  */
 import os from 'node:os';
@@ -36,6 +36,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${addr.port}`;
   await addUser(app, 'up.planner', 'planner', CITY_A);
   await addUser(app, 'up.viewer', 'viewer');
+  await addUser(app, 'up.admin', 'admin');
   await fs.mkdir(OUT, { recursive: true });
   browser = await launchBrowser();
 }, 240_000);
@@ -116,6 +117,21 @@ describe('ledger upload in the browser', () => {
     await map.locator('[data-testid="upload-job"][data-status="succeeded"]').waitFor({ timeout: 15_000 });
     await map.close();
   }, 180_000);
+
+  it('lets an admin import an uploaded OSM extract as a new city', async () => {
+    const page = await signInThroughPage('up.admin');
+    await page.getByTestId('upload-open').click();
+    await page.getByTestId('upload-file').setInputFiles({ name: '小镇.osm', mimeType: 'application/xml', buffer: await fs.readFile(path.resolve('test/fixtures/osm/walk-topology.osm.xml')) });
+    await page.getByTestId('upload-osm').waitFor({ timeout: 15_000 });
+    await page.getByTestId('upload-osm-city').fill('e2e-osm-town');
+    await page.getByTestId('upload-osm-name').fill('浏览器小镇');
+    await page.getByTestId('upload-osm-import').click();
+    await page.locator('[data-testid="upload-job"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('upload-job').textContent()).toContain('e2e-osm-town');
+    const cities = await page.evaluate(() => fetch('/api/datasets').then((r) => r.json()));
+    expect(cities.cities.map((c: { id: string; name: string }) => [c.id, c.name])).toContainEqual(['e2e-osm-town', '浏览器小镇']);
+    await page.close();
+  }, 120_000);
 
   it('gives a viewer no upload control', async () => {
     const page = await signInThroughPage('up.viewer');

@@ -3,7 +3,7 @@
  * (server/contract/uploads.ts) as type-only imports. Every check and import names the city.
  */
 import type { Static } from 'typebox';
-import type { UploadCheckSchema, UploadJobSchema, UploadOptionsSchema, UploadSchema } from '../../../server/contract/uploads.ts';
+import type { OsmImportBodySchema, UploadCheckSchema, UploadJobSchema, UploadOptionsSchema, UploadSchema } from '../../../server/contract/uploads.ts';
 import { getJson, sendForm, sendJson } from '../../api/http.ts';
 
 export type Upload = Static<typeof UploadSchema>;
@@ -11,6 +11,7 @@ export type UploadCheck = Static<typeof UploadCheckSchema>;
 export type UploadJob = Static<typeof UploadJobSchema>;
 export type UploadOptions = Static<typeof UploadOptionsSchema>;
 export type UploadIssue = UploadCheck['issues'][number];
+export type OsmImportBody = Static<typeof OsmImportBodySchema>;
 
 /** The ledger layers a file can go into, in the order the form offers them (server/contract/uploads.ts LedgerLayerSchema). */
 export const LEDGER_LAYERS = [
@@ -27,5 +28,7 @@ export function uploadFile(file: File, signal?: AbortSignal): Promise<Upload> {
 }
 export const checkUpload = (id: string, o: UploadOptions, signal?: AbortSignal) => sendJson<UploadCheck>(`/api/uploads/${id}/check`, 'POST', o, signal);
 export const startImport = (id: string, o: UploadOptions, signal?: AbortSignal) => sendJson<UploadJob>(`/api/uploads/${id}/import`, 'POST', o, signal);
+/** An uploaded OSM extract imported as a city (admins). */
+export const startOsmImport = (id: string, o: OsmImportBody, signal?: AbortSignal) => sendJson<UploadJob>(`/api/uploads/${id}/import-osm`, 'POST', o, signal);
 export const fetchJob = (id: string, signal?: AbortSignal) => getJson<UploadJob>(`/api/uploads/${id}/import`, signal);
 export const errorsCsvUrl = (id: string) => `/api/uploads/${id}/errors.csv`;

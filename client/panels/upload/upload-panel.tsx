@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSession } from '../../components/sign-in-context.tsx';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import {
-  COLUMN_ROLES, INPUT_CRS, LEDGER_LAYERS, checkUpload, errorsCsvUrl, fetchJob, startImport, uploadFile,
+  COLUMN_ROLES, INPUT_CRS, LEDGER_LAYERS, checkUpload, errorsCsvUrl, fetchJob, startImport, startOsmImport, uploadFile,
   type Upload, type UploadCheck, type UploadIssue, type UploadJob, type UploadOptions,
 } from './upload-api.ts';
 
@@ -132,6 +132,9 @@ export function UploadPanel({ city, onClose }: { city: string; onClose: () => vo
   const [busy, setBusy] = useState<'upload' | 'check' | 'import' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const poll = useRef<number | null>(null);
+  const { can } = useSession();
+  const [osmCity, setOsmCity] = useState(city);
+  const [osmName, setOsmName] = useState('');
 
   const options = useCallback((): UploadOptions => ({
     dataset: city, layer, crs, checkYear: year, ...(sheet.trim() ? { sheet: sheet.trim() } : {}), mapping: { columns },
@@ -176,12 +179,14 @@ export function UploadPanel({ city, onClose }: { city: string; onClose: () => vo
     setJob(null);
     const u = await run('upload', () => uploadFile(file));
     setUpload(u);
-    if (u) setCheck(await run('check', () => checkUpload(u.id, options())));
+    if (u && u.format !== 'osm') setCheck(await run('check', () => checkUpload(u.id, options())));
   };
   const preview = async () => { if (upload) setCheck(await run('check', () => checkUpload(upload.id, options()))); };
   const doImport = async () => {
     if (!upload) return;
-    const j = await run('import', () => startImport(upload.id, options()));
+    const j = await run('import', () => (upload.format === 'osm'
+      ? startOsmImport(upload.id, { dataset: osmCity.trim(), ...(osmName.trim() ? { name: osmName.trim() } : {}), checkYear: year })
+      : startImport(upload.id, options())));
     if (!j) return;
     localStorage.setItem(LAST_KEY, JSON.stringify({ id: upload.id, city }));
     setJob(j);
@@ -196,7 +201,7 @@ export function UploadPanel({ city, onClose }: { city: string; onClose: () => vo
       </div>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12, margin: '10px 0' }}>
         <label>{t('upload.file')}<br />
-          <input type="file" accept=".csv,.txt,.xlsx,.geojson,.json,.gpkg,.zip" data-testid="upload-file" onChange={(e) => { void onFile(e.target.files?.[0]); e.target.value = ''; }} />
+          <input type="file" accept={`.csv,.txt,.xlsx,.geojson,.json,.gpkg,.zip${can('admin') ? ',.osm,.pbf' : ''}`} data-testid="upload-file" onChange={(e) => { void onFile(e.target.files?.[0]); e.target.value = ''; }} />
         </label>
         <label>{t('upload.layer')}<br />
           <select value={layer} data-testid="upload-layer" onChange={(e) => { setLayer(e.target.value as UploadOptions['layer']); setColumns({}); }}>
@@ -219,7 +224,17 @@ export function UploadPanel({ city, onClose }: { city: string; onClose: () => vo
       {upload && <p data-testid="upload-file-name">{t('upload.uploaded', { name: upload.fileName, size: `${(upload.bytes / 1024).toFixed(1)} KiB` })}</p>}
       {error && <p role="alert" style={{ color: '#a01818' }} data-testid="upload-error">{error}</p>}
       {check && <MappingForm check={check} columns={columns} onChange={setColumns} />}
-      {upload && (
+      {upload?.format === 'osm' && (
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'end', margin: '10px 0' }} data-testid="upload-osm">
+          <p style={{ flexBasis: '100%', margin: 0 }}>{t('upload.osm.hint')}</p>
+          <label>{t('upload.osm.city')}<br /><input value={osmCity} pattern="[a-z0-9][a-z0-9_.\-]*" data-testid="upload-osm-city" onChange={(e) => setOsmCity(e.target.value)} /></label>
+          <label>{t('upload.osm.name')}<br /><input value={osmName} data-testid="upload-osm-name" onChange={(e) => setOsmName(e.target.value)} /></label>
+          <button type="button" disabled={busy !== null || !can('admin')} onClick={() => void doImport()} data-testid="upload-osm-import">
+            {busy === 'import' ? t('upload.importing') : t('upload.osm.import')}
+          </button>
+        </div>
+      )}
+      {upload && upload.format !== 'osm' && (
         <div style={{ display: 'flex', gap: 8, margin: '10px 0' }}>
           <button type="button" disabled={busy !== null} onClick={() => void preview()} data-testid="upload-preview">
             {busy === 'check' ? t('upload.previewing') : t('upload.preview')}

@@ -95,6 +95,26 @@ export function choroplethStyle(valuesGeoJsonPath: string, classes: Classes): St
   return style;
 }
 
+/** Colour of the residential land outside every park's service radius (shortfall figure). */
+export const SHORTFALL_COLOUR = '#e34a33';
+
+/**
+ * The basemap with parks and the residential land outside every park's service radius
+ * (coverage_shortfall tiles of the cycle's green-coverage run, layer uncovered_official).
+ */
+export function shortfallStyle(coverageRunId: number): Style {
+  const style = basemapStyle(REPORT_ORIGIN) as Style;
+  const filter = encodeURIComponent(`run_id=${coverageRunId};layer=uncovered_official`);
+  style.sources.product = { type: 'vector', tiles: [`${REPORT_ORIGIN}/tiles/green_spaces/{z}/{x}/{y}.mvt`], minzoom: 10, maxzoom: 16 };
+  style.sources.shortfall = { type: 'vector', tiles: [`${REPORT_ORIGIN}/tiles/coverage_shortfall/{z}/{x}/{y}.mvt?filter=${filter}`], minzoom: 10, maxzoom: 16 };
+  style.layers.push(
+    { id: 'green', type: 'fill', source: 'product', 'source-layer': 'green_spaces', paint: { 'fill-color': '#5aa95a', 'fill-opacity': 0.6 } },
+    { id: 'shortfall', type: 'fill', source: 'shortfall', 'source-layer': 'coverage_shortfall', paint: { 'fill-color': SHORTFALL_COLOUR, 'fill-opacity': 0.7 } },
+    { id: 'shortfall-line', type: 'line', source: 'shortfall', 'source-layer': 'coverage_shortfall', paint: { 'line-color': '#a3200f', 'line-width': 1 } },
+  );
+  return style;
+}
+
 export interface FigureRequest { id: string; style: Style; legend?: MapFigure['legend'] }
 
 /**

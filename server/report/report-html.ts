@@ -5,7 +5,7 @@
 import type { ActiveIndicator } from '../check/cycle-service.ts';
 import type { CheckValue } from '../contract/check.ts';
 import type { ReportData } from './report-data.ts';
-import type { MapFigure } from './map-figures.ts';
+import { SHORTFALL_COLOUR, type MapFigure } from './map-figures.ts';
 import { codeLabel, dimensionLabel, reportMessages, type ReportLang } from './report-messages.ts';
 
 /** Rows of the long tables printed in full up to this count; the rest are counted. */
@@ -55,7 +55,7 @@ function indicatorRow(lang: ReportLang, d: ActiveIndicator, v: CheckValue | unde
     + `<td class="num">${num(d.target)}</td><td class="tag">${esc(codeLabel(lang, v?.grade))}</td><td class="tag">${warningCell(lang, v?.warning ?? null)}</td><td class="num">${signed(v?.yoyChange)}</td></tr>`;
 }
 
-export interface ReportFigures { overview?: MapFigure; choropleth?: MapFigure & { indicatorName: string; unit: string; level: string } }
+export interface ReportFigures { overview?: MapFigure; choropleth?: MapFigure & { indicatorName: string; unit: string; level: string }; shortfall?: MapFigure }
 
 const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
 
@@ -121,6 +121,11 @@ export function renderReportHtml(data: ReportData, figures: ReportFigures, lang:
     const c = figures.choropleth;
     out.push(`<figure id="figure-choropleth"><img src="${dataUrl(c.png)}"><figcaption>${esc(m.choropleth)}: ${esc(c.indicatorName)} (${esc(c.unit)}, ${esc(codeLabel(lang, c.level))})`
       + `<div class="legend">${(c.legend ?? []).map((l) => `<span><i style="background:${esc(l.colour)}"></i>${esc(l.label)}</span>`).join('')}</div></figcaption></figure>`);
+  }
+
+  if (figures.shortfall) {
+    out.push(`<figure id="figure-shortfall"><img src="${dataUrl(figures.shortfall.png)}"><figcaption>${esc(m.shortfall)}`
+      + `<div class="legend"><span><i style="background:${SHORTFALL_COLOUR}"></i>${esc(m.shortfallLegend)}</span><span><i style="background:#5aa95a"></i>${esc(m.parks)}</span></div></figcaption></figure>`);
   }
 
   // problems

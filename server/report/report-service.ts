@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { chromium } from 'playwright-core';
-import { choroplethStyle, overviewStyle, quantileClasses, renderMapFigures, type FetchResource, type FigureRequest } from './map-figures.ts';
+import { choroplethStyle, overviewStyle, quantileClasses, renderMapFigures, shortfallStyle, type FetchResource, type FigureRequest } from './map-figures.ts';
 import { loadReportData, type ReportData } from './report-data.ts';
 import { escapeHtml, renderReportHtml, type ReportFigures } from './report-html.ts';
 import { reportMessages, type ReportLang } from './report-messages.ts';
@@ -81,6 +81,10 @@ export async function generateReport(db: Kysely<unknown>, fetchResource: FetchRe
     choroplethMeta = { indicatorName: def ? (opts.lang === 'en' ? def.nameEn : def.nameZh) : choice.code, unit: def?.unit ?? '', level: choice.level };
   }
 
+  // The cycle's own green-coverage run (its id travels in the park coverage value's rule parameters).
+  const runId = (data.cityValues.get('park_coverage')?.ruleVersion.params as { coverageRunId?: { value?: unknown } } | undefined)?.coverageRunId?.value;
+  if (typeof runId === 'number') requests.push({ id: 'shortfall', style: shortfallStyle(runId) });
+
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'citycheck-report-'));
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, locale: opts.lang === 'en' ? 'en-GB' : 'zh-CN' });
   let timer: NodeJS.Timeout | undefined;
@@ -90,6 +94,7 @@ export async function generateReport(db: Kysely<unknown>, fetchResource: FetchRe
       const figures: ReportFigures = { overview: drawn.find((f) => f.id === 'overview') };
       const c = drawn.find((f) => f.id === 'choropleth');
       if (c && choroplethMeta) figures.choropleth = { ...c, ...choroplethMeta };
+      figures.shortfall = drawn.find((f) => f.id === 'shortfall');
       const html = renderReportHtml(data, figures, opts.lang, opts.now ?? new Date());
       const page = await context.newPage();
       await page.setContent(html, { waitUntil: 'load' });

@@ -44,6 +44,8 @@ beforeAll(async () => {
   expect((await app.inject({ method: 'POST', url: `/api/check/cycles/${cycleId}/publish` })).statusCode).toBe(200);
   const project = await app.inject({ method: 'POST', url: '/api/renewal/projects', payload: { dataset: DEFAULT_DATASET_ID, actor: 'report-test', name: '朝天宫片区口袋公园', contentClass: ['upgrade'], department: '秦淮区住建局', budgetWan: 320, planYear: 2026 } });
   expect(project.statusCode).toBe(201);
+  const hostile = await app.inject({ method: 'POST', url: '/api/renewal/projects', payload: { dataset: DEFAULT_DATASET_ID, actor: 'report-test', name: '<img src=x onerror=alert(1)> 试点' } });
+  expect(hostile.statusCode).toBe(201);
   const catalogue = (await app.inject(`/api/check/catalogue?dataset=${DEFAULT_DATASET_ID}`)).json();
   parkName = catalogue.indicators.find((i: { code: string }) => i.code === 'park_coverage').nameZh;
   fs.rmSync(OUT, { recursive: true, force: true });
@@ -118,6 +120,9 @@ describe('the annual report of a check cycle', () => {
     const html = (await app.inject(`/api/check/cycles/${cycleId}/report.html?lang=zh`)).body;
     const figures = [...html.matchAll(/<figure id="figure-(\w+)"><img src="data:image\/png;base64,([^"]+)"/g)].map((m) => ({ id: m[1], png: Buffer.from(m[2], 'base64') }));
     expect(figures.map((f) => f.id)).toEqual(['overview', 'choropleth', 'shortfall']);
+    // text from the database is escaped: a project named like markup stays text
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; 试点');
+    expect(html).not.toContain('<img src=x');
     for (const f of figures) {
       fs.writeFileSync(path.join(OUT, `figure-${f.id}.png`), f.png);
       const s = pixelStats(f.png);

@@ -98,6 +98,8 @@ export const UploadJobSchema = Type.Object({
   rowsRejected: Type.Integer(),
   message: Nullable(Type.String()),
   issues: Type.Array(UploadIssueSchema),
+  /** The importer's progress lines while it runs (read, staged, loaded …), newest last; empty once it ended. */
+  progress: Type.Array(Type.String()),
   effective: EffectiveParamsSchema,
 });
 export type UploadJob = Static<typeof UploadJobSchema>;

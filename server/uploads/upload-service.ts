@@ -45,7 +45,7 @@ function cliOptions(upload: StoredUpload, city: CityScope, o: UploadOptions): { 
   return { options, effective };
 }
 
-interface MemoryJob { status: 'queued' | 'failed'; message: string | null; layer: string; target: string; effective: EffectiveParams }
+interface MemoryJob { status: 'queued' | 'failed'; message: string | null; layer: string; target: string; effective: EffectiveParams; progress: string[] }
 
 /**
  * @param pool the import pool (the CLI's functions take a pg.Pool)
@@ -56,10 +56,10 @@ export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unk
   const running = new Set<Promise<unknown>>();
 
   /** Runs `work` in the background; until its run row exists (or when it fails before), the job is held here. */
-  function track(upload: StoredUpload, job: Omit<MemoryJob, 'status' | 'message'>, work: () => Promise<unknown>): UploadJob {
-    const mem: MemoryJob = { ...job, status: 'queued', message: null };
+  function track(upload: StoredUpload, job: Omit<MemoryJob, 'status' | 'message' | 'progress'>, work: (log: (line: string) => void) => Promise<unknown>): UploadJob {
+    const mem: MemoryJob = { ...job, status: 'queued', message: null, progress: [] };
     pending.set(upload.id, mem);
-    const p = work().then(
+    const p = work((line) => { mem.progress.push(line.slice(0, 300)); if (mem.progress.length > 20) mem.progress.shift(); }).then(
       () => { pending.delete(upload.id); },
       (err: Error & { runId?: number }) => {
         if (err.runId !== undefined) { pending.delete(upload.id); return; } // rejected or failed: its run row says so
@@ -68,7 +68,7 @@ export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unk
       },
     ).finally(() => running.delete(p));
     running.add(p);
-    return { uploadId: upload.id, status: 'queued', runId: null, layer: job.layer, targetDataset: job.target, rowsIn: 0, rowsLoaded: 0, rowsRejected: 0, message: null, issues: [], effective: job.effective };
+    return { uploadId: upload.id, status: 'queued', runId: null, layer: job.layer, targetDataset: job.target, rowsIn: 0, rowsLoaded: 0, rowsRejected: 0, message: null, issues: [], progress: [], effective: job.effective };
   }
 
   return {
@@ -94,7 +94,7 @@ export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unk
       const { options, effective } = cliOptions(upload, city, o);
       await resolveLedgerInputs(pool, options);
       await resolveDataset(pool, options.dataset, undefined, options.cityId);
-      return track(upload, { target: ledgerDatasetOf(city.dataset), layer: o.layer, effective }, () => importLedger(pool, options));
+      return track(upload, { target: ledgerDatasetOf(city.dataset), layer: o.layer, effective }, (log) => importLedger(pool, { ...options, log }));
     },
 
     /**
@@ -110,7 +110,7 @@ export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unk
         checkYear: { value: checkYear, origin: o.checkYear === undefined ? 'default' : 'request' },
       };
       return track(upload, { target: o.dataset, layer: 'osm', effective },
-        () => importOsm(pool, { source: upload.file, dataset, checkYear, bbox: o.bbox as [number, number, number, number] | undefined }));
+        (log) => importOsm(pool, { source: upload.file, dataset, checkYear, bbox: o.bbox as [number, number, number, number] | undefined, log }));
     },
 
     /** The upload's latest import: its run row and report, else the job held in memory, else null. */
@@ -121,7 +121,7 @@ export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unk
       const mem = pending.get(upload.id);
       const r = rows[0];
       if (mem && (mem.status === 'failed' || !r)) {
-        return { uploadId: upload.id, status: mem.status, runId: null, layer: mem.layer, targetDataset: mem.target, rowsIn: 0, rowsLoaded: 0, rowsRejected: 0, message: mem.message, issues: [], effective: mem.effective };
+        return { uploadId: upload.id, status: mem.status, runId: null, layer: mem.layer, targetDataset: mem.target, rowsIn: 0, rowsLoaded: 0, rowsRejected: 0, message: mem.message, issues: [], progress: mem.progress, effective: mem.effective };
       }
       if (!r) return null;
       const issues = await sql<{ row: number | null; field: string | null; message: string; severity: 'error' | 'warning' }>`
@@ -133,7 +133,8 @@ export function uploadService(pool: pg.Pool, db: Kysely<unknown>, log: (err: unk
       };
       return {
         uploadId: upload.id, status: r.status as UploadJob['status'], runId: Number(r.id), layer: r.layer ?? 'osm', targetDataset: r.datasetId,
-        rowsIn: r.rowsIn ?? 0, rowsLoaded: r.rowsLoaded ?? 0, rowsRejected: r.rowsRejected ?? 0, message: r.message, issues: issues.rows, effective,
+        rowsIn: r.rowsIn ?? 0, rowsLoaded: r.rowsLoaded ?? 0, rowsRejected: r.rowsRejected ?? 0, message: r.message, issues: issues.rows,
+        progress: r.status === 'running' ? mem?.progress ?? [] : [], effective,
       };
     },
 

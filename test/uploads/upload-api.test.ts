@@ -130,6 +130,7 @@ describe('ledger uploads', () => {
     const job = await finished(planner, id);
     expect(job.status, job.message ?? '').toBe('succeeded');
     expect(job.rowsLoaded).toBe(3);
+    expect(job.progress).toEqual([]); // progress lines are for a running import only
     // The background import still names the planner who started it.
     const run = await pool.query(`SELECT user_id FROM app.import_run WHERE id = $1`, [job.runId]);
     expect(Number(run.rows[0].user_id)).toBe(plannerId);

@@ -108,6 +108,7 @@ function JobStatus({ job }: { job: UploadJob }) {
   return (
     <div data-testid="upload-job" data-status={job.status}>
       {!done && <progress style={{ width: '100%' }} aria-label={text} />}
+      {!done && job.progress.length > 0 && <p style={{ margin: 0, color: '#5b6b7b' }} data-testid="upload-progress">{job.progress[job.progress.length - 1]}</p>}
       <p role="status" style={{ color: job.status === 'succeeded' ? '#1a7f37' : done ? '#a01818' : undefined }}>{text}</p>
       {done && job.issues.length > 0 && (
         <>

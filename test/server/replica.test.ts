@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import { REPO_ROOT } from '../../server/config.ts';
+import { ConfigError, REPO_ROOT, loadConfig } from '../../server/config.ts';
 import { ensureCluster, stopCluster } from '../../server/db/local-cluster.ts';
 import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { createStreamingReplica, ensureReplicationPrimary, resetCluster } from '../../server/db/replica-cluster.ts';
@@ -80,6 +80,8 @@ describe('DATABASE_READ_URL', () => {
     expect(parseReadUrls(undefined)).toEqual([]);
     expect(parseReadUrls(' postgres://a/x , postgresql://b:5433/x ')).toEqual(['postgres://a/x', 'postgresql://b:5433/x']);
     expect(() => parseReadUrls('postgres://a/x,mysql://b/x')).toThrow(/DATABASE_READ_URL/);
+    expect(loadConfig({ DATABASE_READ_URL: 'postgres://r1/citycheck,postgres://r2/citycheck' }).databaseReadUrls).toHaveLength(2);
+    expect(() => loadConfig({ DATABASE_READ_URL: 'r1/citycheck' })).toThrow(ConfigError);
   });
 });
 

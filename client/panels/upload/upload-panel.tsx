@@ -245,6 +245,7 @@ export function UploadPanel({ city, onClose }: { city: string; onClose: () => vo
           </button>
         </div>
       )}
+      {job && <JobStatus job={job} />}
       {check && (
         <div data-testid="upload-check">
           <p data-testid="upload-summary">{t('upload.rowsIn', { n: String(check.rowsIn), ok: String(check.wouldLoad) })}</p>
@@ -255,7 +256,6 @@ export function UploadPanel({ city, onClose }: { city: string; onClose: () => vo
           <IssueTable issues={check.issues} />
         </div>
       )}
-      {job && <JobStatus job={job} />}
     </section>
   );
 }

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { chromium } from 'playwright-core';
 import { choroplethStyle, overviewStyle, quantileClasses, renderMapFigures, shortfallStyle, type FetchResource, type FigureRequest } from './map-figures.ts';
 import { loadReportData, type ReportData } from './report-data.ts';
 import { escapeHtml, renderReportHtml, type ReportFigures } from './report-html.ts';
@@ -86,6 +85,8 @@ export async function generateReport(db: Kysely<unknown>, fetchResource: FetchRe
   if (typeof runId === 'number') requests.push({ id: 'shortfall', style: shortfallStyle(runId) });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'citycheck-report-'));
+  // Loaded on first use: a server without the browser driver still starts (only reports need it).
+  const { chromium } = await import('playwright-core');
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, locale: opts.lang === 'en' ? 'en-GB' : 'zh-CN' });
   let timer: NodeJS.Timeout | undefined;
   try {

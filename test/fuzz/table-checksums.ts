@@ -18,7 +18,7 @@ export const WRITTEN_BY_REQUESTS: readonly { pattern: RegExp; why: string }[] = 
   { pattern: /^dataset_setting$/, why: 'written by PUT /api/datasets/{id}/settings/{key}' },
   { pattern: /^(app_user|api_token|user_session|auth_secret)$/, why: 'accounts, tokens, sessions, the session secret (sign-in, /api/users, /api/auth)' },
   { pattern: /^renewal_project/, why: 'the project library (/api/renewal/projects)' },
-  { pattern: /^(check_cycle|check_problem|indicator_value|indicator_def|indicator_threshold|manual_value)$/, why: 'check cycles, their values and problems, local indicators, thresholds (/api/check/…)' },
+  { pattern: /^(check_cycle|check_problem|check_report|indicator_value|indicator_def|indicator_threshold|manual_value)$/, why: 'check cycles, their values, problems and reports, local indicators, thresholds (/api/check/…)' },
   { pattern: /^diagnosis_/, why: 'diagnosis runs and their units (/api/analysis/diagnosis)' },
   { pattern: /_status_change$/, why: 'status histories (PUT /api/waterlogging-points/{pointId}/status)' },
 ];

@@ -22,6 +22,7 @@ import { REPO_ROOT, loadConfig } from '../../server/config.ts';
 import { bootstrapDatabase } from '../../server/db/bootstrap.ts';
 import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { loadLiechtenstein, loadNanjing } from './access-datasets.ts';
+import { copyWalkNetwork } from './replica-network.ts';
 
 const config = loadConfig();
 const DB = 'citycheck_bench_cov';
@@ -131,19 +132,7 @@ async function loadReplica(src: string, ds: string, nx: number, ny: number) {
     await copy('green_space', 'name, kind, is_park, is_public');
     await copy('estate', 'name, address, build_year, households, residents, building_count, floor_area_m2');
     await copy('admin_unit', 'level, code, name, name_en, population');
-    // vertices: old id → new id per copy, from the inserted rows (no join on fresh unanalysed rows)
-    await c.query(`CREATE TEMP TABLE vmap (old_id bigint, p text, new_id bigint) ON COMMIT DROP`);
-    await c.query(`WITH src AS (SELECT o.id, off.p, o.osm_node_id, ST_Translate(o.geom, off.ox, off.oy) AS g, off.p || o.source_id AS sid, o.check_year
-                                FROM app.walk_vertex o CROSS JOIN off WHERE o.dataset_id = $1),
-      ins AS (INSERT INTO app.walk_vertex (osm_node_id, geom, dataset_id, source_id, check_year, is_sample)
-              SELECT osm_node_id, g, $2, sid, check_year, true FROM src RETURNING id, source_id)
-      INSERT INTO vmap SELECT src.id, src.p, ins.id FROM ins JOIN src ON src.sid = ins.source_id`, [src, ds]);
-    await c.query(`CREATE INDEX ON vmap (old_id, p)`);
-    await c.query(`ANALYZE vmap`);
-    await c.query(`INSERT INTO app.walk_edge (source, target, length_m, cost, reverse_cost, highway, name, osm_way_id, geom, dataset_id, source_id, check_year, is_sample)
-      SELECT s.new_id, t2.new_id, t.length_m, t.cost, t.reverse_cost, t.highway, t.name, t.osm_way_id, ST_Translate(t.geom, off.ox, off.oy), $2, off.p || t.source_id, t.check_year, true
-      FROM app.walk_edge t CROSS JOIN off JOIN vmap s ON s.old_id = t.source AND s.p = off.p JOIN vmap t2 ON t2.old_id = t.target AND t2.p = off.p
-      WHERE t.dataset_id = $1`, [src, ds]);
+    await copyWalkNetwork(c, src, ds);
     await c.query(`INSERT INTO app.green_space_access (green_space_id, kind, geom, dataset_id, source_id, check_year, is_sample)
       SELECT ng.id, a.kind, ST_Translate(a.geom, off.ox, off.oy), $2, off.p || a.source_id, a.check_year, true
       FROM app.green_space_access a CROSS JOIN off JOIN app.green_space og ON og.id = a.green_space_id

@@ -123,9 +123,10 @@ describe('life circles on central Nanjing', () => {
   });
 
   it('draws a 5/10/15-minute isochrone from the in-memory graph', async () => {
-    const e = table.estates[0];
+    // the shared test database holds other tests' cities too: start from a Nanjing estate
+    const e = table.estates.find((x) => x.datasetId === 'nanjing-core')!;
     const res = await app.inject(`/api/analysis/isochrone?dataset=nanjing-core&lon=${e.lon}&lat=${e.lat}`);
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode, res.body).toBe(200);
     const fc = res.json();
     expect(fc.features.map((f: { properties: { minutes: number } }) => f.properties.minutes)).toEqual([15, 10, 5]);
     const areas = fc.features.map((f: { properties: { areaM2: number } }) => f.properties.areaM2);

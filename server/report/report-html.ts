@@ -6,6 +6,7 @@ import type { ActiveIndicator } from '../check/cycle-service.ts';
 import type { CheckValue } from '../contract/check.ts';
 import type { ReportData } from './report-data.ts';
 import { SHORTFALL_COLOUR, type MapFigure } from './map-figures.ts';
+import { CANDIDATE_COLOUR, GAP_COLOURS, HOTSPOT_COLOURS, type AnalysisFigureMeta } from './analysis-figures.ts';
 import { codeLabel, dimensionLabel, reportMessages, type ReportLang } from './report-messages.ts';
 
 /** Rows of the long tables printed in full up to this count; the rest are counted. */
@@ -32,7 +33,7 @@ td.num, td.tag { text-align: right; white-space: nowrap; } td.tag { text-align: 
 .red { color: #b2182b; font-weight: bold; } .yellow { color: #b8860b; font-weight: bold; }
 .kpis { display: flex; flex-wrap: wrap; gap: 4mm; margin: 3mm 0; } .kpi { border: 1px solid #ccc; border-radius: 2mm; padding: 3mm 4mm; white-space: nowrap; }
 .kpi b { display: block; font-size: 18pt; }
-figure { margin: 4mm 0; page-break-inside: avoid; } figure img { width: 100%; border: 1px solid #999; }
+figure { margin: 4mm 0; page-break-inside: avoid; } figure img { width: 100%; border: 1px solid #999; } .params { font-size: 8pt; color: #555; }
 figcaption { font-size: 9.5pt; margin-top: 1.5mm; }
 .legend span { display: inline-block; margin-right: 4mm; } .legend i { display: inline-block; width: 5mm; height: 3mm; margin-right: 1mm; border: 1px solid #666; vertical-align: middle; }
 .notice { border: 1px solid #d7301f; background: #fff3f0; padding: 3mm; margin: 3mm 0; }
@@ -55,7 +56,8 @@ function indicatorRow(lang: ReportLang, d: ActiveIndicator, v: CheckValue | unde
     + `<td class="num">${num(d.target)}</td><td class="tag">${esc(codeLabel(lang, v?.grade))}</td><td class="tag">${warningCell(lang, v?.warning ?? null)}</td><td class="num">${signed(v?.yoyChange)}</td></tr>`;
 }
 
-export interface ReportFigures { overview?: MapFigure; choropleth?: MapFigure & { indicatorName: string; unit: string; level: string }; shortfall?: MapFigure }
+export interface ReportFigures { overview?: MapFigure; choropleth?: MapFigure & { indicatorName: string; unit: string; level: string }; shortfall?: MapFigure;
+  lifeCircle?: MapFigure & AnalysisFigureMeta; hotspots?: MapFigure & AnalysisFigureMeta; renewal?: MapFigure & AnalysisFigureMeta & { ranked?: { rank: number; name: string | null }[] } }
 
 const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
 
@@ -126,6 +128,24 @@ export function renderReportHtml(data: ReportData, figures: ReportFigures, lang:
   if (figures.shortfall) {
     out.push(`<figure id="figure-shortfall"><img src="${dataUrl(figures.shortfall.png)}"><figcaption>${esc(m.shortfall)}`
       + `<div class="legend"><span><i style="background:${SHORTFALL_COLOUR}"></i>${esc(m.shortfallLegend)}</span><span><i style="background:#5aa95a"></i>${esc(m.parks)}</span></div></figcaption></figure>`);
+  }
+
+  const legend = (items: [string, string][]) => `<div class="legend">${items.map(([c, l]) => `<span><i style="background:${esc(c)}"></i>${esc(l)}</span>`).join('')}</div>`;
+  const params = (f: AnalysisFigureMeta) => `<div class="params">${esc(m.params)}: ${f.params.map((p) => `${esc(p.name)} = ${esc(p.value)} (${esc(m.origin[p.origin] ?? p.origin)})`).join('; ')}</div>`;
+  if (figures.lifeCircle) {
+    const f = figures.lifeCircle;
+    out.push(`<figure id="figure-lifeCircle"><img src="${dataUrl(f.png)}"><figcaption>${esc(m.lifeCircle)}`
+      + legend(GAP_COLOURS.map((c, i) => [c, m.gaps(i)])) + `<div>${esc(m.lifeCircleCount(f.count, f.total ?? 0))}</div>${params(f)}</figcaption></figure>`);
+  }
+  if (figures.hotspots) {
+    const f = figures.hotspots;
+    out.push(`<figure id="figure-hotspots"><img src="${dataUrl(f.png)}"><figcaption>${esc(m.hotspots)}`
+      + legend(['3', '2', '1', '0', '-1', '-2', '-3'].map((b) => [HOTSPOT_COLOURS[b], m.hot(Number(b))])) + `<div>${esc(m.hotspotCount(f.count, f.total ?? 0))}</div>${params(f)}</figcaption></figure>`);
+  }
+  if (figures.renewal) {
+    const f = figures.renewal;
+    out.push(`<figure id="figure-renewal"><img src="${dataUrl(f.png)}"><figcaption>${esc(m.renewal)}`
+      + legend([[CANDIDATE_COLOUR, m.renewalLegend]]) + `<div>${esc(m.renewalCount(f.count, f.total ?? f.count))}: ${(f.ranked ?? []).map((r) => `${r.rank}. ${esc(r.name ?? '—')}`).join('，')}</div>${params(f)}</figcaption></figure>`);
   }
 
   // problems

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { choroplethStyle, overviewStyle, quantileClasses, renderMapFigures, shortfallStyle, type FetchResource, type FigureRequest } from './map-figures.ts';
+import { hotspotFigure, lifeCircleFigure, renewalFigure, type AnalysisFigureMeta } from './analysis-figures.ts';
 import { loadReportData, type ReportData } from './report-data.ts';
 import { escapeHtml, renderReportHtml, type ReportFigures } from './report-html.ts';
 import { reportMessages, type ReportLang } from './report-messages.ts';
@@ -84,6 +85,17 @@ export async function generateReport(db: Kysely<unknown>, fetchResource: FetchRe
   const runId = (data.cityValues.get('park_coverage')?.ruleVersion.params as { coverageRunId?: { value?: unknown } } | undefined)?.coverageRunId?.value;
   if (typeof runId === 'number') requests.push({ id: 'shortfall', style: shortfallStyle(runId) });
 
+  // Life-circle gaps, hotspots and renewal candidates: the cycle saves no run for them, so they are computed
+  // now by their own engines (city settings, else defaults); diagnosis first, as the renewal ranking reads
+  // the city's latest diagnosis run.
+  const analysisMeta: Record<string, AnalysisFigureMeta & { ranked?: { rank: number; name: string | null }[] }> = {};
+  const lc = await lifeCircleFigure(db, fetchResource, data.cycle.dataset);
+  if (lc) { requests.push(lc.request); analysisMeta.lifeCircle = lc.meta; }
+  const hs = await hotspotFigure(db, data.cycle.dataset, opts.deadlineMs ?? 120_000);
+  if (hs) { requests.push(hs.request); analysisMeta.hotspots = hs.meta; }
+  const rn = await renewalFigure(db, data.cycle.dataset);
+  if (rn) { requests.push(rn.request); analysisMeta.renewal = { ...rn.meta, ranked: rn.ranked }; }
+
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'citycheck-report-'));
   // Loaded on first use: a server without the browser driver still starts (only reports need it).
   const { chromium } = await import('playwright-core');
@@ -96,6 +108,10 @@ export async function generateReport(db: Kysely<unknown>, fetchResource: FetchRe
       const c = drawn.find((f) => f.id === 'choropleth');
       if (c && choroplethMeta) figures.choropleth = { ...c, ...choroplethMeta };
       figures.shortfall = drawn.find((f) => f.id === 'shortfall');
+      for (const id of ['lifeCircle', 'hotspots', 'renewal'] as const) {
+        const f = drawn.find((x) => x.id === id);
+        if (f && analysisMeta[id]) figures[id] = { ...f, ...analysisMeta[id] };
+      }
       const html = renderReportHtml(data, figures, opts.lang, opts.now ?? new Date());
       const page = await context.newPage();
       await page.setContent(html, { waitUntil: 'load' });
@@ -103,7 +119,7 @@ export async function generateReport(db: Kysely<unknown>, fetchResource: FetchRe
         footerTemplate: `<div style="font-size:8px;width:100%;text-align:center;color:#666">${escapeHtml(data.cityName)} · ${data.cycle.year} ${m.title} · <span class="pageNumber"></span> / <span class="totalPages"></span></div>`,
         margin: { top: '16mm', bottom: '18mm', left: '14mm', right: '14mm' } });
       await page.close();
-      return { html, pdf, figures: drawn.map((f) => ({ id: f.id, ms: f.ms })) };
+      return { html, pdf, figures: drawn.map((f) => ({ id: f.id, ms: f.ms + (analysisMeta[f.id]?.ms ?? 0) })) };
     };
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ReportError('TIMEOUT', `The report took longer than ${opts.deadlineMs} ms`)), opts.deadlineMs ?? 120_000);

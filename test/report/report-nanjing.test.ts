@@ -92,7 +92,8 @@ describe('the annual report of a check cycle', () => {
     console.log(`Nanjing 2025 report (zh): ${zh.durationMs} ms, ${zh.pages} pages; figures ${zh.figures.map((f) => `${f.id} ${f.ms} ms`).join(', ')}`);
     expect(zh).toMatchObject({ lang: 'zh', cycleStatus: 'published', sampleData: true, pdfUrl: `/api/check/cycles/${cycleId}/report.pdf?lang=zh` });
     expect(zh.effective.lang).toEqual({ value: 'zh', origin: 'default' });
-    expect(zh.figures.map((f) => f.id)).toEqual(['overview', 'choropleth', 'shortfall']);
+    expect(zh.figures.map((f) => f.id)).toEqual(['overview', 'choropleth', 'shortfall', 'lifeCircle', 'hotspots', 'renewal']);
+    expect(zh.durationMs, 'under 30 s for Nanjing').toBeLessThan(30_000);
     const list = (await app.inject(`/api/check/cycles/${cycleId}/reports`)).json();
     expect(list.reports.map((r: { lang: string }) => r.lang)).toEqual(['zh']);
   }, 120_000);
@@ -114,12 +115,17 @@ describe('the annual report of a check cycle', () => {
     expect(text).toContain('ODbL');
     expect(text).toContain('示例数据');
     expect(text).toMatch(/达标|不达标/);
+    // the analysis figures computed at report time, each with its caption and the parameters that produced it
+    for (const caption of ['图 4 生活圈服务短板', '图 5 城市问题热点', '图 6 城市更新候选小区']) expect(text, caption).toContain(caption);
+    expect(text).toMatch(/参数: .*\((默认|城市设置)\)/);
+    expect(text).toMatch(/个小区中 \d+ 个存在配套短板/);
+    expect(text).toMatch(/个分析单元中 \d+ 个为热点/);
   }, 60_000);
 
   it('embeds map figures that are real renders, not blank, all different, the coverage gaps drawn', async () => {
     const html = (await app.inject(`/api/check/cycles/${cycleId}/report.html?lang=zh`)).body;
     const figures = [...html.matchAll(/<figure id="figure-(\w+)"><img src="data:image\/png;base64,([^"]+)"/g)].map((m) => ({ id: m[1], png: Buffer.from(m[2], 'base64') }));
-    expect(figures.map((f) => f.id)).toEqual(['overview', 'choropleth', 'shortfall']);
+    expect(figures.map((f) => f.id)).toEqual(['overview', 'choropleth', 'shortfall', 'lifeCircle', 'hotspots', 'renewal']);
     // text from the database is escaped: a project named like markup stays text
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; 试点');
     expect(html).not.toContain('<img src=x');
@@ -131,7 +137,7 @@ describe('the annual report of a check cycle', () => {
       expect(s.sd, `${f.id} luminance spread`).toBeGreaterThan(8);
       expect(s.colours, `${f.id} distinct colours`).toBeGreaterThan(200);
     }
-    expect(new Set(figures.map((f) => f.png.toString('base64'))).size).toBe(3);
+    expect(new Set(figures.map((f) => f.png.toString('base64'))).size).toBe(6);
     // the coverage gaps of the cycle's own green-coverage run are drawn: pixels of the shortfall colour (#e34a33 at 70 % on the basemap)
     const gaps = PNG.sync.read(figures[2].png);
     let red = 0;
@@ -157,7 +163,7 @@ describe('the annual report of a check cycle', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().effective.lang).toEqual({ value: 'en', origin: 'request' });
     const { text } = lookAt((await app.inject(`/api/check/cycles/${cycleId}/report.pdf?lang=en`)).rawPayload, 'nanjing-2025-en');
-    for (const s of ['2025 Urban Health Check Report', '2. Indicators by dimension', '6. Data sources and licences', 'Park service-radius coverage', '© OpenStreetMap contributors', 'ODbL']) expect(text, s).toContain(s);
+    for (const s of ['2025 Urban Health Check Report', '2. Indicators by dimension', '6. Data sources and licences', 'Park service-radius coverage', 'Figure 4 Life-circle gaps', 'Figure 5 Hotspots', 'Figure 6 Renewal candidates', '© OpenStreetMap contributors', 'ODbL']) expect(text, s).toContain(s);
     expect(text).not.toContain('二、分维度指标');
     const list = (await app.inject(`/api/check/cycles/${cycleId}/reports`)).json();
     expect(list.reports.map((r: { lang: string }) => r.lang)).toEqual(['zh', 'en']);

@@ -18,8 +18,21 @@ import { REPORT_ORIGIN, type FetchResource, type FigureRequest } from './map-fig
 
 type Style = FigureRequest['style'];
 
-/** Colours of estates by the number of life-circle items they miss: 0, 1, 2, ≥ 3. */
-export const GAP_COLOURS = ['#1a9850', '#fee08b', '#fc8d59', '#d73027'];
+/** Colours of estates by the number of life-circle items they miss: none, then classes of the city's own counts (light → dark). */
+export const GAP_COLOURS = ['#1a9850', '#fee08b', '#fdae61', '#f46d43', '#d73027', '#a50026'];
+
+/** Classes of the missing-item counts: [0] = none missing, then up to 5 classes from the counts' quantiles as [from, to]. */
+export function gapClasses(counts: number[]): { colour: string; from: number; to: number }[] {
+  const positive = [...new Set(counts.filter((c) => c > 0))].sort((a, b) => a - b);
+  const out = [{ colour: GAP_COLOURS[0], from: 0, to: 0 }];
+  const n = Math.min(5, positive.length);
+  for (let i = 0; i < n; i++) {
+    const lo = positive[Math.floor((i * positive.length) / n)];
+    const hi = positive[Math.floor(((i + 1) * positive.length) / n) - 1];
+    out.push({ colour: GAP_COLOURS[i + 1 + (5 - n)], from: lo, to: hi });
+  }
+  return out;
+}
 /** Gi* bins −3…3 (cold spot 99 % … hot spot 99 %). */
 export const HOTSPOT_COLOURS: Record<string, string> = { '-3': '#2166ac', '-2': '#67a9cf', '-1': '#d1e5f0', '0': '#eeeeee', '1': '#fddbc7', '2': '#ef8a62', '3': '#b2182b' };
 export const CANDIDATE_COLOUR = '#7b3294';
@@ -27,7 +40,7 @@ export const RENEWAL_TOP_N = 10;
 
 /** A figure's parameters as printed: name = value (origin); an empty list (every type, every tier) prints as `*`. */
 export interface FigureParam { name: string; value: string; origin: string }
-export interface AnalysisFigureMeta { params: FigureParam[]; count: number; total?: number; ms: number }
+export interface AnalysisFigureMeta { params: FigureParam[]; count: number; total?: number; ms: number; classes?: { colour: string; from: number; to: number }[] }
 
 export function paramsOf(effective: EffectiveParams | undefined, keep?: string[]): FigureParam[] {
   return Object.entries(effective ?? {})
@@ -50,13 +63,15 @@ export async function lifeCircleFigure(db: Kysely<unknown>, fetchResource: Fetch
   });
   const style = basemapStyle(REPORT_ORIGIN) as Style;
   style.sources.estates = { type: 'geojson', data: { type: 'FeatureCollection', features } };
-  const colour = ['step', ['get', 'gaps'], GAP_COLOURS[0], 1, GAP_COLOURS[1], 2, GAP_COLOURS[2], 3, GAP_COLOURS[3]];
+  const classes = gapClasses(features.map((f) => f.properties.gaps));
+  const colour: unknown[] = ['step', ['get', 'gaps'], classes[0].colour];
+  for (const c of classes.slice(1)) colour.push(c.from, c.colour);
   style.layers.push(
     { id: 'estates', type: 'fill', source: 'estates', paint: { 'fill-color': colour, 'fill-opacity': 0.8 } },
     { id: 'estates-line', type: 'line', source: 'estates', paint: { 'line-color': '#444', 'line-width': 0.8 } },
   );
   const withGaps = features.filter((f) => f.properties.gaps > 0).length;
-  return { request: { id: 'lifeCircle', style }, meta: { params: paramsOf(report.effective), count: withGaps, total: features.length, ms: Math.round(performance.now() - t0) } };
+  return { request: { id: 'lifeCircle', style }, meta: { params: paramsOf(report.effective), count: withGaps, total: features.length, ms: Math.round(performance.now() - t0), classes } };
 }
 
 /** A diagnosis run of the city (its settings, else the defaults), drawn by Gi* hot/cold-spot bin. */

@@ -6,7 +6,7 @@ import type { ActiveIndicator } from '../check/cycle-service.ts';
 import type { CheckValue } from '../contract/check.ts';
 import type { ReportData } from './report-data.ts';
 import { SHORTFALL_COLOUR, type MapFigure } from './map-figures.ts';
-import { CANDIDATE_COLOUR, GAP_COLOURS, HOTSPOT_COLOURS, type AnalysisFigureMeta } from './analysis-figures.ts';
+import { CANDIDATE_COLOUR, HOTSPOT_COLOURS, type AnalysisFigureMeta } from './analysis-figures.ts';
 import { codeLabel, dimensionLabel, reportMessages, type ReportLang } from './report-messages.ts';
 
 /** Rows of the long tables printed in full up to this count; the rest are counted. */
@@ -135,7 +135,7 @@ export function renderReportHtml(data: ReportData, figures: ReportFigures, lang:
   if (figures.lifeCircle) {
     const f = figures.lifeCircle;
     out.push(`<figure id="figure-lifeCircle"><img src="${dataUrl(f.png)}"><figcaption>${esc(m.lifeCircle)}`
-      + legend(GAP_COLOURS.map((c, i) => [c, m.gaps(i)])) + `<div>${esc(m.lifeCircleCount(f.count, f.total ?? 0))}</div>${params(f)}</figcaption></figure>`);
+      + legend((f.classes ?? []).map((c) => [c.colour, m.gaps(c.from, c.to)])) + `<div>${esc(m.lifeCircleCount(f.count, f.total ?? 0))}</div>${params(f)}</figcaption></figure>`);
   }
   if (figures.hotspots) {
     const f = figures.hotspots;

@@ -35,3 +35,15 @@ describe('report words', () => {
     expect(codeLabel('en', 'unknown_code')).toBe('unknown_code');
   });
 });
+
+describe('life-circle gap classes', () => {
+  it('keeps "none missing" apart and splits the other counts into at most five classes that cover them', async () => {
+    const { gapClasses } = await import('../../server/report/analysis-figures.ts');
+    const c = gapClasses([0, 3, 4, 4, 5, 7, 8, 9, 12]);
+    expect(c[0]).toMatchObject({ from: 0, to: 0 });
+    expect(c.length).toBe(6);
+    expect(c.slice(1).map((x) => x.from)).toEqual([3, 4, 5, 8, 9]);
+    expect(c[5].to).toBe(12);
+    expect(gapClasses([2, 2]).map((x) => [x.from, x.to])).toEqual([[0, 0], [2, 2]]);
+  });
+});

@@ -111,17 +111,15 @@ describe('errors in our own words', () => {
     expect(ours).toMatchObject({ status: 400, code: 'PG_22023', message: 'clean_interrupted_imports: stale_after must be a non-negative interval' });
   });
 
-  it('maps a statement timeout, also one inside GEOS, to 503 + Retry-After', async () => {
+  // A timeout that lands inside GEOS is no longer provoked here: on PostGIS 3.3.2 / Debian 12 one such
+  // interrupted ST_Union aborted its backend (glibc "malloc assertion failure in sysmalloc", signal 6),
+  // which put the whole shared test cluster into crash recovery and failed unrelated test files.
+  it('maps a statement timeout to 503 + Retry-After', async () => {
     const client = await pool.connect();
     try {
       await client.query(`SET statement_timeout = 50`);
       const sleep = await client.query(`SELECT pg_sleep(5)`).catch((e: Error) => e);
       expect(classifyError(sleep as Error)).toMatchObject({ status: 503, code: 'TIMEOUT', headers: { 'retry-after': '2' } });
-      const geos = await client.query(
-        `SELECT ST_Area(ST_Buffer(ST_Union(ST_Buffer(ST_MakePoint(x * 0.37, y * 0.41), 2, 64)), 1, 64)) FROM generate_series(1, 300) x, generate_series(1, 300) y`,
-      ).catch((e: Error) => e);
-      expect(geos).toBeInstanceOf(Error);
-      expect(classifyError(geos as Error)).toMatchObject({ status: 503, code: 'TIMEOUT' });
     } finally {
       await client.query(`RESET statement_timeout`).catch(() => {});
       client.release();

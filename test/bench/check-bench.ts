@@ -23,7 +23,7 @@ import { REPO_ROOT, loadConfig } from '../../server/config.ts';
 import { bootstrapDatabase } from '../../server/db/bootstrap.ts';
 import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { loadLiechtenstein } from './access-datasets.ts';
-import { copyWalkNetwork } from './replica-network.ts';
+import { copyLayer, copyWalkNetwork, createOffsets } from './replica-city.ts';
 
 const config = loadConfig();
 const DB = 'citycheck_bench_check';
@@ -49,15 +49,8 @@ async function loadReplica(src: string, ds: string, nx: number, ny: number) {
       [ds, `SYNTHETIC: ${src} × ${nx * ny} (benchmark only)`]);
     await c.query(`INSERT INTO app.import_run (dataset_id, kind, source, check_year, status, finished_at)
       VALUES ($1, 'synthetic', 'test/bench/check-bench.ts', 2025, 'succeeded', now())`, [ds]);
-    const { rows: [b] } = await c.query(`SELECT ST_XMax(e) - ST_XMin(e) + 0.01 AS dx, ST_YMax(e) - ST_YMin(e) + 0.01 AS dy
-      FROM (SELECT ST_Extent(geom)::geometry AS e FROM app.building WHERE dataset_id = $1) x`, [src]);
-    await c.query(`CREATE TEMP TABLE off ON COMMIT DROP AS SELECT i || '.' || j || ':' AS p, i * $1::float8 AS ox, j * $2::float8 AS oy
-      FROM generate_series(0, $3 - 1) i, generate_series(0, $4 - 1) j`, [b.dx, b.dy, nx, ny]);
-    const copy = (table: string, cols: string) => c.query(`
-      INSERT INTO app.${table} (${cols}, geom, dataset_id, source_id, check_year, is_sample, import_run_id)
-      SELECT ${cols.split(', ').map((x) => 't.' + x).join(', ')}, ST_Translate(t.geom, off.ox, off.oy), $2, off.p || t.source_id, t.check_year, true,
-             (SELECT max(id) FROM app.import_run WHERE dataset_id = $2)
-      FROM app.${table} t CROSS JOIN off WHERE t.dataset_id = $1`, [src, ds]);
+    await createOffsets(c, src, nx, ny, 'building');
+    const copy = (table: string, cols: string) => copyLayer(c, src, ds, table, cols, { importRun: true });
     await copy('building', 'name, use, osm_building, levels, height_m, build_year');
     await copy('base_landuse', 'kind, name');
     await copy('green_space', 'name, kind, is_park, is_public');

@@ -22,7 +22,7 @@ import { REPO_ROOT, loadConfig } from '../../server/config.ts';
 import { bootstrapDatabase } from '../../server/db/bootstrap.ts';
 import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { loadLiechtenstein, loadNanjing } from './access-datasets.ts';
-import { copyWalkNetwork } from './replica-network.ts';
+import { copyLayer, copyWalkNetwork, createOffsets } from './replica-city.ts';
 
 const config = loadConfig();
 const DB = 'citycheck_bench_cov';
@@ -119,14 +119,8 @@ async function loadReplica(src: string, ds: string, nx: number, ny: number) {
     await c.query(`INSERT INTO app.dataset (id, name, source, licence, attribution, is_sample)
       VALUES ($1, $2, 'test/bench/green-coverage-bench.ts', 'ODbL-1.0', '© OpenStreetMap contributors (SYNTHETIC replica)', true) ON CONFLICT DO NOTHING`,
       [ds, `SYNTHETIC: ${src} × ${nx * ny} (benchmark only)`]);
-    const { rows: [b] } = await c.query(`SELECT ST_XMax(e) - ST_XMin(e) + 0.01 AS dx, ST_YMax(e) - ST_YMin(e) + 0.01 AS dy
-      FROM (SELECT ST_Extent(geom)::geometry AS e FROM app.walk_edge WHERE dataset_id = $1) x`, [src]);
-    await c.query(`CREATE TEMP TABLE off ON COMMIT DROP AS SELECT i || '.' || j || ':' AS p, i * $1::float8 AS ox, j * $2::float8 AS oy
-      FROM generate_series(0, $3 - 1) i, generate_series(0, $4 - 1) j`, [b.dx, b.dy, nx, ny]);
-    const copy = (table: string, cols: string) => c.query(`
-      INSERT INTO app.${table} (${cols}, geom, dataset_id, source_id, check_year, is_sample)
-      SELECT ${cols.split(', ').map((x) => 't.' + x).join(', ')}, ST_Translate(t.geom, off.ox, off.oy), $2, off.p || t.source_id, t.check_year, true
-      FROM app.${table} t CROSS JOIN off WHERE t.dataset_id = $1`, [src, ds]);
+    await createOffsets(c, src, nx, ny, 'walk_edge');
+    const copy = (table: string, cols: string) => copyLayer(c, src, ds, table, cols);
     await copy('building', 'name, use, osm_building, levels, height_m, build_year');
     await copy('base_landuse', 'kind, name');
     await copy('green_space', 'name, kind, is_park, is_public');

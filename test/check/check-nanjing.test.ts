@@ -4,20 +4,18 @@
  * city, 区, 街道 and 社区 level for the geometry indicators, consistent across levels, and the cycle
  * marked as built on sample data.
  *
- * The OSM extract cuts every 区 boundary (left out by the importer) and the project's sample ledgers
- * have no 区, so this test loads the default city with check year 2025 into a database of its own
- * (`<test db>_check_nj`) and adds a sample 区 ledger of its own (fixtures/nanjing-districts-sample.geojson:
- * three 区 assembled from the sample 街道, marked 示例) through the ordinary ledger importer.
+ * The OSM extract cuts every 区 boundary (left out by the importer); the 区 come from the project's
+ * sample admin-unit ledger (geodata/samples/nanjing/admin-units.geojson: three 区 assembled from the
+ * sample 街道, each 街道 linked to its 区 through 上级, marked 示例). The test loads the default city
+ * with check year 2025 into a database of its own (`<test db>_check_nj`), exactly as `npm start` does.
  */
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
 import { DEFAULT_DATASET_ID } from '../../geodata/datasets.ts';
 import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
-import { importLedger } from '../../geodata/ledger/import-ledger.ts';
 import { buildApp } from '../../server/app.ts';
-import { REPO_ROOT, loadConfig } from '../../server/config.ts';
+import { loadConfig } from '../../server/config.ts';
 import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 
@@ -34,11 +32,6 @@ beforeAll(async () => {
   await migrate(url);
   pool = new pg.Pool({ connectionString: url, max: 4 });
   await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir, checkYear: 2025 });
-  const districts = await importLedger(pool, {
-    layer: 'admin_unit', file: path.join(REPO_ROOT, 'test/check/fixtures/nanjing-districts-sample.geojson'), crs: 'wgs84', kind: 'sample', checkYear: 2025,
-    dataset: { id: 'nanjing-check-sample', name: '示例数据（南京核心区 区）', licence: 'CC0-1.0', attribution: 'CityCheck 示例数据 — invented sample data, not official', isSample: true, cityId: DEFAULT_DATASET_ID },
-  });
-  expect(districts.rowsLoaded).toBe(3);
   app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 60_000, rateLimit: false, auth: { mode: 'off' } });
   await app.ready();
   const created = await app.inject({ method: 'POST', url: '/api/check/cycles', payload: { dataset: DEFAULT_DATASET_ID, year: 2025 } });
@@ -61,6 +54,20 @@ describe('the 2025 check cycle of central Nanjing', () => {
   it('is published, marked as built on sample data, and every engine ran', () => {
     expect(cycle).toMatchObject({ status: 'published', sampleData: true });
     expect(cycle.steps.filter((s) => s.error)).toEqual([]);
+  });
+
+  it('has sample 区 from the default data, each 街道 linked to its 区 and each 社区 to its 街道', async () => {
+    const { rows } = await pool.query<{ level: string; name: string; parent: string | null; parentLevel: string | null; sample: boolean }>(`
+      SELECT u.level, u.name, p.name AS parent, p.level AS "parentLevel", u.is_sample AS sample FROM app.admin_unit u LEFT JOIN app.admin_unit p ON p.id = u.parent_id
+      WHERE u.dataset_id IN (SELECT id FROM app.dataset WHERE $1 IN (id, city_id)) AND u.level IN ('district', 'subdistrict', 'community')
+      ORDER BY u.level, u.name`, [DEFAULT_DATASET_ID]);
+    const districts = rows.filter((r) => r.level === 'district');
+    expect(districts.map((r) => r.name).sort()).toEqual(['玄武区（示例）', '秦淮区（示例）', '鼓楼区（示例）'].sort());
+    expect(rows.every((r) => r.sample && r.name.endsWith('（示例）'))).toBe(true);
+    expect(rows.filter((r) => r.level === 'subdistrict').map((r) => [r.name, r.parent]).sort()).toEqual([
+      ['华侨路街道（示例）', '鼓楼区（示例）'], ['梅园新村街道（示例）', '玄武区（示例）'],
+      ['朝天宫街道（示例）', '秦淮区（示例）'], ['新街口街道（示例）', '秦淮区（示例）']].sort());
+    expect(rows.filter((r) => r.level === 'community').every((r) => r.parentLevel === 'subdistrict')).toBe(true);
   });
 
   it('has values at city, 区, 街道 and 社区 level for coverage, old estates and waterlogging', async () => {

@@ -1,6 +1,6 @@
 /**
- * The 体检 dashboard end to end: real server + central Nanjing (OSM + 示例数据, with the test's sample
- * 区 ledger) in a database of its own + headless Chromium. Two cycles: 2024, then 2025 after two
+ * The 体检 dashboard end to end: real server + central Nanjing (OSM + 示例数据, whose sample admin units
+ * include 区) in a database of its own + headless Chromium. Two cycles: 2024, then 2025 after two
  * waterlogging points were eliminated and a park was added. The tab shows the cycle picker, indicator
  * cards whose values equal the API's, the choropleth of an indicator over 街道 with its legend in the
  * indicator's unit (the pixel inside a 街道 has the colour of its class), the comparison of the two
@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOOD_BAD_COLORS, classOf, classesOf } from '../../client/panels/health-check/create-check-layers.ts';
 import { DEFAULT_DATASET_ID } from '../../geodata/datasets.ts';
 import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
-import { importLedger } from '../../geodata/ledger/import-ledger.ts';
 import { REPO_ROOT, loadConfig } from '../../server/config.ts';
 import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
@@ -47,10 +46,6 @@ beforeAll(async () => {
   await migrate(url);
   pool = new pg.Pool({ connectionString: url, max: 4 });
   await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir, checkYear: 2025 });
-  await importLedger(pool, {
-    layer: 'admin_unit', file: path.join(REPO_ROOT, 'test/check/fixtures/nanjing-districts-sample.geojson'), crs: 'wgs84', kind: 'sample', checkYear: 2025,
-    dataset: { id: 'nanjing-check-sample', name: '示例数据（南京核心区 区）', licence: 'CC0-1.0', attribution: 'CityCheck 示例数据', isSample: true, cityId: DEFAULT_DATASET_ID },
-  });
   server = await startCityServer(url);
   browser = await launchBrowser();
   await cycleOf(2024);

@@ -195,10 +195,14 @@ export const WaterloggingReportSchema = Type.Object({
 });
 export type WaterloggingReport = Static<typeof WaterloggingReportSchema>;
 
-export const WaterloggingStatusBodySchema = Type.Object({
-  status: Type.Union([Type.Literal('untreated'), Type.Literal('in_progress'), Type.Literal('closed')]),
-  note: Type.Optional(Type.String({ maxLength: 500 })),
+/** PATCH /api/waterlogging-points/:pointId — the one way to change a point's status (who: the signed-in user). */
+export const WaterloggingPointPatchSchema = Type.Object({
+  status: Type.Union([Type.Literal('untreated'), Type.Literal('in_progress'), Type.Literal('closed')], {
+    description: '未治理 untreated → 治理中 in_progress → 已销号 closed, or back to untreated; another move → 409' }),
+  note: Type.Optional(Type.String({ maxLength: 500, description: 'why (kept in the status history)' })),
+  remediationProjectId: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991, description: 'the renewal project that treats the point (same city); null unlinks' }))),
 }, { additionalProperties: false });
+export type WaterloggingPointPatch = Static<typeof WaterloggingPointPatchSchema>;
 export const WaterloggingPointParamsSchema = Type.Object({ pointId: Type.Integer({ minimum: 1, maximum: 9007199254740991 }) });
 
 export const WaterloggingHistorySchema = Type.Object({
@@ -209,3 +213,12 @@ export const WaterloggingHistorySchema = Type.Object({
   })),
 });
 export type WaterloggingHistory = Static<typeof WaterloggingHistorySchema>;
+
+/** A point after a status change: its ledger fields and its whole status history. */
+export const WaterloggingPointSchema = Type.Object({
+  ...WaterloggingHistorySchema.properties,
+  name: Type.String(),
+  remediationProjectId: Nullable(Type.Integer()),
+  updatedAt: Type.String(),
+});
+export type WaterloggingPoint = Static<typeof WaterloggingPointSchema>;

@@ -250,17 +250,9 @@ export const EstateLedgerPatchSchema = Type.Object({
   renovationPlanYear: Type.Optional(Nullable(Type.Integer({ minimum: 1990, maximum: 2200 }))),
 }, { additionalProperties: false });
 export type EstateLedgerPatch = Static<typeof EstateLedgerPatchSchema>;
-export const WaterloggingPatchSchema = Type.Object({
-  actor: Actor,
-  status: Type.Union([Type.Literal('untreated'), Type.Literal('in_progress'), Type.Literal('closed')]),
-  remediationProjectId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
-}, { additionalProperties: false });
 export const LedgerParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const EstateLedgerSchema = Type.Object({
   id: Type.Integer(), name: Nullable(Type.String()), renovationStatus: Nullable(Type.String()), renovationClass: Type.Array(Type.String()),
   renovationPlanYear: Nullable(Type.Integer()), updatedAt: Type.String(),
 });
 export type EstateLedger = Static<typeof EstateLedgerSchema>;
-export const WaterloggingLedgerSchema = Type.Object({
-  id: Type.Integer(), name: Type.String(), status: Type.String(), remediationProjectId: Nullable(Type.Integer()), updatedAt: Type.String(),
-});

@@ -7,8 +7,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { CityScope, EffectiveParams } from '../contract/common.ts';
 import type {
-  DiagnosisExplain, DiagnosisRun, DiagnosisUnit, WaterloggingHistory, WaterloggingReport,
+  DiagnosisExplain, DiagnosisRun, DiagnosisUnit, WaterloggingHistory, WaterloggingPoint, WaterloggingPointPatch, WaterloggingReport,
 } from '../contract/diagnosis.ts';
+import { assertWaterloggingMove } from '../diagnosis/waterlogging-status.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { diagnose, type EngineCriterion, type EngineUnit, type StepRunner } from '../diagnosis/diagnosis-engine.ts';
 import { runSync } from '../graph/work-budget.ts';
 import type { NormMethod, WeightMethod } from '../analysis/composite/index.ts';
@@ -229,14 +231,40 @@ export function diagnosisRepository(db: Kysely<unknown>) {
       };
     },
 
-    /** Sets a point's status in a transaction (history by trigger, audit_log by trigger); undefined when no such point. */
-    async setPointStatus(pointId: number, status: string, note: string | undefined, actor: string): Promise<WaterloggingHistory | undefined> {
+    /**
+     * Moves a point's status and/or links its remediation project, in one transaction with the row
+     * locked: an illegal move → 409 (server/diagnosis/waterlogging-status.ts), a project of another
+     * city → 400. The history row (with the note) and the audit row come from the table's triggers and
+     * name the signed-in user; the change-feed trigger drops the touched tiles. Undefined: no such point.
+     */
+    async patchPoint(pointId: number, patch: WaterloggingPointPatch): Promise<WaterloggingPoint | undefined> {
       const found = await db.transaction().execute(async (trx) => {
-        await sql`SELECT set_config('citycheck.actor', ${actor}, true), set_config('citycheck.note', ${note ?? ''}, true)`.execute(trx);
-        const r = await sql`UPDATE app.waterlogging_point SET status = ${status}, updated_at = now() WHERE id = ${pointId} RETURNING id`.execute(trx);
-        return r.rows.length > 0;
+        const { rows: [cur] } = await sql<{ status: string; city: string }>`
+          SELECT p.status, coalesce(d.city_id, d.id) AS city FROM app.waterlogging_point p JOIN app.dataset d ON d.id = p.dataset_id
+          WHERE p.id = ${pointId}::bigint FOR UPDATE OF p`.execute(trx);
+        if (!cur) return false;
+        assertWaterloggingMove(pointId, cur.status, patch.status);
+        const project = patch.remediationProjectId;
+        if (project !== undefined && project !== null) {
+          const { rows: [p] } = await sql<{ city: string }>`
+            SELECT coalesce(d.city_id, d.id) AS city FROM app.renewal_project r JOIN app.dataset d ON d.id = r.dataset_id WHERE r.id = ${project}::bigint`.execute(trx);
+          if (!p) throw notFound(`No renewal project ${project}`);
+          if (p.city !== cur.city) throw badRequest(`Renewal project ${project} is of city "${p.city}", waterlogging point ${pointId} of city "${cur.city}"`);
+        }
+        await sql`SELECT set_config('citycheck.note', ${patch.note ?? ''}, true)`.execute(trx);
+        await sql`
+          UPDATE app.waterlogging_point SET status = ${patch.status},
+            remediation_project_id = CASE WHEN ${project !== undefined} THEN ${project ?? null}::bigint ELSE remediation_project_id END,
+            updated_at = now()
+          WHERE id = ${pointId}::bigint`.execute(trx);
+        return true;
       });
-      return found ? this.pointHistory(pointId) : undefined;
+      if (!found) return undefined;
+      const history = await this.pointHistory(pointId);
+      const { rows: [p] } = await sql<{ name: string; remediationProjectId: string | null; updatedAt: Date }>`
+        SELECT name, remediation_project_id AS "remediationProjectId", updated_at AS "updatedAt" FROM app.waterlogging_point WHERE id = ${pointId}::bigint`.execute(db);
+      if (!history || !p) return undefined;
+      return { ...history, name: p.name, remediationProjectId: p.remediationProjectId === null ? null : Number(p.remediationProjectId), updatedAt: p.updatedAt.toISOString() };
     },
 
     /** A point's status history (all check years of the same ledger id), oldest first. */

@@ -12,7 +12,7 @@
  *   GET  /api/analysis/diagnosis/:runId/units/:unitNo     why is this unit hot: factors, obstacle degrees, neighbours
  *   POST /api/analysis/diagnosis/:runId/recompute         other criteria / weights over the stored indicators (nothing stored)
  *   GET  /api/analysis/waterlogging                       points by status/depth/recurrence, density, exposure per estate
- *   PUT  /api/waterlogging-points/:pointId/status         change a point's status (history + audit by trigger)
+ *   PATCH /api/waterlogging-points/:pointId               status move (illegal → 409), note, remediation project (history + audit by trigger)
  *   GET  /api/waterlogging-points/:pointId/history        a point's status history
  */
 import type { FastifyInstance } from 'fastify';
@@ -21,8 +21,8 @@ import { ErrorSchema } from '../contract/common.ts';
 import {
   DIAGNOSIS_PARAMS, DiagnosisExplainSchema, DiagnosisMethodSchema, DiagnosisRecomputeSchema, DiagnosisRunBodySchema,
   DiagnosisRunParamsSchema, DiagnosisRunSchema, DiagnosisUnitParamsSchema, WaterloggingHistorySchema, WaterloggingPointParamsSchema,
-  WaterloggingQuerySchema, WaterloggingReportSchema, WaterloggingStatusBodySchema,
-  type DiagnosisMethod, type DiagnosisRunBody,
+  WaterloggingPointPatchSchema, WaterloggingPointSchema, WaterloggingQuerySchema, WaterloggingReportSchema,
+  type DiagnosisMethod, type DiagnosisRunBody, type WaterloggingPointPatch,
 } from '../contract/diagnosis.ts';
 import { notFound } from '../errors.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
@@ -90,10 +90,9 @@ export default async function diagnosisRoutes(app: FastifyInstance, opts: Diagno
       return reads.waterlogging(city, values.waterloggingDistanceM, values.closingM, effective);
     });
 
-  app.put<{ Params: Static<typeof WaterloggingPointParamsSchema>; Body: Static<typeof WaterloggingStatusBodySchema> }>('/api/waterlogging-points/:pointId/status',
-    { schema: { tags: ['layers'], summary: 'Change a waterlogging point\'s status (untreated / in_progress / closed); recorded in its history and the audit log', params: WaterloggingPointParamsSchema, body: WaterloggingStatusBodySchema, response: { 200: WaterloggingHistorySchema, ...errors } } },
-    async (req) => found(await writes.setPointStatus(req.params.pointId, req.body.status, req.body.note, req.user?.username ?? 'api'),
-      `No waterlogging point ${req.params.pointId}`));
+  app.patch<{ Params: Static<typeof WaterloggingPointParamsSchema>; Body: WaterloggingPointPatch }>('/api/waterlogging-points/:pointId',
+    { schema: { tags: ['layers'], summary: 'Change a waterlogging point\'s status 未治理 → 治理中 → 已销号 (or reopen) and its remediation project; illegal move → 409; history + audit name the signed-in user; tiles refreshed', params: WaterloggingPointParamsSchema, body: WaterloggingPointPatchSchema, response: { 200: WaterloggingPointSchema, ...errors, 409: ErrorSchema } } },
+    async (req) => found(await writes.patchPoint(req.params.pointId, req.body), `No waterlogging point ${req.params.pointId}`));
 
   app.get<{ Params: Static<typeof WaterloggingPointParamsSchema> }>('/api/waterlogging-points/:pointId/history',
     { schema: { tags: ['layers'], summary: 'A waterlogging point\'s status history (time, actor, note), across check years of the same ledger id', params: WaterloggingPointParamsSchema, response: { 200: WaterloggingHistorySchema, ...errors } } },

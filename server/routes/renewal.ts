@@ -7,7 +7,7 @@
  *   POST /api/analysis/renewal/candidates   ranked candidates with reasons, heritage mode, 留改拆, sensitivity
  *   POST /api/analysis/renewal/constraints  one estate or drawn site: heritage hard checks, 2021 rules, 留改拆 per building
  *   PATCH /api/renewal/ledger/estates/:id     renovation status / class / plan year, edited from the map
- *   PATCH /api/renewal/ledger/waterlogging/:id status 未治理 → 治理中 → 已销号 (illegal → 409)
+ * (A waterlogging point's status: PATCH /api/waterlogging-points/:pointId, server/routes/diagnosis.ts.)
  * Ledger edits are audited and reach the tile cache through the change feed; they also drop this
  * plugin's cached criteria at once, so the next ranking sees them.
  */
@@ -16,7 +16,7 @@ import type { Static } from 'typebox';
 import { ErrorSchema } from '../contract/common.ts';
 import {
   CandidatesBodySchema, CandidatesResultSchema, ConstraintsBodySchema, ConstraintsResultSchema, EstateLedgerPatchSchema, EstateLedgerSchema,
-  LedgerParamsSchema, RENEWAL_PARAMS, WaterloggingLedgerSchema, WaterloggingPatchSchema, type CandidatesBody, type ConstraintsBody,
+  LedgerParamsSchema, RENEWAL_PARAMS, type CandidatesBody, type ConstraintsBody,
 } from '../contract/renewal.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
 import { renewalLedgerRepository } from '../repositories/renewal-ledger-repository.ts';
@@ -55,14 +55,6 @@ export default async function renewalRoutes(app: FastifyInstance) {
     { schema: { tags, summary: 'Edit an estate\'s renovation status, class and plan year from the map; audited, tiles refreshed', params: LedgerParamsSchema, body: EstateLedgerPatchSchema, response: { 200: EstateLedgerSchema, ...errors } } },
     async (req) => {
       const out = await ledger.patchEstate(req.params.id, { ...req.body, actor: actorOf(req, req.body.actor) });
-      repo.invalidate();
-      return out;
-    });
-
-  app.patch<{ Params: LedgerParams; Body: Static<typeof WaterloggingPatchSchema> }>('/api/renewal/ledger/waterlogging/:id',
-    { schema: { tags, summary: 'Move a waterlogging point 未治理 → 治理中 → 已销号 (or reopen); illegal → 409; audited, tiles refreshed', params: LedgerParamsSchema, body: WaterloggingPatchSchema, response: { 200: WaterloggingLedgerSchema, ...errors } } },
-    async (req) => {
-      const out = await ledger.patchWaterlogging(req.params.id, actorOf(req, req.body.actor), req.body.status, req.body.remediationProjectId);
       repo.invalidate();
       return out;
     });

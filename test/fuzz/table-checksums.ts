@@ -20,14 +20,14 @@ export const WRITTEN_BY_REQUESTS: readonly { pattern: RegExp; why: string }[] = 
   { pattern: /^renewal_project/, why: 'the project library (/api/renewal/projects)' },
   { pattern: /^(check_cycle|check_problem|check_report|indicator_value|indicator_def|indicator_threshold|manual_value)$/, why: 'check cycles, their values, problems and reports, local indicators, thresholds (/api/check/…)' },
   { pattern: /^diagnosis_/, why: 'diagnosis runs and their units (/api/analysis/diagnosis)' },
-  { pattern: /_status_change$/, why: 'status histories (PUT /api/waterlogging-points/{pointId}/status)' },
+  { pattern: /_status_change$/, why: 'status histories (PATCH /api/waterlogging-points/{pointId})' },
 ];
 
 /** Columns written by the API on purpose, left out of their table's checksum. */
 export const COLUMNS_WRITTEN_BY_REQUESTS: Readonly<Record<string, readonly string[]>> = {
   dataset: ['name'], // PUT /api/datasets/{id}
   estate: ['renovation_status', 'renovation_class', 'renovation_plan_year', 'updated_at'], // PATCH /api/renewal/ledger/estates/{id}
-  waterlogging_point: ['status', 'remediation_project_id', 'updated_at'], // PATCH /api/renewal/ledger/waterlogging/{id}, PUT …/status
+  waterlogging_point: ['status', 'remediation_project_id', 'updated_at'], // PATCH /api/waterlogging-points/{pointId}
 };
 
 export interface TableChecksum {

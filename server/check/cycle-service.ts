@@ -166,7 +166,7 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
           for (const row of out.rows) {
             if (!def.levels.includes(row.unitKind)) continue;
             const named = row.unitKind === 'city' ? { ...row, unitName: row.unitName ?? cityName } : row;
-            pending.push({ def, row: named, origin: 'computed', params: out.effective, inputs });
+            pending.push({ def, row: named, origin: 'computed', params: row.params ? { ...out.effective, ...row.params } : out.effective, inputs });
             n++;
           }
         }

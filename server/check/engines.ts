@@ -22,6 +22,8 @@ export interface EngineRow {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
+  /** Parameters of this value alone (e.g. the weighting a unit's share used), over the engine's effective ones. */
+  params?: EffectiveParams;
 }
 
 export interface EngineInput {
@@ -124,15 +126,16 @@ const parkPerCapita: Engine = {
 };
 
 /**
- * Life circles (生活圈, server/analysis/life-circle): the service's report for the city, as shares of
- * estates per city / 区 / 街道. params.metric 'type_share': estates within the standard walking
- * distance of params.type ÷ estates × 100; 'complete_community': estates with every required
- * checklist item ÷ estates × 100, and per estate the number of items missing. Estates outside every
- * unit of a level count for the city only.
+ * Life circles (生活圈, server/analysis/life-circle): from the service's per-estate report, the share
+ * of estates meeting params.metric per city / 区 / 街道 / 社区 (analysis.check_estate_share: an estate
+ * belongs to the units containing its point on surface). 'type_share': within the standard walking
+ * distance of params.type; 'complete_community': every required checklist item present (and per
+ * estate the number of items missing). A unit's share is weighted by residents when every estate in
+ * it has a resident count, else by estate count; each value names its weighting in its parameters.
  */
 const lifeCircle: Engine = {
   layers: ['estate', 'facility', 'walk_edge', 'admin_unit'],
-  async run({ dataset, params, services }) {
+  async run({ db, dataset, params, services }) {
     if (!services?.lifeCircle) throw new EngineUnavailableError('life circles need the walking-graph service of the server');
     const metric = params.metric;
     const type = typeof params.type === 'string' ? params.type : null;
@@ -142,16 +145,13 @@ const lifeCircle: Engine = {
     // required type (kindergarten) stands in for "no extra types", since none means all types.
     const scoped = await services.lifeCircle.scoped({ dataset, types: [type ?? 'kindergarten'] });
     const report = await services.lifeCircle.report(scoped);
-    const rows: EngineRow[] = [];
-    for (const a of report.summary) {
-      if (a.level !== 'city' && a.id === null) continue; // estates outside every unit of the level
-      const t = type ? a.byType.find((b) => b.type === type) : undefined;
-      const met = metric === 'type_share' ? t?.met ?? 0 : a.completeCommunity.allPresent;
-      rows.push({
-        unitKind: a.level, unitId: a.level === 'city' ? null : a.id, unitName: a.name,
-        value: a.estates ? (100 * met) / a.estates : null, numerator: met, denominator: a.estates,
-      });
-    }
+    const k = type ? report.catalog.findIndex((c) => c.code === type) : -1;
+    const met = report.estates.map((e) => (metric === 'type_share' ? k >= 0 && e.checklist[k].status === 'met' : e.completeCommunity.missing.length === 0));
+    const { rows: shares } = await sql<SqlRow & { weighting: 'residents' | 'estates' }>`
+      SELECT unit_kind, unit_id, unit_name, value, numerator, denominator, weighting
+      FROM analysis.check_estate_share(${dataset}, ${report.estates.map((e) => e.id)}::bigint[], ${met}::boolean[],
+                                       ${report.estates.map((e) => e.residents)}::float8[])`.execute(db);
+    const rows: EngineRow[] = shares.map((r) => ({ ...toRows([r])[0], params: { weighting: { value: r.weighting, origin: 'default' } } }));
     if (metric === 'complete_community') {
       for (const e of report.estates) {
         rows.push({ unitKind: 'estate', unitId: e.id, unitName: e.name, value: e.completeCommunity.missing.length, numerator: e.completeCommunity.missing.length, denominator: e.completeCommunity.required });

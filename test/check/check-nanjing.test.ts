@@ -93,9 +93,9 @@ describe('the 2025 check cycle of central Nanjing', () => {
     }
   });
 
-  it('has life-circle values (walking coverage, complete communities) at city, 区 and 街道 and the items missing per estate', async () => {
+  it('has life-circle values (walking coverage, complete communities) at city, 区, 街道 and 社区 and the items missing per estate', async () => {
     for (const indicator of ['elderly_station_coverage', 'kindergarten_coverage', 'complete_community_coverage']) {
-      for (const level of ['city', 'district', 'subdistrict']) {
+      for (const level of ['city', 'district', 'subdistrict', 'community']) {
         const vs = values.filter((v) => v.indicator === indicator && v.unitKind === level);
         expect(vs.length, `${indicator} at ${level}`).toBeGreaterThan(0);
         for (const v of vs) expect(v.value! >= 0 && v.value! <= 100, `${indicator} ${v.value}`).toBe(true);

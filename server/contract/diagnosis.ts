@@ -85,6 +85,7 @@ export const DiagnosisRunBodySchema = Type.Object({
   weightsScheme: Type.Optional(Type.Union([Type.Literal('queen'), Type.Literal('rook'), Type.Literal('knn'), Type.Literal('distance')], { description: describeParam(P.weightsScheme) })),
   knnK: num(P.knnK),
   bandM: num(P.bandM),
+  cycleId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'a computed check cycle (体检周期) of the same city: 社区/街道 units reuse its stored indicator values, and ages count from its year; unknown → 404, another city or not computed → 400' })),
   ...DiagnosisMethodSchema.properties,
 }, { additionalProperties: false });
 export type DiagnosisRunBody = Static<typeof DiagnosisRunBodySchema>;
@@ -121,9 +122,31 @@ export const DiagnosisSummarySchema = Type.Object({
   pairs: Type.Integer(),
 });
 
+/** The check cycle a run reused, or null. */
+export const DiagnosisCycleSchema = Type.Object({
+  cycleId: Type.Integer(), year: Type.Integer(), status: Type.String({ description: 'draft or published' }),
+  computedAt: Nullable(Type.String()), publishedAt: Nullable(Type.String()),
+});
+export type DiagnosisCycle = Static<typeof DiagnosisCycleSchema>;
+
+export const InputOriginSchema = Type.Union([Type.Literal('cycle'), Type.Literal('computed')]);
+
+/** Where one indicator's values came from: the check cycle (with the map applied) or the diagnosis's own computation. */
+export const DiagnosisInputSchema = Type.Object({
+  code: Type.String(),
+  origin: Type.Union([Type.Literal('cycle'), Type.Literal('computed'), Type.Literal('mixed')], { description: 'mixed: the cycle had no value for some units, which were computed' }),
+  cycleIndicator: Nullable(Type.String({ description: 'the health-check indicator read (app.indicator_value.indicator)' })),
+  transform: Nullable(Type.String()),
+  unitsFromCycle: Type.Integer(),
+  unitsComputed: Type.Integer(),
+});
+export type DiagnosisInput = Static<typeof DiagnosisInputSchema>;
+
 export const DiagnosisRunSchema = Type.Object({
   runId: Type.Integer(),
   city: CityScopeSchema,
+  cycle: Nullable(DiagnosisCycleSchema),
+  inputs: Type.Array(DiagnosisInputSchema, { description: 'provenance of every indicator of the run' }),
   unitKind: Type.String(),
   cellSizeM: N,
   effective: EffectiveParamsSchema,
@@ -150,6 +173,7 @@ export const DiagnosisExplainSchema = Type.Object({
     code: Type.String(), value: N, normalised: N, weight: N,
     obstacle: Nullable(Type.Number({ description: '障碍度: this indicator\'s share of the unit\'s distance from perfect health' })),
     cityMean: N,
+    origin: InputOriginSchema,
   })),
   neighbours: Type.Array(Type.Object({ unitNo: Type.Integer(), disease: N, giBin: Nullable(Type.Integer()) })),
   neighbourMeanDisease: N,

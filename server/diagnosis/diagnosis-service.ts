@@ -8,7 +8,7 @@ import type { DiagnosisMethod, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBod
 import { DIAGNOSIS_INDICATORS, DIAGNOSIS_PARAMS } from '../contract/diagnosis.ts';
 import type { EffectiveParams } from '../contract/common.ts';
 import { resolveParams } from '../contract/parameters.ts';
-import { notFound } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { WorkBudget } from '../graph/work-budget.ts';
 import type { CityRepository } from '../repositories/city-repository.ts';
 import type { EngineMethod, diagnosisRepository } from '../repositories/diagnosis-repository.ts';
@@ -54,13 +54,29 @@ export class DiagnosisService {
     };
   }
 
-  /** Computes and stores a diagnosis run of the request's city. */
+  /** The request's check cycle, checked: it exists (else 404), is of the city and has been computed (else 400). */
+  private async cycleOf(cycleId: number, dataset: string) {
+    const cycle = await this.repo.cycle(cycleId);
+    if (!cycle) throw notFound(`No check cycle ${cycleId}`);
+    if (cycle.dataset !== dataset) throw badRequest(`Check cycle ${cycleId} is of city "${cycle.dataset}", not of "${dataset}"`);
+    if (!cycle.computedAt) throw badRequest(`Check cycle ${cycleId} (${cycle.year}) has not been computed yet: compute it first`);
+    return cycle;
+  }
+
+  /** Computes and stores a diagnosis run of the request's city (on a check cycle's values when `cycleId` names one). */
   async run(body: DiagnosisRunBody): Promise<DiagnosisRun> {
-    const { dataset, criteria: requested, ...rest } = body;
-    const { city, values, effective } = await this.cities.scoped(dataset, DIAGNOSIS_PARAMS, rest);
+    const { dataset, criteria: requested, cycleId, ...rest } = body;
+    const scoped = await this.cities.scoped(dataset, DIAGNOSIS_PARAMS, rest);
+    const cycle = cycleId === undefined ? undefined : await this.cycleOf(cycleId, scoped.city.dataset);
+    const city = cycle ? { ...scoped.city, checkYear: cycle.year } : scoped.city;
+    const effective: EffectiveParams = cycle
+      ? { ...scoped.effective, cycleId: { value: cycle.cycleId, origin: 'request' }, checkYear: { value: cycle.year, origin: 'request' } }
+      : scoped.effective;
+    const { values } = scoped;
     const criteria = resolveCriteria(DIAGNOSIS_INDICATORS, requested);
     return this.repo.run({
       city,
+      cycle: cycle && { id: cycle.cycleId, year: cycle.year },
       unitKind: values.unitKind as 'hexagon' | 'square' | 'community' | 'subdistrict',
       cellSizeM: values.cellSizeM,
       minCellShare: values.minCellShare,

@@ -7,9 +7,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { CityScope, EffectiveParams } from '../contract/common.ts';
 import type {
-  DiagnosisExplain, DiagnosisRun, DiagnosisUnit, WaterloggingHistory, WaterloggingPoint, WaterloggingPointPatch, WaterloggingReport,
+  DiagnosisCycle, DiagnosisExplain, DiagnosisInput, DiagnosisRun, DiagnosisUnit, WaterloggingHistory, WaterloggingPoint, WaterloggingPointPatch, WaterloggingReport,
 } from '../contract/diagnosis.ts';
 import { assertWaterloggingMove } from '../diagnosis/waterlogging-status.ts';
+import { CYCLE_SOURCES } from '../diagnosis/cycle-inputs.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { diagnose, type EngineCriterion, type EngineUnit, type StepRunner } from '../diagnosis/diagnosis-engine.ts';
 import { runSync } from '../graph/work-budget.ts';
@@ -26,6 +27,8 @@ export interface DiagnosisRequest {
   bandM: number;
   method: EngineMethod;
   effective: EffectiveParams;
+  /** A computed check cycle of the same city whose stored values 社区/街道 units reuse. */
+  cycle?: { id: number; year: number };
 }
 
 export interface EngineMethod {
@@ -77,17 +80,50 @@ export function diagnosisRepository(db: Kysely<unknown>) {
             effective => ${JSON.stringify({ ...req.effective, coverageRunId: { value: Number(coverageRunId), origin: 'default' } })}::jsonb) AS id`.execute(trx);
         const id = Number(created.rows[0].id);
         await sql`SELECT analysis.diagnosis_unit_indicators(run_id => ${id}::bigint, datasets => ${req.city.datasets}::text[],
-            coverage_run_id => ${coverageRunId}::bigint, check_year => ${req.city.checkYear}::int)`.execute(trx);
+            coverage_run_id => ${coverageRunId}::bigint, check_year => ${req.cycle?.year ?? req.city.checkYear}::int)`.execute(trx);
+        const inputs = await this.inputs(trx, id, req.cycle?.id);
         await sql`SELECT analysis.diagnosis_neighbour_pairs(run_id => ${id}::bigint, scheme => ${req.weightsScheme}::text,
             k => ${req.knnK}::int, band_m => ${req.bandM}::float8)`.execute(trx);
         const result = await compute(trx, id, req.method, runner);
         await this.store(trx, id, result.units);
-        await sql`UPDATE app.diagnosis_run SET criteria = ${JSON.stringify(req.method.criteria)}::jsonb,
+        await sql`UPDATE app.diagnosis_run SET criteria = ${JSON.stringify(req.method.criteria)}::jsonb, inputs = ${JSON.stringify(inputs)}::jsonb,
             summary = ${JSON.stringify(result.summary)}::jsonb, duration_ms = ${performance.now() - started}
           WHERE id = ${id}`.execute(trx);
         return id;
       });
       return (await this.get(runId))!;
+    },
+
+    /**
+     * Step 2b: with a cycle, 社区/街道 units take the cycle's stored values (analysis.diagnosis_cycle_inputs);
+     * without, every value is computed. Returns the provenance of every indicator of the run.
+     */
+    async inputs(q: Kysely<unknown>, runId: number, cycleId: number | undefined): Promise<DiagnosisInput[]> {
+      if (cycleId === undefined) {
+        const { rows } = await sql<{ code: string; n: number }>`
+          WITH o AS (
+            UPDATE app.diagnosis_unit u SET input_origin = (SELECT jsonb_object_agg(k, 'computed') FROM jsonb_object_keys(u.indicators) k)
+            WHERE u.run_id = ${runId} RETURNING u.indicators)
+          SELECT k AS code, count(*)::int AS n FROM o CROSS JOIN LATERAL jsonb_object_keys(o.indicators) k GROUP BY k ORDER BY k`.execute(q);
+        return rows.map((r) => ({ code: r.code, origin: 'computed', cycleIndicator: null, transform: null, unitsFromCycle: 0, unitsComputed: r.n }));
+      }
+      const sources = CYCLE_SOURCES.map(({ code, indicator, offset, scale }) => ({ code, indicator, offset, scale }));
+      const { rows } = await sql<{ code: string; fromCycle: number; computed: number }>`
+        SELECT code, units_from_cycle AS "fromCycle", units_computed AS computed
+        FROM analysis.diagnosis_cycle_inputs(run_id => ${runId}::bigint, cycle_id => ${cycleId}::bigint, sources => ${JSON.stringify(sources)}::jsonb)`.execute(q);
+      return rows.map((r) => {
+        const src = CYCLE_SOURCES.find((c) => c.code === r.code);
+        const origin = r.fromCycle === 0 ? 'computed' : r.computed === 0 ? 'cycle' : 'mixed';
+        return { code: r.code, origin, cycleIndicator: src?.indicator ?? null, transform: src?.transform ?? null, unitsFromCycle: r.fromCycle, unitsComputed: r.computed };
+      });
+    },
+
+    /** A check cycle's city, year and state (undefined: no such cycle). */
+    async cycle(cycleId: number): Promise<(DiagnosisCycle & { dataset: string }) | undefined> {
+      const { rows: [c] } = await sql<{ dataset: string; year: number; status: string; computedAt: Date | null; publishedAt: Date | null }>`
+        SELECT dataset_id AS dataset, year, status, computed_at AS "computedAt", published_at AS "publishedAt"
+        FROM app.check_cycle WHERE id = ${cycleId}::bigint`.execute(db);
+      return c && { cycleId, dataset: c.dataset, year: c.year, status: c.status, computedAt: c.computedAt?.toISOString() ?? null, publishedAt: c.publishedAt?.toISOString() ?? null };
     },
 
     /** Writes the engine's per-unit results (scores, obstacle degrees, statistics). */
@@ -119,12 +155,13 @@ export function diagnosisRepository(db: Kysely<unknown>) {
       const { rows } = await sql<{
         dataset: string; cityName: string; datasets: string[]; metricSrid: number; unitKind: string; cellSizeM: number | null;
         effective: EffectiveParams; criteria: EngineCriterion[]; summary: Record<string, unknown>; builtUpM2: number; builtUpSource: string;
-        durationMs: number | null; createdAt: Date;
+        durationMs: number | null; createdAt: Date; cycleId: number | null; inputs: DiagnosisInput[];
       }>`
         SELECT r.dataset_id AS dataset, d.name AS "cityName",
                (SELECT array_agg(x.id ORDER BY x.id <> r.dataset_id, x.id) FROM app.dataset x WHERE x.id = r.dataset_id OR x.city_id = r.dataset_id) AS datasets,
                r.metric_srid AS "metricSrid", r.unit_kind AS "unitKind", r.cell_size_m AS "cellSizeM", r.effective, r.criteria, r.summary,
-               r.built_up_m2 AS "builtUpM2", r.built_up_source AS "builtUpSource", r.duration_ms AS "durationMs", r.created_at AS "createdAt"
+               r.built_up_m2 AS "builtUpM2", r.built_up_source AS "builtUpSource", r.duration_ms AS "durationMs", r.created_at AS "createdAt",
+               r.cycle_id AS "cycleId", r.inputs
         FROM app.diagnosis_run r JOIN app.dataset d ON d.id = r.dataset_id WHERE r.id = ${runId}`.execute(db);
       return rows[0];
     },
@@ -135,8 +172,11 @@ export function diagnosisRepository(db: Kysely<unknown>) {
       if (!h) return undefined;
       const checkYear = h.effective.checkYear?.value;
       const coverageRunId = h.effective.coverageRunId?.value;
+      const cycle = h.cycleId === null ? undefined : await this.cycle(Number(h.cycleId));
       return {
         runId,
+        cycle: cycle ? { cycleId: cycle.cycleId, year: cycle.year, status: cycle.status, computedAt: cycle.computedAt, publishedAt: cycle.publishedAt } : null,
+        inputs: h.inputs,
         city: { dataset: h.dataset, name: h.cityName, datasets: h.datasets, metricCrs: `EPSG:${h.metricSrid}`, checkYear: typeof checkYear === 'number' ? checkYear : null },
         unitKind: h.unitKind,
         cellSizeM: h.cellSizeM,
@@ -182,8 +222,8 @@ export function diagnosisRepository(db: Kysely<unknown>) {
       const h = await this.head(runId);
       const [unit] = await this.units(runId, unitNo);
       if (!h || !unit) return undefined;
-      const { rows: [u] } = await sql<{ normalised: Record<string, number | null> | null; obstacle: Record<string, number | null> | null }>`
-        SELECT normalised, obstacle FROM app.diagnosis_unit WHERE run_id = ${runId} AND unit_no = ${unitNo}`.execute(db);
+      const { rows: [u] } = await sql<{ normalised: Record<string, number | null> | null; obstacle: Record<string, number | null> | null; origin: Record<string, 'cycle' | 'computed'> | null }>`
+        SELECT normalised, obstacle, input_origin AS origin FROM app.diagnosis_unit WHERE run_id = ${runId} AND unit_no = ${unitNo}`.execute(db);
       const { rows: means } = await sql<{ key: string; mean: number | null; disease: number | null }>`
         SELECT k.key, avg((k.value #>> '{}')::float8) AS mean, NULL::float8 AS disease
         FROM app.diagnosis_unit x CROSS JOIN LATERAL jsonb_each(x.indicators) k
@@ -206,6 +246,7 @@ export function diagnosisRepository(db: Kysely<unknown>) {
           weight: weights.get(code) ?? null,
           obstacle: u.obstacle?.[code] ?? null,
           cityMean: mean.get(code) ?? null,
+          origin: u.origin?.[code] ?? 'computed',
         })).sort((a, b) => (b.obstacle ?? -1) - (a.obstacle ?? -1)),
         neighbours: nb,
         neighbourMeanDisease: nbD.length ? nbD.reduce((a, d) => a + d, 0) / nbD.length : null,

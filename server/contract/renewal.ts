@@ -23,6 +23,8 @@ export const RENEWAL_PARAMS = {
   maxDemolitionShare: { default: 0.2, setting: 'renewal_max_demolition_share', min: 0, max: 1, source: '建科〔2021〕63号: ≤ 20 % of existing floor area (CONFIRMED [S38][S39])' },
   maxDemolitionToBuildRatio: { default: 2, setting: 'renewal_max_demolition_to_build_ratio', min: 0, max: 100, source: '建科〔2021〕63号: 拆建比 ≤ 2 (CONFIRMED [S39][S40]; definition UNCONFIRMED)' },
   minLocalResettlement: { default: 0.5, setting: 'renewal_min_local_resettlement', min: 0, max: 1, source: '建科〔2021〕63号: ≥ 50 % (CONFIRMED draft [S40], final SECONDARY)' },
+  blockMinAreaM2: { default: 2000, unit: 'm²', min: 0, max: 10_000_000, source: '街区 smaller than this (slivers between carriageways, traffic islands) are dropped (design choice)' },
+  blockMaxAreaM2: { default: 1_000_000, unit: 'm²', min: 1, max: 100_000_000, source: '街区 larger than this (open land the streets do not subdivide) are dropped (design choice)' },
 } as const satisfies Record<string, ParamSpec>;
 
 const num = (spec: ParamSpec) => Type.Optional(FiniteNumber({ minimum: spec.min, maximum: spec.max, description: describeParam(spec) }));
@@ -41,10 +43,15 @@ export const RenewalParamsSchema = Type.Object({
   maxDemolitionShare: num(P.maxDemolitionShare),
   maxDemolitionToBuildRatio: num(P.maxDemolitionToBuildRatio),
   minLocalResettlement: num(P.minLocalResettlement),
+  blockMinAreaM2: num(P.blockMinAreaM2),
+  blockMaxAreaM2: num(P.blockMaxAreaM2),
 }, { additionalProperties: false });
 export type RenewalParams = Static<typeof RenewalParamsSchema>;
 
 export const RankMethodSchema = Type.Union([Type.Literal('weighted_sum'), Type.Literal('topsis')]);
+/** estate = 小区 of the ledger; block = 街区 derived from the street network (analysis.renewal_blocks); site = a polygon the planner drew. */
+export const CandidateKindSchema = Type.Union([Type.Literal('estate'), Type.Literal('block'), Type.Literal('site')]);
+export type CandidateKind = Static<typeof CandidateKindSchema>;
 
 export const CandidatesBodySchema = Type.Object({
   dataset: Type.Optional(DatasetIdSchema),
@@ -54,6 +61,11 @@ export const CandidatesBodySchema = Type.Object({
   weights: Type.Optional(Type.Record(Type.String({ pattern: '^[a-zA-Z]+$', maxLength: 40 }), FiniteNumber({ minimum: 0, maximum: 1000 }))),
   topN: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'top N for the sensitivity view; default 10' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'candidates returned (ranked); default all' })),
+  kinds: Type.Optional(Type.Array(CandidateKindSchema, { minItems: 1, maxItems: 3, uniqueItems: true, description: 'kinds of candidate ranked together; default estates, plus drawn sites when `sites` is sent' })),
+  sites: Type.Optional(Type.Array(Type.Object({
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    geometry: GeoJsonPolygonInput('drawn site: GeoJSON Polygon/MultiPolygon (EPSG:4326)'),
+  }, { additionalProperties: false }), { maxItems: 50, description: 'polygons drawn by the planner, ranked as candidates of kind site (always eligible)' })),
 }, { additionalProperties: false });
 export type CandidatesBody = Static<typeof CandidatesBodySchema>;
 
@@ -79,7 +91,18 @@ export const CriterionInfoSchema = Type.Object({
 
 export const CandidateSchema = Type.Object({
   rank: Type.Integer(),
-  estateId: Type.Integer(),
+  kind: CandidateKindSchema,
+  /** Unique within the result: estate:<estate id>, block:<block no>, site:<index of the drawn site, from 1>. */
+  key: Type.String(),
+  /** The estate of an estate candidate; null for blocks and sites. */
+  estateId: Nullable(Type.Integer()),
+  /** Estates (app.estate ids) the candidate covers: its own for an estate, those overlapped for a block or site. */
+  estateIds: Type.Array(Type.Integer()),
+  areaM2: Type.Number(),
+  /** Share of the candidate's area covered by old estates (1 or 0 for an estate). */
+  oldEstateShare: Type.Number(),
+  /** Outline of a block or site (estates are drawn from the estates tile layer): null for estates. */
+  geometry: Nullable(GeoJsonSchema),
   name: Nullable(Type.String()),
   nameDerived: Type.Boolean(),
   isSample: Type.Boolean(),
@@ -100,11 +123,12 @@ export const CandidateSchema = Type.Object({
 });
 export type Candidate = Static<typeof CandidateSchema>;
 
+/** Candidates are named by their `key` (estate:12, block:3, site:1). */
 export const SensitivitySchema = Type.Object({
-  topN: Type.Integer(), delta: Type.Number(), base: Type.Array(Type.Integer()),
+  topN: Type.Integer(), delta: Type.Number(), base: Type.Array(Type.String()),
   rows: Type.Array(Type.Object({
-    code: Type.String(), factor: Type.Number(), top: Type.Array(Type.Integer()),
-    entered: Type.Array(Type.Integer()), left: Type.Array(Type.Integer()), overlap: Type.Number(), moved: Type.Integer(),
+    code: Type.String(), factor: Type.Number(), top: Type.Array(Type.String()),
+    entered: Type.Array(Type.String()), left: Type.Array(Type.String()), overlap: Type.Number(), moved: Type.Integer(),
   })),
 });
 
@@ -114,7 +138,13 @@ export const CandidatesResultSchema = Type.Object({
   method: Type.Object({ rank: RankMethodSchema, norm: Type.String(), missing: Type.String(), direction: Type.String() }),
   criteria: Type.Array(CriterionInfoSchema),
   /** Estates of the city considered before eligibility filters, and why the rest were left out. */
-  counts: Type.Object({ estates: Type.Integer(), candidates: Type.Integer(), notOld: Type.Integer(), completed: Type.Integer() }),
+  counts: Type.Object({
+    estates: Type.Integer(), candidates: Type.Integer(), notOld: Type.Integer(), completed: Type.Integer(),
+    /** Blocks derived (before the old-estate filter) and drawn sites sent; 0 when their kind was not asked for. */
+    blocks: Type.Integer(), blocksWithoutOldEstates: Type.Integer(), sites: Type.Integer(),
+  }),
+  /** How blocks were derived (null when blocks were not asked for). */
+  blocks: Nullable(Type.Object({ rule: Type.String(), builtUpSource: Nullable(Type.String()), roadClasses: Type.Array(Type.String()) })),
   lifeCircleRunId: Nullable(Type.Integer()),
   /** The diagnosis run the disease score and hot-spot class come from (the city's latest); null when none is stored. */
   diagnosisRunId: Nullable(Type.Integer()),

@@ -37,6 +37,12 @@ export interface EstateCriteriaRow {
   diseaseScore: number | null;
   hotspotBin: number | null;
   diagnosisRunId: number | null;
+  /**
+   * Blocks and drawn sites only (server/renewal/site-criteria.ts): area-weighted renovation gap of the
+   * estates inside (null when none), and the share of the site's area covered by old estates.
+   */
+  renovationGap?: number | null;
+  oldEstateShare?: number;
 }
 
 /**
@@ -61,8 +67,13 @@ export const RENEWAL_CRITERIA: readonly RenewalCriterion[] = Object.freeze([
   { code: 'ageYears', direction: 'benefit', unit: 'a', defaultWeight: 25, value: (r) => r.ageYears,
     source: 'check year − build year; 老旧小区 built ≤ cut-off (indicators.md §7, 国办发〔2020〕23号, CONFIRMED)' },
   { code: 'renovationGap', direction: 'benefit', unit: '', defaultWeight: 15,
-    value: (r) => RENOVATION_GAP[r.renovationStatus ?? 'not_listed'] ?? 1,
-    source: 'ledger renovation status: not listed/surveyed 1, reserve 0.75, planned 0.5, under works 0.25, completed 0 (design choice)' },
+    value: (r) => (r.renovationGap !== undefined ? r.renovationGap : RENOVATION_GAP[r.renovationStatus ?? 'not_listed'] ?? 1),
+    source: 'ledger renovation status: not listed/surveyed 1, reserve 0.75, planned 0.5, under works 0.25, completed 0 (design choice); blocks and drawn sites: area-weighted over the estates inside' },
+  // Weight 0 by default: with onlyOld every estate candidate has share 1, so it would shift every
+  // estate score alike; it tells blocks and drawn sites apart once a planner gives it a weight.
+  { code: 'oldEstateShare', direction: 'benefit', unit: '', defaultWeight: 0,
+    value: (r) => (r.oldEstateShare !== undefined ? r.oldEstateShare : r.isOld ? 1 : 0),
+    source: 'share of the candidate\'s area covered by old estates (老旧小区, built ≤ cut-off; indicators.md §7): an estate 1 or 0, a block or drawn site its area share' },
   { code: 'parkDistanceM', direction: 'benefit', unit: 'm', defaultWeight: 15, value: (r) => r.parkDistanceM,
     source: 'straight-line distance to the nearest park ≥ the small-park size (indicators.md §4, 300 m / 500 m rule)' },
   { code: 'lifeCircleUnmet', direction: 'benefit', unit: 'types', defaultWeight: 15, value: (r) => r.lifeCircleUnmet,

@@ -99,7 +99,8 @@ export async function renewalFigure(db: Kysely<unknown>, dataset: string): Promi
   const t0 = performance.now();
   const { city, values, effective } = await cityRepository(db).scoped(dataset, RENEWAL_PARAMS, {});
   const result = await renewalRepository(db).candidates(city, values, effective, { method: 'weighted_sum', topN: RENEWAL_TOP_N, limit: RENEWAL_TOP_N });
-  const top = result.candidates.slice(0, RENEWAL_TOP_N);
+  // Estates only (the default kinds), so every candidate has its estate.
+  const top = result.candidates.slice(0, RENEWAL_TOP_N).flatMap((c) => (c.estateId === null ? [] : [{ ...c, estateId: c.estateId }]));
   if (!top.length) return undefined;
   const geoms = await lifeCircleRepository(db).estateGeometries(top.map((c) => c.estateId));
   const shapes = top.flatMap((c) => (geoms.get(c.estateId) ? [{ type: 'Feature', id: c.estateId, geometry: geoms.get(c.estateId), properties: { rank: c.rank } }] : []));

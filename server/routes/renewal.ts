@@ -4,7 +4,7 @@
  * rules in server/renewal/, schemas in server/contract/renewal.ts. Per city (`dataset`), with every
  * effective parameter and its origin.
  *
- *   POST /api/analysis/renewal/candidates   ranked candidates with reasons, heritage mode, 留改拆, sensitivity
+ *   POST /api/analysis/renewal/candidates   ranked candidates (estates, 街区, drawn sites) with reasons, heritage mode, 留改拆, sensitivity
  *   POST /api/analysis/renewal/constraints  one estate or drawn site: heritage hard checks, 2021 rules, 留改拆 per building
  *   PATCH /api/renewal/ledger/estates/:id     renovation status / class / plan year, edited from the map
  * (A waterlogging point's status: PATCH /api/waterlogging-points/:pointId, server/routes/diagnosis.ts.)
@@ -37,10 +37,13 @@ export default async function renewalRoutes(app: FastifyInstance) {
   const ledger = renewalLedgerRepository(app.db);
 
   app.post<{ Body: CandidatesBody }>('/api/analysis/renewal/candidates',
-    { config: { auth: 'read' }, schema: { tags, summary: 'Ranked renewal candidates (estates) of a city with reasons, heritage mode, 留改拆 and weight sensitivity', body: CandidatesBodySchema, response: { 200: CandidatesResultSchema, ...errors } } },
+    { config: { auth: 'read' }, schema: { tags, summary: 'Ranked renewal candidates (estates, street blocks 街区, drawn sites) of a city with reasons, heritage mode, 留改拆 and weight sensitivity', body: CandidatesBodySchema, response: { 200: CandidatesResultSchema, ...errors } } },
     async (req) => {
       const { city, values, effective } = await cities.scoped(req.body.dataset, RENEWAL_PARAMS, req.body.params ?? {});
-      return repo.candidates(city, values, effective, { method: req.body.method ?? 'weighted_sum', weights: req.body.weights, topN: req.body.topN ?? 10, limit: req.body.limit });
+      const sites = req.body.sites?.map((x, i) => ({ name: x.name, polygon: polygonInput(x.geometry, `sites[${i}].geometry`) }));
+      return repo.candidates(city, values, effective, {
+        method: req.body.method ?? 'weighted_sum', weights: req.body.weights, topN: req.body.topN ?? 10, limit: req.body.limit, kinds: req.body.kinds, sites,
+      });
     });
 
   app.post<{ Body: ConstraintsBody }>('/api/analysis/renewal/constraints',

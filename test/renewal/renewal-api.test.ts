@@ -99,7 +99,7 @@ describe('POST /api/analysis/renewal/candidates', () => {
     const res = await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: 't-renew', weights: { ageYears: 2, residents: 1, ...zero }, topN: 2 } });
     expect(res.statusCode).toBe(200);
     const b = res.json();
-    expect(b.counts).toEqual({ estates: 6, candidates: 4, notOld: 1, completed: 1 });
+    expect(b.counts).toEqual({ estates: 6, candidates: 4, notOld: 1, completed: 1, blocks: 0, blocksWithoutOldEstates: 0, sites: 0 });
     expect(b.candidates.map((c: { name: string }) => c.name)).toEqual(['E3', 'E1', 'E2', 'E4']);
     const score = Object.fromEntries(b.candidates.map((c: { name: string; score: number }) => [c.name, c.score]));
     expect(score.E1).toBeCloseTo(0.5 + 0.2 / 3, 10);
@@ -110,7 +110,7 @@ describe('POST /api/analysis/renewal/candidates', () => {
     expect(b.candidates.find((c: { name: string }) => c.name === 'E1').constraint).toMatchObject({ mode: 'micro_renewal_only', demolitionAllowed: false });
     expect(b.criteria.find((c: { code: string }) => c.code === 'ageYears')).toMatchObject({ weight: 2 / 3, weightOrigin: 'request' });
     expect(b.effective.cutoffYear).toMatchObject({ value: 2000, origin: 'default' });
-    expect(b.sensitivity.base).toEqual([ids.E3, ids.E1]);
+    expect(b.sensitivity.base).toEqual([`estate:${ids.E3}`, `estate:${ids.E1}`]);
     expect(b.sensitivity.rows.map((r: { code: string }) => r.code)).toEqual(['ageYears', 'ageYears', 'residents', 'residents']);
   });
 

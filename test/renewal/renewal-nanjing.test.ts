@@ -52,6 +52,25 @@ describe('renewal candidates on central Nanjing', () => {
     console.log(`sensitivity (top 10 overlap / positions moved per weight ±20 %): ${b.sensitivity.rows.map((r: { code: string; factor: number; overlap: number; moved: number }) => `${r.code}×${r.factor}: ${r.overlap}/${r.moved}`).join('; ')}`);
   }, 60_000);
 
+  it('ranks the street blocks (街区) with the estates; blocks meeting a core zone inside are micro-renewal only', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: DEFAULT_DATASET_ID, kinds: ['estate', 'block'], topN: 10 } });
+    expect(res.statusCode).toBe(200);
+    const b = res.json();
+    expect(b.counts.blocks).toBeGreaterThan(10);
+    type Mixed = { kind: string; key: string; name: string | null; score: number; oldEstateShare: number; areaM2: number; geometry: unknown; constraint: { mode: string; hits: { hit: string; relation: string }[] }; reasons: { code: string; value: number | null; share: number }[] };
+    const blocks = b.candidates.filter((c: Mixed) => c.kind === 'block');
+    expect(blocks.length).toBe(b.counts.blocks - b.counts.blocksWithoutOldEstates);
+    for (const c of blocks) {
+      expect(c.oldEstateShare).toBeGreaterThan(0);
+      expect(c.areaM2).toBeGreaterThanOrEqual(2000);
+      // the hard check follows the hits: inside or overlapping a core zone → micro-renewal only
+      if (c.constraint.hits.some((h: { hit: string; relation: string }) => h.hit === 'core_zone' && h.relation !== 'touches')) expect(c.constraint.mode).toBe('micro_renewal_only');
+    }
+    for (let i = 1; i < b.candidates.length; i++) expect(b.candidates[i - 1].score).toBeGreaterThanOrEqual(b.candidates[i].score);
+    console.log(`Nanjing estates + 街区 top 10 (${b.counts.candidates} candidates: ${b.counts.blocks} blocks derived (${b.blocks.builtUpSource} built-up), ${b.counts.blocksWithoutOldEstates} without old estates; query ${b.timing.queryMs.toFixed(0)} ms, rank ${b.timing.rankMs.toFixed(1)} ms):\n${
+      b.candidates.slice(0, 10).map((c: Mixed, i: number) => `${i + 1}. ${c.key} ${c.name ?? ''} score ${c.score.toFixed(3)} [${c.constraint.mode}] old share ${c.oldEstateShare.toFixed(2)} — ${c.reasons.map((r) => `${r.code}=${r.value === null ? '–' : Math.round(r.value * 10) / 10}`).join(', ')}`).join('\n')}`);
+  }, 60_000);
+
   it('checks the heritage rules of every sample estate that lies in a core zone', async () => {
     const b = (await app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { dataset: DEFAULT_DATASET_ID, params: { onlyOld: false, excludeCompleted: false } } })).json();
     const { rows } = await pool.query(`

@@ -94,7 +94,7 @@ export function RenewalPanel({ city, onLayers }: RenewalPanelProps) {
 
   const toProject = (c: Candidate) => {
     setError(null);
-    createProject({ dataset: city.id, actor: t('rn.actor'), name: c.name ?? `#${c.estateId}`, estateIds: [c.estateId], contentClass: ['basic'] })
+    createProject({ dataset: city.id, actor: t('rn.actor'), name: c.name ?? `#${c.key}`, estateIds: c.estateIds, contentClass: ['basic'] })
       .then(() => reloadProjects(), (e) => setError(errText(e)));
   };
   const move = (p: Project, to: string) => {
@@ -171,7 +171,7 @@ export function RenewalPanel({ city, onLayers }: RenewalPanelProps) {
 
 function Sensitivity({ result, crit }: { result: CandidatesResult; crit: (code: string) => string }) {
   const { t } = useI18n();
-  const names = new Map(result.candidates.map((c) => [c.estateId, c.name ?? `#${c.estateId}`]));
+  const names = new Map(result.candidates.map((c) => [c.key, c.name ?? `#${c.key}`]));
   return (
     <details className="rn-sensitivity" data-testid="rn-sensitivity">
       <summary>{t('rn.sensitivity', { n: result.sensitivity.topN })}</summary>
@@ -227,7 +227,7 @@ function EstateEditor({ candidate, labels, onSaved, onError }: { candidate: Cand
   const label = (domain: string, code: string) => labels?.codes[domain]?.[code]?.[lang] ?? code;
   const save = () => {
     setSaving(true);
-    editEstate(candidate.estateId, { actor: t('rn.actor'), renovationStatus: status as (typeof STATUSES)[number], renovationClass: classes as (typeof CLASSES)[number][] })
+    editEstate(candidate.estateId!, { actor: t('rn.actor'), renovationStatus: status as (typeof STATUSES)[number], renovationClass: classes as (typeof CLASSES)[number][] })
       .then(onSaved, onError)
       .finally(() => setSaving(false));
   };

@@ -16,8 +16,8 @@ import { useI18n } from '../../i18n/i18n-context.tsx';
 import { EffectiveParamsView } from '../effective-params.tsx';
 import { createUnitLayer, type DiagnosisView } from './create-diagnosis-layers.ts';
 import {
-  fetchExplain, fetchUnits, recompute, runDiagnosis, unitsCsvUrl, unitsGeoJsonUrl,
-  type DiagnosisExplain, type DiagnosisRecompute, type DiagnosisRun, type DiagnosisRunBody, type UnitFeatureCollection,
+  defaultCycle, fetchCycles, fetchExplain, fetchUnits, recompute, runDiagnosis, unitsCsvUrl, unitsGeoJsonUrl, usableCycles,
+  type Cycle, type DiagnosisExplain, type DiagnosisRecompute, type DiagnosisRun, type DiagnosisRunBody, type UnitFeatureCollection,
 } from './diagnosis-api.ts';
 import { DiagnosisLegend } from './diagnosis-legend.tsx';
 import { WaterloggingSection } from './waterlogging-section.tsx';
@@ -61,6 +61,20 @@ export function DiagnosisPanel({ city, lastClick, onClickModeChange, onLayers }:
   const [explain, setExplain] = useState<DiagnosisExplain | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [cycles, setCycles] = useState<Cycle[]>([]);
+  // null: no cycle; a number: that cycle (default: the latest published, else the latest computed, of the city)
+  const [cycleId, setCycleId] = useState<number | null>(null);
+
+  useEffect(() => {
+    const ac = new AbortController();
+    setCycles([]);
+    setCycleId(null);
+    fetchCycles(city.id, ac.signal).then((l) => {
+      setCycles(usableCycles(l.cycles));
+      setCycleId(defaultCycle(l.cycles)?.id ?? null);
+    }, (e: Error) => e.name !== 'AbortError' && setError(e.message));
+    return () => ac.abort();
+  }, [city.id]);
 
   const diagnose = () => {
     setBusy(true);
@@ -68,7 +82,7 @@ export function DiagnosisPanel({ city, lastClick, onClickModeChange, onLayers }:
     setRe(null);
     setSelected(null);
     setExplain(null);
-    runDiagnosis({ dataset: city.id, ...body })
+    runDiagnosis({ dataset: city.id, ...body, ...(cycleId === null ? {} : { cycleId }) })
       .then(async (r) => { setUnits(await fetchUnits(r.runId)); setRun(r); })
       .catch((e) => setError(errText(e)))
       .finally(() => setBusy(false));
@@ -114,6 +128,12 @@ export function DiagnosisPanel({ city, lastClick, onClickModeChange, onLayers }:
       <p className="muted small" data-testid="dg-city">{city.name}</p>
       <p className="muted small">{t('dg.note')}</p>
       <div className="dg-form" style={{ display: 'grid', gap: 6, margin: '6px 0' }}>
+        <label className="gc-num">{t('dg.cycle')}{' '}
+          <select value={cycleId ?? ''} onChange={(e) => setCycleId(e.target.value ? Number(e.target.value) : null)} data-testid="dg-cycle-select">
+            <option value="">{t('dg.cycle.none')}</option>
+            {cycles.map((c) => <option key={c.id} value={c.id}>{t('dg.cycle.option', { year: c.year, status: t(c.status === 'published' ? 'dg.cycle.published' : 'dg.cycle.draft') })}</option>)}
+          </select>
+        </label>
         <label className="gc-num">{t('dg.unitKind')}{' '}
           <select value={body.unitKind ?? 'hexagon'} onChange={(e) => setBody({ ...body, unitKind: e.target.value as DiagnosisRunBody['unitKind'] })} data-testid="dg-unit-kind">
             {(['hexagon', 'square', 'community', 'subdistrict'] as const).map((k) => <option key={k} value={k}>{t(`dg.unit.${k}`)}</option>)}
@@ -138,6 +158,7 @@ export function DiagnosisPanel({ city, lastClick, onClickModeChange, onLayers }:
 
       {run && summary && (
         <>
+          <CycleInputs run={run} indName={indName} />
           <p className="small" data-testid="dg-summary">
             {t('dg.summary', { units: summary.units, scored: summary.scored, hot: summary.hot, cold: summary.cold, fdr: summary.giFdrSignificant })}
           </p>
@@ -182,12 +203,13 @@ function ExplainCard({ e, indName, onClose }: { e: DiagnosisExplain; indName: (c
         {' · '}{t('dg.explain.lisa', { I: fmt(u.lisaI), q: t(`dg.lisa.${u.lisaQuadrant ?? 'ns'}` as 'dg.lisa.ns') })}
       </p>
       <table className="gc-table">
-        <thead><tr><th>{t('dg.explain.indicator')}</th><th>{t('dg.explain.value')}</th><th>{t('dg.explain.mean')}</th><th>{t('dg.explain.obstacle')}</th></tr></thead>
+        <thead><tr><th>{t('dg.explain.indicator')}</th><th>{t('dg.explain.value')}</th><th>{t('dg.explain.origin')}</th><th>{t('dg.explain.mean')}</th><th>{t('dg.explain.obstacle')}</th></tr></thead>
         <tbody>
           {e.factors.map((f) => (
             <tr key={f.code} data-code={f.code}>
               <td>{indName(f.code)}</td>
               <td className="num">{fmt(f.value)}</td>
+              <td data-testid="dg-explain-origin">{t(`dg.origin.${f.origin}`)}</td>
               <td className="num">{fmt(f.cityMean)}</td>
               <td className="num">{f.obstacle === null ? '—' : (
                 <span className="dg-bar" title={fmt(f.obstacle, 3)}>
@@ -202,6 +224,29 @@ function ExplainCard({ e, indName, onClose }: { e: DiagnosisExplain; indName: (c
       <p className="small muted" data-testid="dg-explain-neighbours">
         {t('dg.explain.neighbours', { n: e.neighbours.length, mean: fmt(e.neighbourMeanDisease), city: fmt(e.cityMeanDisease) })}
       </p>
+    </div>
+  );
+}
+
+/** The check cycle a run stands on, and where each indicator's values came from. */
+function CycleInputs({ run, indName }: { run: DiagnosisRun; indName: (c: string) => string }) {
+  const { t } = useI18n();
+  const c = run.cycle;
+  const grid = run.unitKind === 'hexagon' || run.unitKind === 'square';
+  return (
+    <div className="small" data-testid="dg-cycle" data-cycle-id={c?.cycleId ?? ''}>
+      <p>{c ? t('dg.cycle.used', { year: c.year, id: c.cycleId, status: t(c.status === 'published' ? 'dg.cycle.published' : 'dg.cycle.draft') }) : t('dg.cycle.unused')}
+        {c && grid && <span className="muted">{' '}{t('dg.cycle.gridNote')}</span>}</p>
+      <details data-testid="dg-inputs">
+        <summary>{t('dg.inputs')}</summary>
+        <ul>
+          {run.inputs.map((i) => (
+            <li key={i.code} data-code={i.code} data-origin={i.origin} title={i.transform ?? undefined}>
+              {t('dg.inputs.row', { name: indName(i.code), origin: t(`dg.origin.${i.origin}`), fromCycle: i.unitsFromCycle, computed: i.unitsComputed })}
+            </li>
+          ))}
+        </ul>
+      </details>
     </div>
   );
 }

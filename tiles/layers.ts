@@ -102,6 +102,13 @@ export const LAYERS: readonly LayerDef[] = [
     tables: ['life_circle_result', 'estate', 'facility_type'],
   },
   {
+    id: 'renewal_projects', title_zh: '城市更新项目', title_en: 'Renewal projects', minzoom: 10, maxzoom: 22, geometry: 'polygon',
+    description: 'Renewal projects with a site drawn on the map: stage (reserve → approved → implementing → completed → rechecked → closed), '
+      + 'plan year, content class (basic,improvement,upgrade), budget (万元) and responsible department',
+    fields: { name: 'string', stage: 'string', plan_year: 'integer', content_class: 'string', budget_wan: 'number', department: 'string' },
+    tables: ['renewal_project'],
+  },
+  {
     id: 'roads', title_zh: '道路', title_en: 'Roads', minzoom: 8, maxzoom: 22, geometry: 'line', basemap: true,
     fields: { class: 'string', name: 'string', ref: 'string', bridge: 'boolean', tunnel: 'boolean' },
     tables: ['base_road'], attribution: OSM_ATTRIBUTION,

@@ -143,7 +143,7 @@ describe('GET /tiles/catalog and TileJSON', () => {
     const body = res.json() as { id: string; minzoom: number; fields: Record<string, string> }[];
     expect(body.map((l) => l.id)).toEqual([
       'estates', 'buildings', 'green_spaces', 'waterlogging', 'heritage_districts', 'heritage_zones', 'heritage_sites',
-      'facilities', 'admin_units', 'walk_network', 'coverage_shortfall', 'life_circle_shortfall', 'roads', 'water', 'landuse', 'places',
+      'facilities', 'admin_units', 'walk_network', 'coverage_shortfall', 'life_circle_shortfall', 'renewal_projects', 'roads', 'water', 'landuse', 'places',
     ]);
     expect(body.find((l) => l.id === 'estates')).toMatchObject({ minzoom: 12, fields: { is_old: 'boolean', renovation_class: 'string', dataset_id: 'string' } });
   });

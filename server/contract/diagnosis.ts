@@ -24,7 +24,7 @@ export const DIAGNOSIS_PARAMS = {
   permutations: { default: 999, setting: 'diagnosis_permutations', min: 0, max: 9999, source: 'conditional permutations for pseudo p-values (499/999 usual; 0 = analytic only)' },
   seed: { default: 20250101, min: 0, max: 4294967295, source: 'seed of the permutation generator: the same seed gives the same p-values' },
   alpha: { default: 0.05, setting: 'diagnosis_fdr_alpha', min: 0.001, max: 0.5, source: 'false discovery rate of the Benjamini–Hochberg correction' },
-  waterloggingDistanceM: { default: 500, setting: 'waterlogging_exposure_distance_m', unit: 'm', min: 0, max: 10000, source: 'estate exposure: points within this distance of the estate (design default)' },
+  waterloggingDistanceM: { default: 500, setting: 'waterlogging_exposure_distance_m', unit: 'm', min: 0, max: 10000, source: 'exposure: points within this distance of the estate or unit (design default)' },
 } as const satisfies Record<string, ParamSpec>;
 
 /** What an indicator of the diagnosis is, and whether it enters the disease score by default. */
@@ -85,6 +85,7 @@ export const DiagnosisRunBodySchema = Type.Object({
   weightsScheme: Type.Optional(Type.Union([Type.Literal('queen'), Type.Literal('rook'), Type.Literal('knn'), Type.Literal('distance')], { description: describeParam(P.weightsScheme) })),
   knnK: num(P.knnK),
   bandM: num(P.bandM),
+  waterloggingDistanceM: num(P.waterloggingDistanceM),
   cycleId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'a computed check cycle (体检周期) of the same city: 社区/街道 units reuse its stored indicator values, and ages count from its year; unknown → 404, another city or not computed → 400' })),
   ...DiagnosisMethodSchema.properties,
 }, { additionalProperties: false });
@@ -190,6 +191,24 @@ export const DiagnosisRecomputeSchema = Type.Object({
   units: Type.Array(Type.Pick(DiagnosisUnitSchema, ['unitNo', 'score', 'disease', 'giZ', 'giP', 'giPSim', 'giBin', 'giFdr', 'lisaI', 'lisaZ', 'lisaP', 'lisaPSim', 'lisaQuadrant', 'lisaFdr'])),
 });
 export type DiagnosisRecompute = Static<typeof DiagnosisRecomputeSchema>;
+
+/** Waterlogging per unit of a run: GET /api/analysis/diagnosis/{runId}/waterlogging. */
+export const DiagnosisWaterloggingSchema = Type.Object({
+  runId: Type.Integer(),
+  unitKind: Type.String(),
+  city: CityScopeSchema,
+  effective: EffectiveParamsSchema,
+  units: Type.Array(Type.Object({
+    unitNo: Type.Integer(), gridI: Nullable(Type.Integer()), gridJ: Nullable(Type.Integer()),
+    adminUnitId: Nullable(Type.Integer()), name: Nullable(Type.String()), builtUpM2: Type.Number(),
+    pointsWithin: Type.Integer({ description: 'points of any status within waterloggingDistanceM of the unit (geodesic; 0 m = inside)' }),
+    untreatedWithin: Type.Integer({ description: 'of which untreated or in progress' }),
+    severityWeighted: Type.Number({ description: 'untreated points within, weighted low 1, medium 2, high 3, severe 4, unknown 1' }),
+    densityPerKm2: Nullable(Type.Number({ description: 'untreatedWithin per km² of the unit\'s built-up area' })),
+    byStatus: Type.Record(Type.String(), Type.Integer()),
+  })),
+});
+export type DiagnosisWaterlogging = Static<typeof DiagnosisWaterloggingSchema>;
 
 export const WaterloggingQuerySchema = Type.Object({
   dataset: Type.Optional(DatasetIdSchema),

@@ -84,6 +84,7 @@ export class DiagnosisService {
       weightsScheme: values.weightsScheme as 'queen' | 'rook' | 'knn' | 'distance',
       knnK: Math.round(values.knnK),
       bandM: values.bandM,
+      waterloggingDistanceM: values.waterloggingDistanceM,
       method: this.method(values, criteria),
       effective: { ...effective, ...criteriaParam(requested, criteria) },
     }, this.runner());

@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CityScope, EffectiveParams } from '../contract/common.ts';
 import type {
-  DiagnosisCycle, DiagnosisExplain, DiagnosisInput, DiagnosisRun, DiagnosisUnit, WaterloggingHistory, WaterloggingPoint, WaterloggingPointPatch, WaterloggingReport,
+  DiagnosisCycle, DiagnosisExplain, DiagnosisInput, DiagnosisRun, DiagnosisWaterlogging, DiagnosisUnit, WaterloggingHistory, WaterloggingPoint, WaterloggingPointPatch, WaterloggingReport,
 } from '../contract/diagnosis.ts';
 import { assertWaterloggingMove } from '../diagnosis/waterlogging-status.ts';
 import { CYCLE_SOURCES } from '../diagnosis/cycle-inputs.ts';
@@ -25,6 +25,8 @@ export interface DiagnosisRequest {
   weightsScheme: 'queen' | 'rook' | 'knn' | 'distance';
   knnK: number;
   bandM: number;
+  /** Waterlogging exposure distance of the units (m). */
+  waterloggingDistanceM: number;
   method: EngineMethod;
   effective: EffectiveParams;
   /** A computed check cycle of the same city whose stored values 社区/街道 units reuse. */
@@ -82,6 +84,10 @@ export function diagnosisRepository(db: Kysely<unknown>) {
         await sql`SELECT analysis.diagnosis_unit_indicators(run_id => ${id}::bigint, datasets => ${req.city.datasets}::text[],
             coverage_run_id => ${coverageRunId}::bigint, check_year => ${req.cycle?.year ?? req.city.checkYear}::int)`.execute(trx);
         const inputs = await this.inputs(trx, id, req.cycle?.id);
+        await sql`INSERT INTO app.diagnosis_unit_waterlogging (run_id, unit_no, points_within, untreated_within, severity_weighted, density_per_km2, by_status)
+          SELECT ${id}::bigint, w.unit_no, w.points_within, w.untreated_within, w.severity_weighted, w.density_per_km2, w.by_status
+          FROM analysis.waterlogging_exposure_unit(run_id => ${id}::bigint, datasets => ${req.city.datasets}::text[],
+            distance_m => ${req.waterloggingDistanceM}::float8) w`.execute(trx);
         await sql`SELECT analysis.diagnosis_neighbour_pairs(run_id => ${id}::bigint, scheme => ${req.weightsScheme}::text,
             k => ${req.knnK}::int, band_m => ${req.bandM}::float8)`.execute(trx);
         const result = await compute(trx, id, req.method, runner);
@@ -167,7 +173,7 @@ export function diagnosisRepository(db: Kysely<unknown>) {
     },
 
     /** A stored run in the wire shape of DiagnosisRunSchema, or undefined. */
-    async get(runId: number): Promise<DiagnosisRun | undefined> {
+    async get(runId: number, opts: { units?: boolean } = {}): Promise<DiagnosisRun | undefined> {
       const h = await this.head(runId);
       if (!h) return undefined;
       const checkYear = h.effective.checkYear?.value;
@@ -186,7 +192,7 @@ export function diagnosisRepository(db: Kysely<unknown>) {
         summary: { ...(h.summary as DiagnosisRun['summary']), builtUpM2: h.builtUpM2, builtUpSource: h.builtUpSource },
         durationMs: h.durationMs,
         createdAt: h.createdAt.toISOString(),
-        units: await this.units(runId),
+        units: opts.units === false ? [] : await this.units(runId),
       };
     },
 
@@ -251,6 +257,24 @@ export function diagnosisRepository(db: Kysely<unknown>) {
         neighbours: nb,
         neighbourMeanDisease: nbD.length ? nbD.reduce((a, d) => a + d, 0) / nbD.length : null,
         cityMeanDisease: means.find((m) => m.key === '')?.disease ?? null,
+      };
+    },
+
+    /** Waterlogging per unit of a stored run (points within its distance, untreated, severity-weighted, density); undefined: no run. */
+    async unitWaterlogging(runId: number): Promise<DiagnosisWaterlogging | undefined> {
+      const run = await this.get(runId, { units: false });
+      if (!run) return undefined;
+      const { rows } = await sql<DiagnosisWaterlogging['units'][number]>`
+        SELECT u.unit_no AS "unitNo", u.grid_i AS "gridI", u.grid_j AS "gridJ", u.admin_unit_id AS "adminUnitId", u.name, u.built_up_m2 AS "builtUpM2",
+               w.points_within AS "pointsWithin", w.untreated_within AS "untreatedWithin", w.severity_weighted AS "severityWeighted",
+               w.density_per_km2 AS "densityPerKm2", w.by_status AS "byStatus"
+        FROM app.diagnosis_unit u JOIN app.diagnosis_unit_waterlogging w ON w.run_id = u.run_id AND w.unit_no = u.unit_no
+        WHERE u.run_id = ${runId} ORDER BY u.unit_no`.execute(db);
+      const keep = ['waterloggingDistanceM', 'checkYear', 'unitKind', 'cellSizeM', 'minCellShare', 'closingM', 'cycleId'];
+      return {
+        runId, unitKind: run.unitKind, city: run.city,
+        effective: Object.fromEntries(Object.entries(run.effective).filter(([k]) => keep.includes(k))),
+        units: rows.map((r) => ({ ...r, adminUnitId: r.adminUnitId === null ? null : Number(r.adminUnitId) })),
       };
     },
 

@@ -10,6 +10,7 @@
  *   GET  /api/analysis/diagnosis/:runId/units.geojson     units with scores and classes (EPSG:4326)
  *   GET  /api/analysis/diagnosis/:runId/units.csv         the same as CSV
  *   GET  /api/analysis/diagnosis/:runId/units/:unitNo     why is this unit hot: factors, obstacle degrees, neighbours
+ *   GET  /api/analysis/diagnosis/:runId/waterlogging      waterlogging per unit: points within the distance, untreated, severity-weighted, density
  *   POST /api/analysis/diagnosis/:runId/recompute         other criteria / weights over the stored indicators (nothing stored)
  *   GET  /api/analysis/waterlogging                       points by status/depth/recurrence, density, exposure per estate
  *   PATCH /api/waterlogging-points/:pointId               status move (illegal → 409), note, remediation project (history + audit by trigger)
@@ -20,7 +21,7 @@ import type { Static } from 'typebox';
 import { ErrorSchema } from '../contract/common.ts';
 import {
   DIAGNOSIS_PARAMS, DiagnosisExplainSchema, DiagnosisMethodSchema, DiagnosisRecomputeSchema, DiagnosisRunBodySchema,
-  DiagnosisRunParamsSchema, DiagnosisRunSchema, DiagnosisUnitParamsSchema, WaterloggingHistorySchema, WaterloggingPointParamsSchema,
+  DiagnosisRunParamsSchema, DiagnosisRunSchema, DiagnosisWaterloggingSchema, DiagnosisUnitParamsSchema, WaterloggingHistorySchema, WaterloggingPointParamsSchema,
   WaterloggingPointPatchSchema, WaterloggingPointSchema, WaterloggingQuerySchema, WaterloggingReportSchema,
   type DiagnosisMethod, type DiagnosisRunBody, type WaterloggingPointPatch,
 } from '../contract/diagnosis.ts';
@@ -76,6 +77,10 @@ export default async function diagnosisRoutes(app: FastifyInstance, opts: Diagno
   app.get<{ Params: Static<typeof DiagnosisUnitParamsSchema> }>('/api/analysis/diagnosis/:runId/units/:unitNo',
     { schema: { tags, summary: 'Why is this unit hot? Its indicators, normalised values, weights and obstacle degrees (障碍度), and the neighbours used', params: DiagnosisUnitParamsSchema, response: { 200: DiagnosisExplainSchema, ...errors } } },
     async (req) => found(await repo.explain(req.params.runId, req.params.unitNo), `No unit ${req.params.unitNo} in diagnosis run ${req.params.runId}`));
+
+  app.get<{ Params: RunParams }>('/api/analysis/diagnosis/:runId/waterlogging',
+    { schema: { tags, summary: 'Waterlogging (内涝) per unit of a run: points within waterloggingDistanceM (all, untreated, by status), severity-weighted, untreated per km² of built-up area; with the parameters', params: DiagnosisRunParamsSchema, response: { 200: DiagnosisWaterloggingSchema, ...errors } } },
+    async (req) => found(await repo.unitWaterlogging(req.params.runId), `No diagnosis run ${req.params.runId}`));
 
   app.post<{ Params: RunParams; Body: DiagnosisMethod }>('/api/analysis/diagnosis/:runId/recompute',
     { config: { auth: 'read' }, schema: { tags, summary: 'Disease score and hotspot classes with other indicators or weights over a stored run (nothing stored)', params: DiagnosisRunParamsSchema, body: DiagnosisMethodSchema, response: { 200: DiagnosisRecomputeSchema, ...errors } } },

@@ -88,16 +88,21 @@ async function loadCycle(db: Kysely<unknown>, cycleId: number): Promise<CycleRow
   return rows[0];
 }
 
-/** Import runs of the city's rows per layer (the inputs of every value computed from that layer). */
+/**
+ * Import runs of the city's rows per layer (the inputs of every value computed from that layer), in
+ * one statement: per layer, the runs (app.import_run, a short list) that still own a row of the city,
+ * each an index probe (<layer>_run_idx) instead of a scan of the whole layer.
+ */
 async function inputRuns(db: Kysely<unknown>, dataset: string): Promise<Record<InputLayer, number[]>> {
-  const out = {} as Record<InputLayer, number[]>;
-  for (const layer of INPUT_LAYERS) {
-    const { rows } = await sql<{ runs: string[] | null }>`
-      SELECT array_agg(DISTINCT import_run_id ORDER BY import_run_id) FILTER (WHERE import_run_id IS NOT NULL) AS runs
-      FROM ${sql.table(`app.${layer}`)}
-      WHERE dataset_id IN (SELECT id FROM app.dataset WHERE ${dataset} IN (id, city_id))`.execute(db);
-    out[layer] = (rows[0]?.runs ?? []).map(Number);
-  }
+  const perLayer = INPUT_LAYERS.map((layer) => sql`
+    SELECT ${layer}::text AS layer, r.id FROM app.import_run r
+    WHERE EXISTS (SELECT 1 FROM ${sql.table(`app.${layer}`)} x WHERE x.import_run_id = r.id AND x.dataset_id = ANY (SELECT id FROM ds))`);
+  const { rows } = await sql<{ layer: InputLayer; runs: string[] }>`
+    WITH ds AS (SELECT id FROM app.dataset WHERE ${dataset} IN (id, city_id)),
+    hit AS (${sql.join(perLayer, sql` UNION ALL `)})
+    SELECT layer, array_agg(id ORDER BY id) AS runs FROM hit GROUP BY layer`.execute(db);
+  const out = Object.fromEntries(INPUT_LAYERS.map((l) => [l, [] as number[]])) as Record<InputLayer, number[]>;
+  for (const r of rows) out[r.layer] = r.runs.map(Number);
   return out;
 }
 
@@ -203,7 +208,7 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
         FROM app.indicator_value p
         WHERE v.cycle_id = ${cycleId}
           AND p.cycle_id = (SELECT c.id FROM app.check_cycle c WHERE c.dataset_id = ${cycle.dataset} AND c.year < ${cycle.year} ORDER BY c.year DESC LIMIT 1)
-          AND p.indicator = v.indicator AND p.unit_kind = v.unit_kind AND p.unit_id IS NOT DISTINCT FROM v.unit_id`.execute(trx);
+          AND p.indicator = v.indicator AND p.unit_kind = v.unit_kind AND coalesce(p.unit_id, 0) = coalesce(v.unit_id, 0)`.execute(trx);
       const latest = await sql<{ latest: boolean }>`
         SELECT NOT EXISTS (SELECT 1 FROM app.check_cycle WHERE dataset_id = ${cycle.dataset} AND year > ${cycle.year}) AS latest`.execute(trx);
       if (latest.rows[0].latest) await syncProblems(trx, cycle);
@@ -289,7 +294,9 @@ async function syncProblems(trx: Kysely<unknown>, cycle: CycleRow) {
            v.cycle_id, v.year, v.cycle_id, v.year, jsonb_build_array(${entry('open')}),
            CASE v.unit_kind WHEN 'estate' THEN (SELECT geom FROM app.estate WHERE id = v.unit_id)
                             WHEN 'building' THEN (SELECT geom FROM app.building WHERE id = v.unit_id)
-                            WHEN 'city' THEN (SELECT geom FROM city)
+                            -- the city's outline (a union of its units) only for a problem not yet in the ledger
+                            WHEN 'city' THEN CASE WHEN EXISTS (SELECT 1 FROM app.check_problem q WHERE q.dataset_id = ${cycle.dataset}
+                                               AND q.indicator = v.indicator AND q.unit_kind = 'city') THEN NULL ELSE (SELECT geom FROM city) END
                             ELSE (SELECT geom FROM app.admin_unit WHERE id = v.unit_id) END
     FROM app.indicator_value v
     WHERE v.cycle_id = ${cycle.id} AND v.warning IS NOT NULL
@@ -303,7 +310,10 @@ async function syncProblems(trx: Kysely<unknown>, cycle: CycleRow) {
                      'status', CASE WHEN p.status = 'closed' THEN 'reopened' ELSE p.status END,
                      'value', EXCLUDED.value, 'severity', EXCLUDED.severity)),
       updated_at = now()
-    WHERE p.status NOT IN ('dismissed', 'merged')`.execute(trx);
+    WHERE p.status NOT IN ('dismissed', 'merged')
+      -- a recomputation that finds the same failure again changes nothing (and writes no audit row)
+      AND (p.status = 'closed' OR (p.severity, p.value, p.threshold, p.rule_fired, p.last_cycle_id, p.unit_name)
+           IS DISTINCT FROM (EXCLUDED.severity, EXCLUDED.value, EXCLUDED.threshold, EXCLUDED.rule_fired, EXCLUDED.last_cycle_id, EXCLUDED.unit_name))`.execute(trx);
   await sql`
     UPDATE app.check_problem p SET status = 'closed', closed_year = ${cycle.year}, value = v.value, updated_at = now(),
            history = (SELECT coalesce(jsonb_agg(h), '[]') FROM jsonb_array_elements(p.history) h WHERE (h->>'year')::int <> ${cycle.year})
@@ -311,5 +321,6 @@ async function syncProblems(trx: Kysely<unknown>, cycle: CycleRow) {
     FROM app.indicator_value v
     WHERE p.dataset_id = ${cycle.dataset} AND p.status IN ('open', 'in_treatment', 'reopened')
       AND v.cycle_id = ${cycle.id} AND v.indicator = p.indicator AND v.unit_kind = p.unit_kind
-      AND v.unit_id IS NOT DISTINCT FROM p.unit_id AND v.warning IS NULL AND v.value IS NOT NULL`.execute(trx);
+      AND coalesce(v.unit_id, 0) = coalesce(p.unit_id, 0) -- the key of both tables' unique indexes (ids are positive)
+      AND v.warning IS NULL AND v.value IS NOT NULL`.execute(trx);
 }

@@ -263,6 +263,20 @@ describe('check cycle 2025 on the fixture city', () => {
     expect(c1.bbox![3]).toBeCloseTo(0.015, 9);
   });
 
+  it('audits every problem it opens (one row each, set-based), and a recomputation finding the same failures changes and audits nothing', async () => {
+    const ps = await problems();
+    const audit = async () => (await pool.query<{ action: string; id: number; geom: boolean }>(`
+      SELECT action, row_id::int AS id, new_row ? 'geom' AS geom FROM app.audit_log WHERE table_name = 'check_problem' ORDER BY id`)).rows;
+    const before = await audit();
+    expect(before.map((a) => a.action)).toEqual(ps.map(() => 'INSERT'));
+    expect(before.map((a) => a.id).sort((x, y) => x - y)).toEqual(ps.map((p) => p.id).sort((x, y) => x - y));
+    expect(before.every((a) => a.geom)).toBe(true);
+    const again = await app.inject({ method: 'POST', url: `/api/check/cycles/${cycles[2025]}/compute` });
+    expect(again.statusCode).toBe(200);
+    expect(await audit()).toEqual(before);
+    expect(await problems()).toEqual(ps);
+  });
+
   it('exports values and problems as CSV and GeoJSON with unit geometry', async () => {
     const csv = await app.inject(`/api/check/cycles/${cycles[2025]}/values.csv?indicator=park_coverage`);
     expect(csv.statusCode).toBe(200);

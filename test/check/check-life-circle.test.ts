@@ -105,4 +105,9 @@ describe('life-circle indicators in a check cycle', () => {
     const yoy = (await app.inject(`/api/check/trend?indicator=health_station_coverage`)).json();
     expect(yoy.points.map((p: { value: number }) => p.value)).toEqual([0, 75]);
   });
+
+  it('refuses per-estate arrays of different lengths (22023)', async () => {
+    await expect(pool.query(`SELECT * FROM analysis.check_estate_share($1, '{1,2}'::bigint[], '{true}'::boolean[], '{NULL,NULL}'::float8[])`, [DATASET]))
+      .rejects.toMatchObject({ code: '22023' });
+  });
 });

@@ -34,7 +34,7 @@ import { REPO_ROOT, loadConfig } from '../../server/config.ts';
 import { importOsm, type OsmImportResult } from '../../geodata/osm/import-osm.ts';
 
 /** One OSM extract used as a tile of the synthetic city. */
-interface Source {
+export interface Source {
   key: 'liechtenstein' | 'nanjing-core';
   /** OPL lines by object type, in id order. */
   lines: { n: string[]; w: string[]; r: string[] };
@@ -141,8 +141,8 @@ export function planCopies(buildings: number, perCopy: { liechtenstein: number; 
   };
 }
 
-/** Places copies on a grid: Liechtenstein cells in rows of ⌈√n⌉, Nanjing cells in rows above them. */
-function layout(sources: Source[], counts: number[]): ScaleCopy[] {
+/** Places copies on a grid with 0.01° gaps: each source's cells in rows (about square overall), the next source's rows above. */
+export function layoutCopies(sources: Pick<Source, 'key' | 'bbox'>[], counts: number[]): ScaleCopy[] {
   const copies: ScaleCopy[] = [];
   let rowY = ORIGIN[1];
   let index = 0;
@@ -155,7 +155,8 @@ function layout(sources: Source[], counts: number[]): ScaleCopy[] {
       const col = k % perRow, row = Math.floor(k / perRow);
       const lat0 = rowY + row * (s.bbox[3] - s.bbox[1] + GAP_DEG);
       const lonScale = Math.cos((srcLat * Math.PI) / 180) / Math.cos(((lat0 + (s.bbox[3] - s.bbox[1]) / 2) * Math.PI) / 180);
-      const w = (s.bbox[2] - s.bbox[0]) * Math.cos((srcLat * Math.PI) / 180) / Math.cos((ORIGIN[1] * Math.PI) / 180);
+      // a row's cells are as wide as its copies (rows do not overlap, so each row may space its own)
+      const w = (s.bbox[2] - s.bbox[0]) * lonScale;
       copies.push({ source: s.key, index, idOffset: index * ID_STRIDE, lon0: ORIGIN[0] + col * (w + GAP_DEG), lat0, lonScale });
       rowTop = Math.max(rowTop, lat0 + s.bbox[3] - s.bbox[1] + GAP_DEG);
       index++;
@@ -197,7 +198,7 @@ export async function generateScaleCity(o: { buildings: number; outDir: string; 
   const li = loadSource('liechtenstein');
   const nj = loadSource('nanjing-core');
   const plan = planCopies(o.buildings, { liechtenstein: li.buildings, nanjing: nj.buildings });
-  const copies = layout([li, nj], [plan.liechtenstein, plan.nanjing]);
+  const copies = layoutCopies([li, nj], [plan.liechtenstein, plan.nanjing]);
   const bySource = { liechtenstein: li, 'nanjing-core': nj } as const;
   fs.mkdirSync(o.outDir, { recursive: true });
   const pbf = path.join(o.outDir, `scale-${o.buildings}.osm.pbf`);

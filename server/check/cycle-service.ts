@@ -90,13 +90,14 @@ async function loadCycle(db: Kysely<unknown>, cycleId: number): Promise<CycleRow
 
 /**
  * Import runs of the city's rows per layer (the inputs of every value computed from that layer), in
- * one statement: per layer, the runs (app.import_run, a short list) that still own a row of the city,
- * each an index probe (<layer>_run_idx) instead of a scan of the whole layer.
+ * one statement: per layer, the city's runs (app.import_run of its datasets, a short list; a run loads
+ * rows into its own dataset) that still own a row, each an index probe (<layer>_run_idx) instead of a
+ * scan of the whole layer.
  */
 async function inputRuns(db: Kysely<unknown>, dataset: string): Promise<Record<InputLayer, number[]>> {
   const perLayer = INPUT_LAYERS.map((layer) => sql`
     SELECT ${layer}::text AS layer, r.id FROM app.import_run r
-    WHERE EXISTS (SELECT 1 FROM ${sql.table(`app.${layer}`)} x WHERE x.import_run_id = r.id AND x.dataset_id = ANY (SELECT id FROM ds))`);
+    WHERE r.dataset_id IN (SELECT id FROM ds) AND EXISTS (SELECT 1 FROM ${sql.table(`app.${layer}`)} x WHERE x.import_run_id = r.id AND x.dataset_id = ANY (SELECT id FROM ds))`);
   const { rows } = await sql<{ layer: InputLayer; runs: string[] }>`
     WITH ds AS (SELECT id FROM app.dataset WHERE ${dataset} IN (id, city_id)),
     hit AS (${sql.join(perLayer, sql` UNION ALL `)})
@@ -154,9 +155,12 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
 
   async function computeClaimed() {
     const runs = await inputRuns(db, cycle.dataset);
+    // the cycle's own reading before the engines: cycle, catalogue, settings, claim, input runs
+    steps.push({ engine: 'prepare', indicators: [], ms: Math.round(performance.now() - t0), values: 0 });
+    let done = 0;
     for (const group of groups.values()) {
       const name = group[0].engine!;
-      await progress(steps.length, name);
+      await progress(done++, name);
       const engine = ENGINES[name];
       const t = performance.now();
       if (!engine) {
@@ -171,7 +175,7 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
           for (const row of out.rows) {
             if (!def.levels.includes(row.unitKind)) continue;
             const named = row.unitKind === 'city' ? { ...row, unitName: row.unitName ?? cityName } : row;
-            pending.push({ def, row: named, origin: 'computed', params: row.params ? { ...out.effective, ...row.params } : out.effective, inputs });
+            pending.push({ def, row: named, origin: 'computed', params: out.effective, inputs });
             n++;
           }
         }
@@ -211,8 +215,10 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
           AND p.indicator = v.indicator AND p.unit_kind = v.unit_kind AND coalesce(p.unit_id, 0) = coalesce(v.unit_id, 0)`.execute(trx);
       const latest = await sql<{ latest: boolean }>`
         SELECT NOT EXISTS (SELECT 1 FROM app.check_cycle WHERE dataset_id = ${cycle.dataset} AND year > ${cycle.year}) AS latest`.execute(trx);
-      if (latest.rows[0].latest) await syncProblems(trx, cycle);
       steps.push({ engine: 'write', indicators: [], ms: Math.round(performance.now() - tWrite), values: pending.length });
+      const tProblems = performance.now();
+      if (latest.rows[0].latest) await syncProblems(trx, cycle);
+      steps.push({ engine: 'problems', indicators: [], ms: Math.round(performance.now() - tProblems), values: 0 });
       const durationMs = performance.now() - t0;
       await sql`
         UPDATE app.check_cycle SET computed_at = now(), duration_ms = ${durationMs}, steps = ${JSON.stringify(steps)}::jsonb,
@@ -249,32 +255,56 @@ async function manualValues(db: Kysely<unknown>, dataset: string, year: number) 
   }));
 }
 
+/**
+ * Inserts the evaluated values, set-based: the values of one indicator from one engine run share
+ * their rule record (indicator version, parameters, thresholds, inputs), sent once per such group;
+ * each value carries only its unit, figures, grade and the parameters of its own (e.g. a weighting).
+ */
 async function writeValues(trx: Kysely<unknown>, cycle: CycleRow, pending: PendingValue[]) {
-  const CHUNK = 2000;
-  for (let i = 0; i < pending.length; i += CHUNK) {
-    const part = pending.slice(i, i + CHUNK).map((p) => {
-      const e = evaluate(p.row.value, p.def.direction, p.def);
-      const grade = cycle.gradeScheme === 'four' ? fourGrade(e) : e.grade;
-      return {
-        indicator: p.def.code, def_id: p.def.id, version: p.def.version, unit_kind: p.row.unitKind, unit_id: p.row.unitId, unit_name: p.row.unitName,
-        value: p.row.value, unit: p.def.unit, numerator: p.row.numerator, denominator: p.row.denominator, origin: p.origin,
-        grade, warning: e.warning, rule_fired: e.ruleFired, inputs: p.inputs,
+  const groupNo = new Map<EffectiveParams, Map<ActiveIndicator, number>>();
+  const groups: Record<string, unknown>[] = [];
+  const groupOf = (p: PendingValue) => {
+    let byDef = groupNo.get(p.params);
+    if (!byDef) groupNo.set(p.params, (byDef = new Map()));
+    let g = byDef.get(p.def);
+    if (g === undefined) {
+      g = groups.length;
+      byDef.set(p.def, g);
+      groups.push({
+        g, indicator: p.def.code, def_id: p.def.id, version: p.def.version, unit: p.def.unit, origin: p.origin, inputs: p.inputs,
         rule_version: {
           indicator: p.def.code, version: p.def.version, formulaKind: p.def.formulaKind, engine: p.def.engine, params: p.params,
           thresholds: { target: p.def.target, yellow: p.def.yellow, red: p.def.red, origin: p.def.thresholdOrigin },
           direction: p.def.direction, gradeScheme: cycle.gradeScheme,
         },
-      };
-    });
+      });
+    }
+    return g;
+  };
+  const rows = pending.map((p) => {
+    const e = evaluate(p.row.value, p.def.direction, p.def);
+    return {
+      g: groupOf(p), unit_kind: p.row.unitKind, unit_id: p.row.unitId, unit_name: p.row.unitName,
+      value: p.row.value, numerator: p.row.numerator, denominator: p.row.denominator,
+      grade: cycle.gradeScheme === 'four' ? fourGrade(e) : e.grade, warning: e.warning, rule_fired: e.ruleFired, params: p.row.params ?? null,
+    };
+  });
+  const CHUNK = 10_000;
+  for (let i = 0; i < rows.length; i += CHUNK) {
     await sql`
+      WITH g AS (
+        SELECT g.g, g.indicator, g.def_id, g.version, g.unit, g.origin, ARRAY(SELECT jsonb_array_elements_text(g.inputs)::bigint) AS inputs, g.rule_version
+        FROM jsonb_to_recordset(${JSON.stringify(groups)}::jsonb) AS g(g int, indicator text, def_id bigint, version text, unit text, origin text,
+          inputs jsonb, rule_version jsonb))
       INSERT INTO app.indicator_value (cycle_id, year, indicator, indicator_def_id, indicator_version, unit_kind, unit_id, unit_name,
         value, unit, numerator, denominator, origin, grade, warning, rule_fired, inputs, rule_version)
-      SELECT ${cycle.id}, ${cycle.year}, x.indicator, x.def_id, x.version, x.unit_kind, x.unit_id, x.unit_name,
-             x.value, x.unit, x.numerator, x.denominator, x.origin, x.grade, x.warning, x.rule_fired,
-             ARRAY(SELECT jsonb_array_elements_text(x.inputs)::bigint), x.rule_version
-      FROM jsonb_to_recordset(${JSON.stringify(part)}::jsonb) AS x(indicator text, def_id bigint, version text, unit_kind text, unit_id bigint,
-        unit_name text, value float8, unit text, numerator float8, denominator float8, origin text, grade text, warning text,
-        rule_fired text, inputs jsonb, rule_version jsonb)`.execute(trx);
+      SELECT ${cycle.id}, ${cycle.year}, g.indicator, g.def_id, g.version, x.unit_kind, x.unit_id, x.unit_name,
+             x.value, g.unit, x.numerator, x.denominator, g.origin, x.grade, x.warning, x.rule_fired, g.inputs,
+             CASE WHEN x.params IS NULL THEN g.rule_version
+                  ELSE jsonb_set(g.rule_version, '{params}', (g.rule_version->'params') || x.params) END
+      FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + CHUNK))}::jsonb) AS x(g int, unit_kind text, unit_id bigint, unit_name text,
+        value float8, numerator float8, denominator float8, grade text, warning text, rule_fired text, params jsonb)
+      JOIN g ON g.g = x.g`.execute(trx);
   }
 }
 

@@ -5,7 +5,7 @@
  * timed, side by side with the same engines called one by one (server/check/engines.ts; the
  * life-circle engine through a LifeCircleService over the walking graph, as in the server). The
  * difference is the cycle machinery itself: catalogue, settings, input runs, evaluation, writing the
- * values, year-on-year change and the problem ledger. Median of 3 per side; the engines alone go
+ * values, year-on-year change and the problem ledger (its own steps are printed too). Median of 3 per side; the engines alone go
  * first so that both sides see warm caches. Database citycheck_bench_check (on DATABASE_URL's server,
  * else the local test cluster). Prints a table; asserts nothing.
  */
@@ -125,7 +125,8 @@ async function bench(ds: string, label: string, rows: string[][]) {
   rows.push([label, `${c.buildings}`, `${c.estates}`, `${c.units}`, 'whole cycle', `${best.durationMs.toFixed(0)}`, `${sumAlone.toFixed(0)}`,
     `${(best.durationMs - sumAlone).toFixed(0)} ms (${((100 * (best.durationMs - sumAlone)) / best.durationMs).toFixed(0)} %)`, `${best.values}`]);
   for (const e of engines) rows.push(['', '', '', '', `  ${e}`, `${stepMs(e).toFixed(0)}`, `${aloneMed[e].toFixed(0)}`, '', '']);
-  for (const s of ['manual', 'write']) rows.push(['', '', '', '', `  ${s === 'write' ? 'write values + problems' : 'manual values'}`, `${stepMs(s).toFixed(0)}`, '—', '', '']);
+  const own: Record<string, string> = { prepare: 'prepare (catalogue, settings, input runs)', manual: 'manual values', write: 'write values + year-on-year', problems: 'problem ledger' };
+  for (const [s, text] of Object.entries(own)) rows.push(['', '', '', '', `  ${text}`, `${stepMs(s).toFixed(0)}`, '—', '', '']);
   const errs = best.steps.filter((s) => s.error);
   if (errs.length) log(`${label}: engines skipped: ${errs.map((s) => `${s.engine} (${s.error})`).join('; ')}`);
 }

@@ -105,6 +105,8 @@ export default function MapPage({ city }: { city: City | null }) {
             extraDeckLayers={panels.extraDeckLayers}
             onMapClick={panels.onMapClick}
             onMapDoubleClick={panels.onMapDoubleClick}
+            draw={panels.draw}
+            onDrawn={panels.onDrawn}
           />
         )}
         {(loading || (data && mapLoading)) && !error && <LoadingIndicator />}

@@ -8,6 +8,8 @@ import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { Layer } from '@deck.gl/core';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
+import { TerraDraw, TerraDrawPolygonMode, TerraDrawSelectMode } from 'terra-draw';
+import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { tileUrl, type Bbox, type CatalogEntry } from '../api/map-api.ts';
 import { defIdOfStyleLayer, checkLayerIds } from '../layers/create-maplibre-layers.ts';
@@ -36,6 +38,16 @@ export interface ViewState {
   pitch: number;
 }
 
+/** A GeoJSON polygon (lon/lat WGS-84) drawn or modified on the map. */
+export interface DrawnPolygon { type: 'Polygon'; coordinates: number[][][] }
+
+/**
+ * Drawing on the map (terra-draw): a new `key` starts a fresh drawing — of a new polygon (click the
+ * corners, Enter or a click on the first corner closes it) or, with `initial`, of that polygon to
+ * modify (drag corners and midpoints). null ends drawing.
+ */
+export interface DrawRequest { key: number; initial: DrawnPolygon | null }
+
 export interface MapViewProps {
   style: maplibregl.StyleSpecification;
   catalog: CatalogEntry[];
@@ -57,7 +69,13 @@ export interface MapViewProps {
   onMapClick?: (lon: number, lat: number) => boolean;
   /** Called on a double-click (lon/lat WGS-84); return true to consume it (no double-click zoom). */
   onMapDoubleClick?: (lon: number, lat: number) => boolean;
+  /** Drawing request (see DrawRequest); while one is active, map clicks draw instead of picking. */
+  draw?: DrawRequest | null;
+  /** Called with the polygon each time a drawing is closed or a corner is moved. */
+  onDrawn?: (polygon: DrawnPolygon) => void;
 }
+
+const SELECT_FLAGS = { polygon: { feature: { draggable: true, coordinates: { midpoints: true, draggable: true, deletable: true } } } };
 
 export function MapView(props: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
@@ -233,6 +251,39 @@ export function MapView(props: MapViewProps) {
       if (map.style && map.getLayer(SELECTED_LAYER)) map.removeLayer(SELECTED_LAYER);
     };
   }, [map, selectedLayer, selectedId]);
+
+  // Drawing (terra-draw over MapLibre): one polygon per request; once closed it turns editable.
+  const draw = props.draw ?? null;
+  useEffect(() => {
+    if (!map || !draw) return;
+    const td = new TerraDraw({
+      adapter: new TerraDrawMapLibreGLAdapter({ map, coordinatePrecision: 7 }),
+      modes: [new TerraDrawPolygonMode(), new TerraDrawSelectMode({ flags: SELECT_FLAGS })],
+    });
+    td.start();
+    const emit = () => {
+      const f = td.getSnapshot().find((x) => x.geometry.type === 'Polygon');
+      if (f) cb.current.onDrawn?.({ type: 'Polygon', coordinates: f.geometry.coordinates as number[][][] });
+    };
+    td.on('finish', (id, ctx) => {
+      emit();
+      if (ctx.mode === 'polygon') {
+        td.setMode('select');
+        td.selectFeature(id);
+      }
+    });
+    if (draw.initial) {
+      const [v] = td.addFeatures([{ type: 'Feature', geometry: draw.initial, properties: { mode: 'polygon' } }]);
+      td.setMode('select');
+      if (v?.valid && v.id !== undefined) td.selectFeature(v.id);
+    } else {
+      td.setMode('polygon');
+    }
+    return () => {
+      // The map may already be removed when the whole view unmounts.
+      if (map.style) td.stop();
+    };
+  }, [map, draw]);
 
   // Zoom to a bbox (search hit or admin unit).
   useEffect(() => {

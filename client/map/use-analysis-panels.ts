@@ -2,6 +2,8 @@
  * Host side of the analysis panels (绿地覆盖, 生活圈): which side-panel tab is active, the panels'
  * deck.gl layers (kept drawn while another tab is open), and map-click routing — only the active
  * panel, and only in one of its click modes, receives map clicks; otherwise clicks pick features.
+ * The 更新 panel may ask for a polygon to be drawn on the map (terra-draw in map-view.tsx): while its
+ * request is active and its tab open, clicks draw, and each closed or modified polygon comes back.
  */
 import type { Layer } from '@deck.gl/core';
 import { useCallback, useMemo, useState } from 'react';
@@ -9,6 +11,10 @@ import { flushSync } from 'react-dom';
 import type { GreenClickMode, MapClick } from '../panels/green-coverage/green-coverage-panel.tsx';
 import type { ClickMode } from '../panels/life-circle/life-circle-panel.tsx';
 import type { DiagnosisClickMode } from '../panels/diagnosis/diagnosis-panel.tsx';
+import type { DrawnPolygon, DrawRequest } from './map-view.tsx';
+
+/** A polygon drawn for the 更新 panel, with the request it answers. */
+export interface RenewalDrawn { key: number; polygon: DrawnPolygon }
 
 export type SideTabId = 'layers' | 'green' | 'life' | 'diagnosis' | 'renewal' | 'check';
 
@@ -27,6 +33,11 @@ export function useAnalysisPanels() {
   const [greenClick, setGreenClick] = useState<MapClick | null>(null);
   const [lifeClick, setLifeClick] = useState<MapClick | null>(null);
   const [diagnosisClick, setDiagnosisClick] = useState<MapClick | null>(null);
+  const [renewalDraw, setRenewalDraw] = useState<DrawRequest | null>(null);
+  const [renewalDrawn, setRenewalDrawn] = useState<RenewalDrawn | null>(null);
+  const drawRenewal = useCallback((req: DrawRequest | null) => { setRenewalDrawn(null); setRenewalDraw(req); }, []);
+  const draw = tab === 'renewal' ? renewalDraw : null;
+  const onDrawn = useCallback((polygon: DrawnPolygon) => setRenewalDrawn((d) => (renewalDraw ? { key: renewalDraw.key, polygon } : d)), [renewalDraw]);
 
   const setTab = useCallback((id: SideTabId) => {
     setTabState(id);
@@ -39,23 +50,25 @@ export function useAnalysisPanels() {
   // flushSync: each click is rendered (and the panel's effect run) before the next one arrives, so
   // quick clicks of a drawing are not merged into one state update.
   const onMapClick = useCallback((lon: number, lat: number) => {
+    if (draw) return true; // terra-draw takes the click
     if (!clickTarget) return false;
     const click = { lon, lat, at: performance.now() };
     flushSync(() => (clickTarget === 'green' ? setGreenClick(click) : clickTarget === 'diagnosis' ? setDiagnosisClick(click) : setLifeClick(click)));
     return true;
-  }, [clickTarget]);
+  }, [clickTarget, draw]);
   const onMapDoubleClick = useCallback((lon: number, lat: number) => {
+    if (draw) return true;
     if (clickTarget !== 'green') return clickTarget !== null; // no double-click zoom in a click mode
     flushSync(() => setGreenClick({ lon, lat, at: performance.now(), double: true }));
     return true;
-  }, [clickTarget]);
+  }, [clickTarget, draw]);
 
   return {
-    tab, setTab, opened, extraDeckLayers, clickMode: clickTarget !== null, onMapClick, onMapDoubleClick,
+    tab, setTab, opened, extraDeckLayers, clickMode: clickTarget !== null || draw !== null, onMapClick, onMapDoubleClick, draw, onDrawn,
     green: { lastClick: greenClick, onClickModeChange: setGreenMode, onLayers: setGreenLayers },
     life: { lastClick: lifeClick, onClickModeChange: setLifeMode, onLayers: setLifeLayers },
     check: { onLayers: setCheckLayers },
-    renewal: { onLayers: setRenewalLayers },
+    renewal: { onLayers: setRenewalLayers, onDraw: drawRenewal, drawn: renewalDrawn },
     diagnosis: { lastClick: diagnosisClick, onClickModeChange: setDiagnosisMode, onLayers: setDiagnosisLayers },
   };
 }

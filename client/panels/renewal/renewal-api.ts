@@ -5,11 +5,12 @@
  * each value's origin.
  */
 import type {
-  Candidate, CandidatesBody, CandidatesResult, ConstraintsBody, ConstraintsResult, EstateLedger, EstateLedgerPatch, Project, ProjectCreate, Recheck, RuleCheck,
+  Candidate, CandidateKind, CandidatesBody, CandidatesResult, ConstraintsBody, ConstraintsResult, EstateLedger, EstateLedgerPatch, Project, ProjectCreate,
+  ProjectPatch, Recheck, RuleCheck,
 } from '../../../server/contract/renewal.ts';
 import { getJson, pathWith, sendJson } from '../../api/http.ts';
 
-export type { Candidate, CandidatesBody, CandidatesResult, ConstraintsResult, Project, Recheck, RuleCheck };
+export type { Candidate, CandidateKind, CandidatesBody, CandidatesResult, ConstraintsResult, Project, Recheck, RuleCheck };
 
 export const rankCandidates = (body: CandidatesBody, signal?: AbortSignal) =>
   sendJson<CandidatesResult>('/api/analysis/renewal/candidates', 'POST', body, signal);
@@ -25,3 +26,6 @@ export const fetchRecheck = (id: number, signal?: AbortSignal) => getJson<Rechec
 /** Edits an estate's renovation ledger fields from the map (audited; the next ranking sees it). */
 export const editEstate = (id: number, body: EstateLedgerPatch, signal?: AbortSignal) =>
   sendJson<EstateLedger>(`/api/renewal/ledger/estates/${id}`, 'PATCH', body, signal);
+/** Edits a project's fields or its site geometry (drawn on the map; invalid → 400 with the reason). */
+export const patchProject = (id: number, body: ProjectPatch, signal?: AbortSignal) =>
+  sendJson<Project>(`/api/renewal/projects/${id}`, 'PATCH', body, signal);

@@ -1,0 +1,137 @@
+/**
+ * The 更新 tab end to end on Nanjing (OSM + 示例数据 sample ledgers), real server + headless Chromium:
+ * estates and street blocks (街区) ranked together as the API ranks them (top 10 with reasons), a
+ * site drawn on the map ranked as a candidate, the top candidate made a project whose detail view
+ * refuses an illegal move with the server's message, whose site is drawn on the map (terra-draw) and
+ * saved, and which then goes through every state. Screenshots: test-results/panel-renewal-*.png.
+ */
+import path from 'node:path';
+import pg from 'pg';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CandidatesResult, Project } from '../../server/contract/renewal.ts';
+import { REPO_ROOT } from '../../server/config.ts';
+import { defaultCityUrl } from '../helpers/city-db.ts';
+import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
+import { changedPixels, shoot, waitForMapReady } from './helpers/map-page.ts';
+
+const shotPath = (name: string) => path.join(REPO_ROOT, 'test-results', `panel-renewal-${name}.png`);
+let server: RunningServer;
+let browser: Browser;
+let pool: pg.Pool;
+let startId = 0;
+
+beforeAll(async () => {
+  buildClientIfStale();
+  const url = await defaultCityUrl();
+  pool = new pg.Pool({ connectionString: url, max: 2 });
+  startId = Number((await pool.query('SELECT coalesce(max(id), 0) AS m FROM app.renewal_project')).rows[0].m);
+  server = await startCityServer(url);
+  browser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+  await pool?.query('DELETE FROM app.renewal_project WHERE id > $1', [startId]); // projects this test made
+  await browser?.close();
+  await server?.close();
+  await pool?.end();
+});
+
+/** Clicks the corners of a square of `half` px around the map's centre, then the first corner again (closes it). */
+async function drawSquare(page: Page, dx: number, dy: number, half: number) {
+  const box = (await page.getByTestId('map').boundingBox())!;
+  const cx = box.x + box.width / 2 + dx, cy = box.y + box.height / 2 + dy;
+  const corners = [[cx - half, cy - half], [cx + half, cy - half], [cx + half, cy + half], [cx - half, cy + half], [cx - half, cy - half]];
+  for (const [x, y] of corners) {
+    await page.mouse.move(x, y, { steps: 4 });
+    await page.mouse.click(x, y);
+    await page.waitForTimeout(250);
+  }
+  return { x: Math.round(cx - half), y: Math.round(cy - half), w: Math.round(2 * half), h: Math.round(2 * half) };
+}
+
+describe('the 更新 tab: blocks, drawn sites and a project from candidate to 销号', () => {
+  it('ranks estates and blocks as the API does, ranks a drawn site, and carries a project with a drawn site through every state', async () => {
+    const post = async (body: unknown) => (await (await fetch(`${server.url}/api/analysis/renewal/candidates`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as CandidatesResult;
+    const api = await post({ topN: 10, kinds: ['estate', 'block'] });
+    const top10 = api.candidates.slice(0, 10);
+    expect(top10.some((c) => c.kind === 'block')).toBe(true);
+    for (const c of top10) expect(c.reasons.length).toBeGreaterThan(0);
+    console.log(`Nanjing top 10 (estates + 街区): ${top10.map((c) => `${c.rank}. ${c.key} ${c.name ?? ''} [${c.constraint.mode}] ${c.reasons.map((r) => r.code).join('/')}`).join('; ')}`);
+
+    const errors: string[] = [];
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    const centre = top10[0];
+    await page.goto(`${server.url}/#c=${centre.lon},${centre.lat}&z=16&l=`);
+    await waitForMapReady(page);
+    await page.getByTestId('tab-renewal').click();
+    const table = page.getByTestId('rn-candidates');
+    await table.waitFor({ timeout: 60_000 });
+    await page.getByTestId('rn-kind-block').check();
+    const keys = () => table.locator('tbody tr').evaluateAll((trs) => trs.slice(0, 10).map((tr) => tr.getAttribute('data-key')));
+    await expect.poll(keys, { timeout: 30_000 }).toEqual(top10.map((c) => c.key));
+    await waitForMapReady(page);
+    await table.scrollIntoViewIfNeeded();
+    await shoot(page, shotPath('blocks-top10'));
+
+    // A site drawn on the map becomes a ranked candidate.
+    await page.getByTestId('rn-draw-site').click();
+    await drawSquare(page, -120, 60, 40);
+    await page.getByTestId('rn-draw-ready').waitFor({ timeout: 10_000 });
+    await page.getByTestId('rn-draw-add').click();
+    const siteRow = table.locator('tbody tr[data-kind="site"]');
+    await siteRow.waitFor({ timeout: 30_000 });
+    await siteRow.scrollIntoViewIfNeeded();
+    await waitForMapReady(page);
+    await shoot(page, shotPath('drawn-site'));
+
+    // The top estate candidate becomes a project (no site yet: an estate has no outline in the result); its detail opens.
+    const first = table.locator('tbody tr[data-kind="estate"]').first();
+    await first.locator('button.link').click();
+    const detail = page.getByTestId('rn-detail');
+    await detail.waitFor({ timeout: 15_000 });
+    const id = Number(await detail.getAttribute('data-project'));
+    expect(id).toBeGreaterThan(startId);
+    expect(await detail.getAttribute('data-stage')).toBe('reserve');
+
+    // An illegal move (储备 → 销号) is refused with the server's message, and nothing moves.
+    await page.getByTestId('rn-detail-other').selectOption('closed');
+    await page.getByTestId('rn-detail-try').click();
+    const refused = page.getByTestId('rn-detail-refused');
+    await refused.waitFor({ timeout: 10_000 });
+    expect(await refused.textContent()).toMatch(/reserve|储备/);
+    expect(await detail.getAttribute('data-stage')).toBe('reserve');
+    await detail.scrollIntoViewIfNeeded();
+    await shoot(page, shotPath('detail-refused'));
+
+    // Draw the project's site on the map and save it.
+    expect(((await (await fetch(`${server.url}/api/renewal/projects/${id}`)).json()) as Project).geometry).toBeNull();
+    await waitForMapReady(page);
+    const before = await shoot(page, shotPath('before-project-site'));
+    await page.getByTestId('rn-detail-draw').click();
+    const rect = await drawSquare(page, 140, -40, 50);
+    await page.getByTestId('rn-detail-save-geometry').click();
+    await expect.poll(async () => page.getByTestId('rn-detail-geometry').textContent(), { timeout: 15_000 }).toMatch(/已绘制|drawn/);
+    const saved = (await (await fetch(`${server.url}/api/renewal/projects/${id}`)).json()) as Project;
+    expect(saved.geometry?.type).toMatch(/Polygon/);
+    await waitForMapReady(page);
+    const after = await shoot(page, shotPath('project-site'));
+    expect(changedPixels(before, after, rect)).toBeGreaterThan(rect.w * rect.h * 0.05);
+
+    // Every state in turn, through the detail's buttons.
+    for (const to of ['approved', 'implementing', 'completed', 'rechecked', 'closed']) {
+      await page.getByTestId('rn-detail-reason').fill(`e2e: ${to}`);
+      await page.getByTestId(`rn-detail-move-${to}`).click();
+      await expect.poll(async () => detail.getAttribute('data-stage'), { timeout: 15_000 }).toBe(to);
+    }
+    expect(await page.getByTestId('rn-detail-history').locator('tbody tr').count()).toBe(6);
+    await detail.scrollIntoViewIfNeeded();
+    await shoot(page, shotPath('detail-closed'));
+    const done = (await (await fetch(`${server.url}/api/renewal/projects/${id}`)).json()) as Project;
+    expect(done.transitions.map((x) => x.toStage)).toEqual(['reserve', 'approved', 'implementing', 'completed', 'rechecked', 'closed']);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});

@@ -1,12 +1,15 @@
 /**
  * The renewal engine without a database: the 2021 rules at their edges, the ranking against a hand
- * computation, the sensitivity view, heritage verdicts, 留改拆 and the project state machine.
+ * computation, the sensitivity view, heritage verdicts, 留改拆, the project state machine, and the
+ * area-weighted criteria of blocks and drawn sites.
  */
 import { describe, expect, it } from 'vitest';
 import { heritageVerdict, suggestBuildings, type HeritageHit, type SiteBuilding } from '../../server/renewal/heritage-rules.ts';
 import { checkScenario, type RenewalScenario } from '../../server/renewal/policy-rules.ts';
 import { assertTransition, NEXT_STAGES, STAGES } from '../../server/renewal/project-states.ts';
 import { orderByScore, rankCandidates, sensitivity, topByScore } from '../../server/renewal/ranking.ts';
+import { RENEWAL_CRITERIA } from '../../server/renewal/criteria.ts';
+import { siteAsCriteriaRow, type SiteCriteriaRow } from '../../server/renewal/site-criteria.ts';
 
 const LIMITS = { maxDemolitionShare: 0.2, maxDemolitionToBuildRatio: 2, minLocalResettlement: 0.5 };
 const base: RenewalScenario = { existingGfaM2: 10_000, demolishedGfaM2: 0, newGfaM2: 0, householdsTotal: 100, householdsResettledLocal: 100 };
@@ -175,5 +178,35 @@ describe('project states', () => {
     expect(() => assertTransition(7, 'reserve', 'closed')).toThrow(/Project 7 cannot move from 储备 reserve to 销号 closed; allowed next: 审批 approved/);
     expect(() => assertTransition(7, 'closed', 'reserve')).toThrow(/closed project takes no further moves/);
     expect(NEXT_STAGES.rechecked).toContain('implementing');
+  });
+});
+
+describe('criteria of a block or drawn site (area-weighted over the estates inside)', () => {
+  const site: SiteCriteriaRow = {
+    siteIdx: 1, areaM2: 10_000, oldEstateShare: 0.3,
+    // 3000 m² of an old estate (1980, surveyed, 1000 residents on 6000 m², 4 unmet types) and 1000 m² of a newer
+    // one (2010, completed, 400 residents on 1000 m², 0 unmet); a third one without a build year or residents.
+    estates: [
+      { id: 1, insideM2: 3000, estateM2: 6000, buildYear: 1980, isOld: true, status: 'surveyed', residents: 1000, unmet: 4, isSample: true },
+      { id: 2, insideM2: 1000, estateM2: 1000, buildYear: 2010, isOld: false, status: 'completed', residents: 400, unmet: 0, isSample: false },
+      { id: 3, insideM2: 500, estateM2: 500, buildYear: null, isOld: false, status: null, residents: null, unmet: null, isSample: false },
+    ],
+    parkDistanceM: 250, lifeCircleRunId: 9, waterloggingPoints: 1, waterloggingSeverity: 3, buildingCount: 4, maxHeightM: 18,
+    meanBuildingYear: 1990, lowValueAreaM2: 0, lon: 118.7, lat: 32, diseaseScore: null, hotspotBin: null, diagnosisRunId: null,
+  };
+
+  it('weights build year, renovation gap and life-circle gaps by the area inside; residents by the share of each estate inside', () => {
+    const r = siteAsCriteriaRow(site, 7, null, 2026);
+    // year (3000·1980 + 1000·2010) / 4000 = 1987.5 → age 38.5; gap (3000·1 + 1000·0 + 500·1) / 4500; unmet (3000·4 + 1000·0) / 4000
+    expect(r).toMatchObject({ buildYear: 1988, ageYears: 38.5, residents: 900, lifeCircleUnmet: 3, oldEstateShare: 0.3, isOld: true, isSample: true });
+    expect(r.renovationGap).toBeCloseTo(3500 / 4500, 12);
+    const value = (code: string) => RENEWAL_CRITERIA.find((c) => c.code === code)!.value(r, { checkYear: 2026 });
+    expect([value('renovationGap'), value('oldEstateShare'), value('ageYears'), value('buildingAgeYears')]).toEqual([3500 / 4500, 0.3, 38.5, 36]);
+  });
+
+  it('knows nothing of age, renovation, residents or life circles without estates inside', () => {
+    const r = siteAsCriteriaRow({ ...site, estates: [], oldEstateShare: 0 }, 1, '地块', 2026);
+    expect(r).toMatchObject({ name: '地块', buildYear: null, ageYears: null, renovationGap: null, residents: null, lifeCircleUnmet: null, isOld: false, isSample: false });
+    expect(RENEWAL_CRITERIA.find((c) => c.code === 'renovationGap')!.value(r, { checkYear: 2026 })).toBeNull();
   });
 });

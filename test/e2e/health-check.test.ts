@@ -4,8 +4,10 @@
  * waterlogging points were eliminated and a park was added. The tab shows the cycle picker, indicator
  * cards whose values equal the API's, the choropleth of an indicator over 街道 with its legend in the
  * indicator's unit (the pixel inside a 街道 has the colour of its class), the comparison of the two
- * years (bar chart, change legend), the health index by dimension and the problem ledger with zoom-to, and
- * English labels. Screenshots go to test-results/health-check-*.png — look at them.
+ * years (bar chart, change legend, and the split map: 2024 left, 2025 right, shared classes, one
+ * legend, the pixel inside a 街道 on each side has the colour of that year's class), the health
+ * index by dimension and the problem ledger with zoom-to, and English labels. Screenshots go to
+ * test-results/health-check-*.png — look at them.
  */
 import path from 'node:path';
 import pg from 'pg';
@@ -88,6 +90,8 @@ describe('the 体检 tab on Nanjing', () => {
     expect(await page.getByTestId('ck-cycle').locator('option').allTextContents()).toEqual(['2025 · 已发布', '2024 · 草稿']);
     expect(await page.getByTestId('ck-card-value-park_coverage').textContent()).toBe(cityPark.value!.toFixed(2));
     expect(await page.getByTestId('ck-cycle-info').textContent()).toContain('含示例数据');
+    await page.getByTestId('ck-card-park_coverage').scrollIntoViewIfNeeded();
+    await shoot(page, shotPath('cards'));
 
     await page.getByTestId('ck-map-indicator').selectOption('waterlogging_density');
     await page.getByTestId('ck-level').selectOption('subdistrict');
@@ -112,6 +116,44 @@ describe('the 体检 tab on Nanjing', () => {
     await page.getByTestId('ck-compare-chart').scrollIntoViewIfNeeded();
     await waitForMapReady(page);
     await shoot(page, shotPath('compare'));
+
+    // the same two years as a split map: 2024 left, 2025 right, one set of classes over both, one legend
+    expect(await page.getByTestId('ck-split-title').textContent()).toBe('卷帘对比（2024 年 | 2025 年）');
+    await page.waitForFunction(() => window.__citycheckSplit?.ready === true, undefined, { timeout: 60_000 });
+    const split = page.getByTestId('ck-split');
+    await split.scrollIntoViewIfNeeded();
+    expect(await page.getByTestId('ck-split-label-left').textContent()).toBe('2024 年');
+    expect(await page.getByTestId('ck-split-label-right').textContent()).toBe('2025 年');
+    expect(await page.getByTestId('ck-split-legend').textContent()).toContain('个/km²');
+    expect(await split.textContent()).toContain('© OpenStreetMap contributors');
+    const sub2024 = (await api<{ values: typeof sub }>(`/api/check/cycles/${cycles[2024]}/values?indicator=waterlogging_density&unitKind=subdistrict`)).values;
+    expect(sub2024.length).toBe(4);
+    const shared = classesOf([...sub2024, ...sub].map((v) => v.value), false)!;
+    const west = sub2024.find((v) => v.unitName.startsWith('华侨路'))!;
+    const east = sub.find((v) => v.unitName.startsWith('新街口'))!;
+    const { rows: pts } = await pool.query(`
+      SELECT id::int, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM app.admin_unit WHERE id = ANY ($1)`, [[west.unitId, east.unitId]]);
+    const pw = pts.find((r) => r.id === west.unitId)!;
+    const pe = pts.find((r) => r.id === east.unitId)!;
+    await waitForMapReady(page);
+    await page.waitForFunction(() => window.__citycheckSplit!.maps.every((m) => m.loaded() && !m.isMoving()));
+    const pos = await page.evaluate(([wl, wa, el, ea]) => {
+      const s = window.__citycheckSplit!;
+      const r = s.maps[0].getContainer().getBoundingClientRect();
+      const a = s.maps[0].project([wl, wa]);
+      const b = s.maps[1].project([el, ea]);
+      return { w: { x: r.left + a.x, y: r.top + a.y }, e: { x: r.left + b.x, y: r.top + b.y }, mid: r.left + r.width / 2, years: s.years };
+    }, [pw.lon, pw.lat, pe.lon, pe.lat] as const);
+    expect(pos.years).toEqual([2024, 2025]);
+    expect(pos.w.x).toBeLessThan(pos.mid);
+    expect(pos.e.x).toBeGreaterThan(pos.mid);
+    const splitShot = await shoot(page, shotPath('split'));
+    for (const [at, v, label] of [[pos.w, west, '2024 west'], [pos.e, east, '2025 east']] as const) {
+      const px = splitShot.at(at.x, at.y) as Rgb;
+      const k = classOf(v.value!, shared);
+      const others = GOOD_BAD_COLORS.filter((_c, i) => i !== k).map((c) => colorDistance(px, c.slice(0, 3) as Rgb));
+      expect(colorDistance(px, GOOD_BAD_COLORS[k].slice(0, 3) as Rgb), `${label}: pixel ${px} vs class colour ${GOOD_BAD_COLORS[k]}`).toBeLessThan(Math.min(...others));
+    }
 
     const index = await api<{ units: { index: number; dimensions: Record<string, number> }[] }>(`/api/check/cycles/${cycles[2025]}/index`);
     const dims = page.getByTestId('ck-dims');
@@ -160,6 +202,7 @@ describe('the 体检 tab on Nanjing', () => {
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     expect(await page.getByTestId('tab-check').textContent()).toBe('Health check');
     expect(await page.getByTestId('ck-compare-title').textContent()).toBe('2025 compared with 2024');
+    expect(await page.getByTestId('ck-split-title').textContent()).toBe('Split map (2024 | 2025)');
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);

@@ -9,14 +9,14 @@ import { GOOD_BAD_COLORS, NO_DATA, classOf, type ChoroplethClasses, type Rgba } 
 const css = (c: Rgba) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${(c[3] / 255).toFixed(2)})`;
 const swatch = (c: Rgba) => ({ display: 'inline-block', width: 14, height: 10, marginRight: 4, border: '1px solid #999', background: css(c) });
 
-export function CheckLegend({ title, unit, classes }: { title: string; unit: string; classes: ChoroplethClasses | null }) {
+export function CheckLegend({ title, unit, classes, testId = 'ck-legend' }: { title: string; unit: string; classes: ChoroplethClasses | null; testId?: string }) {
   const { t } = useI18n();
   const bounds = classes ? [classes.min, ...classes.breaks, classes.max] : [];
   const rows = classes
     ? (classes.breaks.length === 0 ? [[classes.min, classes.max]] : bounds.slice(0, -1).map((b, i) => [b, bounds[i + 1]]))
     : [];
   return (
-    <div className="dg-legend" data-testid="ck-legend" aria-label={t('ck.legend')}>
+    <div className="dg-legend" data-testid={testId} aria-label={t('ck.legend')}>
       <strong className="small">{t('ck.legend')} · {title} ({unit})</strong>
       <ul style={{ listStyle: 'none', padding: 0, margin: '4px 0' }}>
         {rows.map(([from, to]) => (

@@ -2,9 +2,9 @@
  * 体检 dashboard: the city's check cycles (一年一体检) with a cycle picker (create, compute and
  * publish a year), indicator cards by dimension or level with value, target, grade, warning colour
  * and a sparkline, a choropleth of any indicator over 区/街道/社区 on the one map with a legend in
- * its unit, a sortable table, the comparison of two years (values side by side, a bar chart and a
- * map of the change), the city health index with its radar and obstacle degrees, and the problem
- * ledger with zoom-to. Built like the other panels: typed API module, a pure layer factory, strings
+ * its unit, a sortable table, the comparison of two years (values side by side, a bar chart, a
+ * map of the change on the one map and a split map of the two years), the city health index with
+ * its radar and obstacle degrees, and the problem ledger with zoom-to. Built like the other panels: typed API module, a pure layer factory, strings
  * in the i18n dictionary (client/i18n/check-messages.ts), test ids. The host passes the city in and
  * receives deck.gl layers and zoom requests out.
  */
@@ -28,6 +28,7 @@ import { ManualEntry } from './manual-entry.tsx';
 import { ProblemLedger } from './problem-ledger.tsx';
 import { ReportButton } from './report-button.tsx';
 import { compareRows, ValueTable } from './value-table.tsx';
+import { YearSplitMap } from './year-split-map.tsx';
 
 export interface HealthCheckPanelProps {
   city: City;
@@ -250,6 +251,12 @@ export function HealthCheckPanel({ city, onLayers, onZoomTo }: HealthCheckPanelP
             />
           )}
           {def && <ValueTable key={`${def.code}-${level}`} indicator={def} rows={rows} year={cycle.year} otherYear={comparing ? other!.year : null} />}
+          {def && comparing && (
+            <>
+              <h4 data-testid="ck-split-title">{t('ck.split.title', { a: Math.min(cycle.year, other!.year), b: Math.max(cycle.year, other!.year) })}</h4>
+              <YearSplitMap indicator={def} name={names[def.code]} level={level} a={{ cycleId: other!.id, year: other!.year }} b={{ cycleId: cycle.id, year: cycle.year }} />
+            </>
+          )}
 
           <h3>{t('ck.index')}</h3>
           {index && <IndexChart index={index} other={comparing ? otherIndex : null} names={names} />}

@@ -127,6 +127,10 @@ export const diagnosisZh = {
   'wl.untreatedWithin': '未治理点数',
   'wl.severity': '严重度加权',
   'wl.nearest': '最近未治理点',
+  'wl.units': '各分析单元的内涝暴露（{d} m 内；{total} 个单元中 {n} 个有积水点）',
+  'wl.unit': '单元',
+  'wl.pointsWithin': '积水点',
+  'wl.unitDensity': '未治理密度 (个/km² 建成区)',
 } as const;
 
 export const diagnosisEn: Record<keyof typeof diagnosisZh, string> = {
@@ -254,4 +258,8 @@ export const diagnosisEn: Record<keyof typeof diagnosisZh, string> = {
   'wl.untreatedWithin': 'Untreated points',
   'wl.severity': 'Severity-weighted',
   'wl.nearest': 'Nearest untreated point',
+  'wl.units': 'Waterlogging per unit (within {d} m; {n} of {total} units have points)',
+  'wl.unit': 'Unit',
+  'wl.pointsWithin': 'Points',
+  'wl.unitDensity': 'Untreated per km² built-up',
 };

@@ -10,7 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GI_BIN_COLORS, diseaseColor } from '../../client/panels/diagnosis/create-diagnosis-layers.ts';
-import type { DiagnosisRun } from '../../server/contract/diagnosis.ts';
+import type { DiagnosisRun, DiagnosisWaterlogging } from '../../server/contract/diagnosis.ts';
 import { REPO_ROOT } from '../../server/config.ts';
 import { defaultCityUrl } from '../helpers/city-db.ts';
 import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
@@ -166,6 +166,18 @@ describe('the 诊断 tab on Nanjing', () => {
     const sickRgb = diseaseColor(sick.disease).slice(0, 3) as Rgb;
     const px2 = communityShot.at(at2.x, at2.y) as Rgb;
     expect(colorDistance(px2, sickRgb), `pixel ${px2} vs disease colour ${sickRgb}`).toBeLessThan(60);
+
+    // 内涝 per 社区 of this run: the most exposed first, as the API stores them.
+    const wl = (await (await fetch(`${server.url}/api/analysis/diagnosis/${communityRun}/waterlogging`)).json()) as DiagnosisWaterlogging;
+    const top = [...wl.units].sort((a, b) => b.severityWeighted - a.severityWeighted || b.untreatedWithin - a.untreatedWithin || a.unitNo - b.unitNo)[0];
+    const unitsTable = page.getByTestId('wl-units');
+    await unitsTable.waitFor({ timeout: 30_000 });
+    const firstRow = unitsTable.locator('tbody tr').first();
+    expect(await firstRow.getAttribute('data-unit')).toBe(String(top.unitNo));
+    expect(await firstRow.locator('td').allTextContents()).toEqual([top.name, String(top.pointsWithin), String(top.untreatedWithin), String(top.severityWeighted), top.densityPerKm2!.toFixed(2)]);
+    await unitsTable.scrollIntoViewIfNeeded();
+    await waitForMapReady(page);
+    await shoot(page, shotPath('waterlogging-units'));
     await page.getByTestId('dg-view-lisa').check();
 
     await page.getByTestId('lang-switch').click();

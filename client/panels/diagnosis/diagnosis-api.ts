@@ -4,7 +4,7 @@
  * what the planner changed; the server fills the rest and reports each value's origin.
  */
 import type {
-  DiagnosisExplain, DiagnosisInput, DiagnosisMethod, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBody, DiagnosisUnit, WaterloggingReport,
+  DiagnosisExplain, DiagnosisInput, DiagnosisMethod, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBody, DiagnosisUnit, DiagnosisWaterlogging, WaterloggingReport,
 } from '../../../server/contract/diagnosis.ts';
 import { getJson, pathWith, sendJson } from '../../api/http.ts';
 import type { Cycle } from '../health-check/check-api.ts';
@@ -12,7 +12,7 @@ import type { Cycle } from '../health-check/check-api.ts';
 export { fetchCycles } from '../health-check/check-api.ts';
 export type { Cycle };
 
-export type { DiagnosisExplain, DiagnosisInput, DiagnosisMethod, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBody, DiagnosisUnit, WaterloggingReport };
+export type { DiagnosisExplain, DiagnosisInput, DiagnosisMethod, DiagnosisWaterlogging, DiagnosisRecompute, DiagnosisRun, DiagnosisRunBody, DiagnosisUnit, WaterloggingReport };
 
 /** Unit properties on the map (units.geojson): scores, classes and the raw indicators by code. */
 export type UnitFeatureCollection = GeoJSON.FeatureCollection<GeoJSON.MultiPolygon, Record<string, unknown> & { unitNo: number }>;
@@ -26,6 +26,8 @@ export const unitsCsvUrl = (runId: number) => `/api/analysis/diagnosis/${runId}/
 export const fetchUnits = (runId: number, signal?: AbortSignal) => getJson<UnitFeatureCollection>(unitsGeoJsonUrl(runId), signal);
 export const fetchExplain = (runId: number, unitNo: number, signal?: AbortSignal) =>
   getJson<DiagnosisExplain>(`/api/analysis/diagnosis/${runId}/units/${unitNo}`, signal);
+export const fetchUnitWaterlogging = (runId: number, signal?: AbortSignal) =>
+  getJson<DiagnosisWaterlogging>(`/api/analysis/diagnosis/${runId}/waterlogging`, signal);
 export const fetchWaterlogging = (city: string, distanceM?: number, signal?: AbortSignal) =>
   getJson<WaterloggingReport>(pathWith('/api/analysis/waterlogging', { dataset: city, distanceM }), signal);
 

@@ -185,7 +185,7 @@ export function DiagnosisPanel({ city, lastClick, onClickModeChange, onLayers }:
           <EffectiveParamsView params={re?.effective ?? run.effective} testId="dg-params" />
         </>
       )}
-      <WaterloggingSection city={city.id} canHotspots={!!run && !busy}
+      <WaterloggingSection city={city.id} runId={run?.runId ?? null} canHotspots={!!run && !busy}
         onHotspots={() => { onRecompute({ criteria: [{ code: 'waterlogging_density' as const }], weightMethod: 'equal', norm: 'minmax' }); setView('gi'); }} />
     </section>
   );

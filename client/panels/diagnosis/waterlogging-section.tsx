@@ -1,24 +1,40 @@
 /**
  * 内涝 section of the 诊断 panel: the city's waterlogging points by status, depth and recurrence,
  * untreated points per km² of built-up area, and the estates most exposed (untreated points within
- * the exposure distance, severity-weighted, the nearest untreated point). "Waterlogging hot spots"
- * rescores the diagnosis run on the waterlogging density alone.
+ * the exposure distance, severity-weighted, the nearest untreated point); with a run, the units most
+ * exposed (points within the run's distance, untreated, severity-weighted, density per km² of built-up
+ * area). "Waterlogging hot spots" rescores the diagnosis run on the waterlogging density alone.
  */
 import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n/i18n-context.tsx';
-import { fetchWaterlogging, type WaterloggingReport } from './diagnosis-api.ts';
+import { fetchUnitWaterlogging, fetchWaterlogging, type DiagnosisWaterlogging, type WaterloggingReport } from './diagnosis-api.ts';
 
 const SHOWN = 10;
 
-export function WaterloggingSection({ city, onHotspots, canHotspots }: { city: string; onHotspots: () => void; canHotspots: boolean }) {
+/** The units with the most untreated exposure first (severity-weighted, then count, then unit number). */
+export function mostExposedUnits(units: DiagnosisWaterlogging['units'], n: number): DiagnosisWaterlogging['units'] {
+  return units.filter((u) => u.pointsWithin > 0)
+    .sort((a, b) => b.severityWeighted - a.severityWeighted || b.untreatedWithin - a.untreatedWithin || a.unitNo - b.unitNo)
+    .slice(0, n);
+}
+
+export function WaterloggingSection({ city, runId, onHotspots, canHotspots }: { city: string; runId: number | null; onHotspots: () => void; canHotspots: boolean }) {
   const { t } = useI18n();
   const [report, setReport] = useState<WaterloggingReport | null>(null);
+  const [units, setUnits] = useState<DiagnosisWaterlogging | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const ac = new AbortController();
     fetchWaterlogging(city, undefined, ac.signal).then(setReport, (e: Error) => e.name !== 'AbortError' && setError(e.message));
     return () => ac.abort();
   }, [city]);
+  useEffect(() => {
+    setUnits(null);
+    if (runId === null) return;
+    const ac = new AbortController();
+    fetchUnitWaterlogging(runId, ac.signal).then(setUnits, (e: Error) => e.name !== 'AbortError' && setError(e.message));
+    return () => ac.abort();
+  }, [runId]);
   if (error) return <p role="alert" className="gc-error">{t('dg.error')}{error}</p>;
   if (!report) return null;
   const s = report.summary;
@@ -52,6 +68,23 @@ export function WaterloggingSection({ city, onHotspots, canHotspots }: { city: s
           ))}
         </tbody>
       </table>
+      {units && (
+        <table className="gc-table" data-testid="wl-units">
+          <caption className="small">{t('wl.units', { d: String(units.effective.waterloggingDistanceM?.value ?? ''), n: units.units.filter((u) => u.pointsWithin > 0).length, total: units.units.length })}</caption>
+          <thead><tr><th>{t('wl.unit')}</th><th>{t('wl.pointsWithin')}</th><th>{t('wl.untreatedWithin')}</th><th>{t('wl.severity')}</th><th>{t('wl.unitDensity')}</th></tr></thead>
+          <tbody>
+            {mostExposedUnits(units.units, SHOWN).map((u) => (
+              <tr key={u.unitNo} data-unit={u.unitNo}>
+                <td>{u.name ?? t('dg.explain', { n: u.unitNo })}</td>
+                <td className="num">{u.pointsWithin}</td>
+                <td className="num">{u.untreatedWithin}</td>
+                <td className="num">{u.severityWeighted}</td>
+                <td className="num">{u.densityPerKm2 === null ? '—' : u.densityPerKm2.toFixed(2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </details>
   );
 }

@@ -129,8 +129,9 @@ const parkPerCapita: Engine = {
  * Life circles (生活圈, server/analysis/life-circle): from the service's per-estate report, the share
  * of estates meeting params.metric per city / 区 / 街道 / 社区 (analysis.check_estate_share: an estate
  * belongs to the units containing its point on surface). 'type_share': within the standard walking
- * distance of params.type; 'complete_community': every required checklist item present (and per
- * estate the number of items missing). A unit's share is weighted by residents when every estate in
+ * distance of params.type; 'tier_complete': every facility type of life-circle tier params.tier
+ * (5min, 10min, 15min) within its standard distance; 'complete_community': every required checklist
+ * item present (and per estate the number of items missing). A unit's share is weighted by residents when every estate in
  * it has a resident count, else by estate count; each value names its weighting in its parameters.
  */
 const lifeCircle: Engine = {
@@ -139,14 +140,19 @@ const lifeCircle: Engine = {
     if (!services?.lifeCircle) throw new EngineUnavailableError('life circles need the walking-graph service of the server');
     const metric = params.metric;
     const type = typeof params.type === 'string' ? params.type : null;
-    if (metric !== 'type_share' && metric !== 'complete_community') throw new EngineUnavailableError(`life_circle: unknown metric ${String(metric)}`);
+    const tier = typeof params.tier === 'string' ? params.tier : null;
+    if (metric !== 'type_share' && metric !== 'tier_complete' && metric !== 'complete_community') throw new EngineUnavailableError(`life_circle: unknown metric ${String(metric)}`);
     if (metric === 'type_share' && !type) throw new EngineUnavailableError('life_circle: type_share needs a facility type');
+    if (metric === 'tier_complete' && !tier) throw new EngineUnavailableError('life_circle: tier_complete needs a tier');
     // complete_community: the report checks the city's required checklist types by itself; one
     // required type (kindergarten) stands in for "no extra types", since none means all types.
-    const scoped = await services.lifeCircle.scoped({ dataset, types: [type ?? 'kindergarten'] });
+    const scoped = await services.lifeCircle.scoped(metric === 'tier_complete' ? { dataset, tiers: [tier!] } : { dataset, types: [type ?? 'kindergarten'] });
     const report = await services.lifeCircle.report(scoped);
     const k = type ? report.catalog.findIndex((c) => c.code === type) : -1;
-    const met = report.estates.map((e) => (metric === 'type_share' ? k >= 0 && e.checklist[k].status === 'met' : e.completeCommunity.missing.length === 0));
+    const met = report.estates.map((e) =>
+      metric === 'type_share' ? k >= 0 && e.checklist[k].status === 'met'
+        : metric === 'tier_complete' ? report.catalog.length > 0 && e.checklist.every((c) => c.status === 'met')
+        : e.completeCommunity.missing.length === 0);
     const { rows: shares } = await sql<SqlRow & { weighting: 'residents' | 'estates' }>`
       SELECT unit_kind, unit_id, unit_name, value, numerator, denominator, weighting
       FROM analysis.check_estate_share(${dataset}, ${report.estates.map((e) => e.id)}::bigint[], ${met}::boolean[],

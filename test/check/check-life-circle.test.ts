@@ -11,6 +11,8 @@
  * residents unknown) and 北社区 (E4, 500). A unit is weighted by residents only when every estate in
  * it has a count: at 400 m 西社区 = 1,000 ÷ 3,000 = 33.3 % by residents (50 % by estates), 东社区 =
  * 1 ÷ 1 estates = 100 %, 北社区 = 500 ÷ 500 = 100 %; South (E3 unknown) and the city stay by estates.
+ * 5-minute tier reduced (city override) to kindergarten + pharmacy (E1 370, E2 70, E3 370, E4 570 m):
+ * only E2 has both → city 1 of 4 = 25 %, South 1 of 3, 西社区 2,000 ÷ 3,000 residents.
  * Runs in a database of its own (`<test db>_check_lc`).
  */
 import type { FastifyInstance } from 'fastify';
@@ -104,6 +106,26 @@ describe('life-circle indicators in a check cycle', () => {
     expect(v.ruleVersion.params).toMatchObject({ speed: { value: 80, origin: 'default' }, type: { value: 'health_station', origin: 'default' } });
     const yoy = (await app.inject(`/api/check/trend?indicator=health_station_coverage`)).json();
     expect(yoy.points.map((p: { value: number }) => p.value)).toEqual([0, 75]);
+  });
+
+  it('computes the 5-minute tier coverage (every type of the tier within standard) from the city\'s tier list, weighted like the others', async () => {
+    // this city's 5-minute tier reduced to kindergarten and pharmacy: the other types moved to 居住街坊 (block)
+    const others = (await pool.query<{ code: string }>(`SELECT code FROM app.facility_type WHERE life_circle_tier = '5min' AND code NOT IN ('kindergarten', 'pharmacy')`)).rows;
+    expect(others.length).toBeGreaterThan(0);
+    for (const { code } of others) {
+      const put = await app.inject({ method: 'PUT', url: `/api/facility-types/${code}?dataset=${DATASET}`, payload: { lifeCircleTier: 'block' } });
+      expect(put.statusCode, code).toBe(200);
+    }
+    const vs = await cycleValues(2027);
+    // kindergarten within 300 m everywhere; pharmacy E1 370, E2 70, E3 370, E4 570 m → only E2 has both
+    expect(at(vs, 'life_circle_5min_coverage', 'city', null)).toBe(25); // 1 of 4 estates (E3 has no resident count)
+    expect(at(vs, 'life_circle_5min_coverage', 'district', ids.district.South)).toBeCloseTo(100 / 3, 9);
+    expect(at(vs, 'life_circle_5min_coverage', 'district', ids.district.North)).toBe(0);
+    const west = vs.find((v) => v.indicator === 'life_circle_5min_coverage' && v.unitId === community['西社区'])!;
+    expect(west).toMatchObject({ numerator: 2000, denominator: 3000 }); // E2's 2,000 of 3,000 residents
+    expect(west.ruleVersion.params).toMatchObject({ tiers: { value: ['5min'] }, tier: { value: '5min', origin: 'default' }, weighting: { value: 'residents' } });
+    expect(at(vs, 'life_circle_5min_coverage', 'community', community['东社区'])).toBe(0);
+    expect(at(vs, 'life_circle_10min_coverage', 'city', null)).toBe(0); // no facility of the 10-minute tier in the fixture
   });
 
   it('refuses per-estate arrays of different lengths (22023)', async () => {

@@ -93,8 +93,8 @@ describe('the 2025 check cycle of central Nanjing', () => {
     }
   });
 
-  it('has life-circle values (walking coverage, complete communities) at city, 区, 街道 and 社区 and the items missing per estate', async () => {
-    for (const indicator of ['elderly_station_coverage', 'kindergarten_coverage', 'complete_community_coverage']) {
+  it('has life-circle values (walking coverage, 5-/15-minute tiers, complete communities) at city, 区, 街道 and 社区 and the items missing per estate', async () => {
+    for (const indicator of ['elderly_station_coverage', 'kindergarten_coverage', 'complete_community_coverage', 'life_circle_5min_coverage', 'life_circle_15min_coverage']) {
       for (const level of ['city', 'district', 'subdistrict', 'community']) {
         const vs = values.filter((v) => v.indicator === indicator && v.unitKind === level);
         expect(vs.length, `${indicator} at ${level}`).toBeGreaterThan(0);

@@ -155,6 +155,7 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
 
   async function computeClaimed() {
     const runs = await inputRuns(db, cycle.dataset);
+    const memo = new Map<string, Promise<unknown>>(); // work the engines of this cycle share
     // the cycle's own reading before the engines: cycle, catalogue, settings, claim, input runs
     steps.push({ engine: 'prepare', indicators: [], ms: Math.round(performance.now() - t0), values: 0 });
     let done = 0;
@@ -168,7 +169,7 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
         continue;
       }
       try {
-        const out = await engine.run({ db, dataset: cycle.dataset, year: cycle.year, params: group[0].params, settings, services });
+        const out = await engine.run({ db, dataset: cycle.dataset, year: cycle.year, params: group[0].params, settings, services, memo });
         const inputs = [...new Set(engine.layers.flatMap((l) => runs[l as InputLayer] ?? []))].sort((a, b) => a - b);
         let n = 0;
         for (const def of group) {

@@ -36,6 +36,11 @@ export interface EngineInput {
   settings: { city: Record<string, unknown>; installation: Record<string, unknown> };
   /** Services that hold in-memory state (the walking graph): absent outside the server, and engines needing them are skipped. */
   services?: CheckServices;
+  /**
+   * Work shared by the engine runs of one cycle (e.g. one life-circle report for every life-circle
+   * indicator), keyed by the engine; absent when an engine is called alone.
+   */
+  memo?: Map<string, Promise<unknown>>;
 }
 
 export interface CheckServices {
@@ -136,7 +141,7 @@ const parkPerCapita: Engine = {
  */
 const lifeCircle: Engine = {
   layers: ['estate', 'facility', 'walk_edge', 'admin_unit'],
-  async run({ db, dataset, params, services }) {
+  async run({ db, dataset, params, services, memo }) {
     if (!services?.lifeCircle) throw new EngineUnavailableError('life circles need the walking-graph service of the server');
     const metric = params.metric;
     const type = typeof params.type === 'string' ? params.type : null;
@@ -144,14 +149,24 @@ const lifeCircle: Engine = {
     if (metric !== 'type_share' && metric !== 'tier_complete' && metric !== 'complete_community') throw new EngineUnavailableError(`life_circle: unknown metric ${String(metric)}`);
     if (metric === 'type_share' && !type) throw new EngineUnavailableError('life_circle: type_share needs a facility type');
     if (metric === 'tier_complete' && !tier) throw new EngineUnavailableError('life_circle: tier_complete needs a tier');
-    // complete_community: the report checks the city's required checklist types by itself; one
-    // required type (kindergarten) stands in for "no extra types", since none means all types.
-    const scoped = await services.lifeCircle.scoped(metric === 'tier_complete' ? { dataset, tiers: [tier!] } : { dataset, types: [type ?? 'kindergarten'] });
-    const report = await services.lifeCircle.report(scoped);
+    // One report over every facility type with a standard distance serves all life-circle indicators
+    // of a cycle (memo); called alone, the engine reads what this indicator needs.
+    const service = services.lifeCircle;
+    const read = async () => {
+      const scoped = await service.scoped(
+        memo ? { dataset } : metric === 'tier_complete' ? { dataset, tiers: [tier!] } : { dataset, types: [type ?? 'kindergarten'] });
+      return { scoped, report: await service.report(scoped) };
+    };
+    const key = `life_circle:${dataset}`;
+    if (memo && !memo.has(key)) memo.set(key, read());
+    const { scoped, report } = (await (memo?.get(key) ?? read())) as Awaited<ReturnType<typeof read>>;
     const k = type ? report.catalog.findIndex((c) => c.code === type) : -1;
+    const inTier = report.catalog.map((c) => c.tier === tier);
+    if (metric === 'type_share' && k < 0) throw new EngineUnavailableError(`life_circle: facility type ${type} has no standard walking distance in this city`);
+    if (metric === 'tier_complete' && !inTier.some(Boolean)) throw new EngineUnavailableError(`life_circle: no facility type of tier ${tier} has a standard walking distance in this city`);
     const met = report.estates.map((e) =>
       metric === 'type_share' ? k >= 0 && e.checklist[k].status === 'met'
-        : metric === 'tier_complete' ? report.catalog.length > 0 && e.checklist.every((c) => c.status === 'met')
+        : metric === 'tier_complete' ? e.checklist.every((c, i) => !inTier[i] || c.status === 'met')
         : e.completeCommunity.missing.length === 0);
     const { rows: shares } = await sql<SqlRow & { weighting: 'residents' | 'estates' }>`
       SELECT unit_kind, unit_id, unit_name, value, numerator, denominator, weighting
@@ -163,7 +178,9 @@ const lifeCircle: Engine = {
         rows.push({ unitKind: 'estate', unitId: e.id, unitName: e.name, value: e.completeCommunity.missing.length, numerator: e.completeCommunity.missing.length, denominator: e.completeCommunity.required });
       }
     }
-    return { rows, effective: { ...scoped.effective, ...catalogueParams(params) } };
+    // the report's scope (types, tiers) is not the indicator's: its type or tier is among its own parameters
+    const { types: _types, tiers: _tiers, ...walking } = scoped.effective;
+    return { rows, effective: { ...walking, ...catalogueParams(params) } };
   },
 };
 

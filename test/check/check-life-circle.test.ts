@@ -123,7 +123,7 @@ describe('life-circle indicators in a check cycle', () => {
     expect(at(vs, 'life_circle_5min_coverage', 'district', ids.district.North)).toBe(0);
     const west = vs.find((v) => v.indicator === 'life_circle_5min_coverage' && v.unitId === community['西社区'])!;
     expect(west).toMatchObject({ numerator: 2000, denominator: 3000 }); // E2's 2,000 of 3,000 residents
-    expect(west.ruleVersion.params).toMatchObject({ tiers: { value: ['5min'] }, tier: { value: '5min', origin: 'default' }, weighting: { value: 'residents' } });
+    expect(west.ruleVersion.params).toMatchObject({ tier: { value: '5min', origin: 'default' }, weighting: { value: 'residents' } });
     expect(at(vs, 'life_circle_5min_coverage', 'community', community['东社区'])).toBe(0);
     expect(at(vs, 'life_circle_10min_coverage', 'city', null)).toBe(0); // no facility of the 10-minute tier in the fixture
   });

@@ -74,11 +74,11 @@ export async function lifeCircleFigure(db: Kysely<unknown>, fetchResource: Fetch
   return { request: { id: 'lifeCircle', style }, meta: { params: paramsOf(report.effective), count: withGaps, total: features.length, ms: Math.round(performance.now() - t0), classes } };
 }
 
-/** A diagnosis run of the city (its settings, else the defaults), drawn by Gi* hot/cold-spot bin. */
-export async function hotspotFigure(db: Kysely<unknown>, dataset: string, deadlineMs: number): Promise<{ request: FigureRequest; meta: AnalysisFigureMeta } | undefined> {
+/** A diagnosis run of the city on the report's check cycle (its settings, else the defaults), drawn by Gi* hot/cold-spot bin. */
+export async function hotspotFigure(db: Kysely<unknown>, dataset: string, deadlineMs: number, cycleId?: number): Promise<{ request: FigureRequest; meta: AnalysisFigureMeta } | undefined> {
   const t0 = performance.now();
   const service = new DiagnosisService(diagnosisRepository(db), cityRepository(db), { deadlineMs });
-  const run = await service.run({ dataset } as Parameters<DiagnosisService['run']>[0]);
+  const run = await service.run({ dataset, cycleId });
   if (!run.units.length) return undefined;
   const style = basemapStyle(REPORT_ORIGIN) as Style;
   style.sources.units = { type: 'geojson', data: `${REPORT_ORIGIN}/api/analysis/diagnosis/${run.runId}/units.geojson` };

@@ -91,7 +91,8 @@ export async function generateReport(db: Kysely<unknown>, fetchResource: FetchRe
   const analysisMeta: Record<string, AnalysisFigureMeta & { ranked?: { rank: number; name: string | null }[] }> = {};
   const lc = await lifeCircleFigure(db, fetchResource, data.cycle.dataset);
   if (lc) { requests.push(lc.request); analysisMeta.lifeCircle = lc.meta; }
-  const hs = await hotspotFigure(db, data.cycle.dataset, opts.deadlineMs ?? 120_000);
+  // On the cycle's own 社区/街道 values once it has been computed (a cycle of manual values only has none to reuse).
+  const hs = await hotspotFigure(db, data.cycle.dataset, opts.deadlineMs ?? 120_000, data.cycle.computedAt ? cycleId : undefined);
   if (hs) { requests.push(hs.request); analysisMeta.hotspots = hs.meta; }
   const rn = await renewalFigure(db, data.cycle.dataset);
   if (rn) { requests.push(rn.request); analysisMeta.renewal = { ...rn.meta, ranked: rn.ranked }; }

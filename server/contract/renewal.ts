@@ -25,6 +25,7 @@ export const RENEWAL_PARAMS = {
   minLocalResettlement: { default: 0.5, setting: 'renewal_min_local_resettlement', min: 0, max: 1, source: '建科〔2021〕63号: ≥ 50 % (CONFIRMED draft [S40], final SECONDARY)' },
   blockMinAreaM2: { default: 2000, unit: 'm²', min: 0, max: 10_000_000, source: '街区 smaller than this (slivers between carriageways, traffic islands) are dropped (design choice)' },
   blockMaxAreaM2: { default: 1_000_000, unit: 'm²', min: 1, max: 100_000_000, source: '街区 larger than this (open land the streets do not subdivide) are dropped (design choice)' },
+  siteEstateMinShare: { default: 0.25, min: 0, max: 1, source: 'an estate counts for a block or drawn site when this share of it lies inside, or it covers this share of the site: slivers across a street do not (design choice)' },
 } as const satisfies Record<string, ParamSpec>;
 
 const num = (spec: ParamSpec) => Type.Optional(FiniteNumber({ minimum: spec.min, maximum: spec.max, description: describeParam(spec) }));
@@ -45,6 +46,7 @@ export const RenewalParamsSchema = Type.Object({
   minLocalResettlement: num(P.minLocalResettlement),
   blockMinAreaM2: num(P.blockMinAreaM2),
   blockMaxAreaM2: num(P.blockMaxAreaM2),
+  siteEstateMinShare: num(P.siteEstateMinShare),
 }, { additionalProperties: false });
 export type RenewalParams = Static<typeof RenewalParamsSchema>;
 

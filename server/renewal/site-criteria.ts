@@ -10,6 +10,8 @@
  *   residents    each estate's residents × the share of its area inside the site, summed
  *   life circle  unmet facility types weighted by area inside; null without a stored run or estates
  *   old share    area of old estates inside ÷ site area (from SQL)
+ * Only estates with at least siteEstateMinShare of their area inside, or covering that share of the
+ * site, count (analysis.renewal_site_criteria): a sliver across a street lends nothing.
  * Everything else (park distance, waterlogging, buildings, low-value space, diagnosis) is measured on
  * the site's own geometry.
  */

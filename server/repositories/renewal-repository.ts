@@ -74,7 +74,8 @@ export function renewalRepository(db: Kysely<unknown>, opts: { cacheMs?: number 
       FROM (SELECT ${geoms} AS a) x
       CROSS JOIN LATERAL analysis.renewal_site_criteria(sites => x.a, city => ${city.dataset}::text, datasets => ${city.datasets}::text[],
           cutoff_year => ${v.cutoffYear}::int, park_min_m2 => ${v.parkMinM2}::float8,
-          waterlogging_radius_m => ${v.waterloggingRadiusM}::float8, low_value_radius_m => ${v.lowValueRadiusM}::float8) c
+          waterlogging_radius_m => ${v.waterloggingRadiusM}::float8, low_value_radius_m => ${v.lowValueRadiusM}::float8,
+          min_overlap_share => ${v.siteEstateMinShare}::float8) c
       JOIN LATERAL (SELECT x.a[c.site_idx] AS g) s ON true
       ORDER BY c.site_idx`.execute(db);
     const hits = rows.length ? await heritageHits(geoms, city.datasets, v.protectedTouchM) : [];
@@ -91,7 +92,7 @@ export function renewalRepository(db: Kysely<unknown>, opts: { cacheMs?: number 
         SELECT (SELECT max(id) FROM app.life_circle_run WHERE dataset_id = ${city.dataset}) AS lc,
                (SELECT max(id) FROM app.diagnosis_run WHERE dataset_id = ${city.dataset}) AS dg`.execute(db);
       const key = JSON.stringify(['blocks', city.dataset, city.datasets, runs.lc, runs.dg, v.cutoffYear, v.parkMinM2, v.waterloggingRadiusM,
-        v.lowValueRadiusM, v.protectedTouchM, v.blockMinAreaM2, v.blockMaxAreaM2]);
+        v.lowValueRadiusM, v.protectedTouchM, v.blockMinAreaM2, v.blockMaxAreaM2, v.siteEstateMinShare]);
       const hit = blockCache.get(key);
       if (hit && performance.now() - hit.at < cacheMs) return { ...(await hit.snap), cached: true };
       const snap = (async () => {

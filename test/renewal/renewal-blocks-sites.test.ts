@@ -107,6 +107,17 @@ describe('renewal candidates: drawn sites and mixed kinds', () => {
     expect(byKey['site:2'].constraint).toMatchObject({ mode: 'unconstrained', demolitionAllowed: true, hits: [] });
   });
 
+  it('counts an estate for a site only when enough of it lies inside (a sliver across a street lends nothing)', async () => {
+    // 20 % of E4 (1995) lies in the site, and E4 covers 3 % of the site: below the default 25 % either way.
+    const site = { geometry: box(118.7113, 31.9995, 118.7135, 32.0010) };
+    const strict = (await rank({ kinds: ['site'], sites: [site] })).json();
+    expect(strict.candidates[0]).toMatchObject({ estateIds: [], oldEstateShare: 0, buildYear: null });
+    expect(strict.effective.siteEstateMinShare).toMatchObject({ value: 0.25, origin: 'default' });
+    const loose = (await rank({ kinds: ['site'], sites: [site], params: { siteEstateMinShare: 0.1 } })).json();
+    expect(loose.candidates[0]).toMatchObject({ estateIds: [ids.E4], buildYear: 1995 });
+    expect(loose.candidates[0].oldEstateShare).toBeCloseTo((0.0002 * 0.0005) / (0.0022 * 0.0015), 3);
+  });
+
   it('refuses a self-intersecting site, sites without their kind and a site kind without sites, each with a 400 and the reason', async () => {
     const bowtie = { type: 'Polygon', coordinates: [[[118.715, 32.0], [118.716, 32.001], [118.716, 32.0], [118.715, 32.001], [118.715, 32.0]]] };
     const bad = await rank({ sites: [{ geometry: box(118.715, 32.0, 118.716, 32.001) }, { geometry: bowtie }] });

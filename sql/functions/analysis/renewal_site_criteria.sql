@@ -5,8 +5,11 @@
 --
 -- Inputs: sites (polygons, EPSG:4326; the array index is the site's key), city (app.dataset id),
 --   datasets (the city's dataset ids), cutoff_year (old estates 老旧小区 built ≤ it), park_min_m2 (m²),
---   waterlogging_radius_m and low_value_radius_m (metres). Level height for buildings without
---   height_m: setting default_building_level_height_m (3 m).
+--   waterlogging_radius_m and low_value_radius_m (metres), min_overlap_share (0–1, default 0.25): an
+--   estate counts for a site only when at least this share of the estate lies inside it, or it
+--   covers at least this share of the site — a sliver of an estate across a street (OSM estates
+--   often reach over the centreline) neither lends the site its age nor makes it "old".
+--   Level height for buildings without height_m: setting default_building_level_height_m (3 m).
 -- Output per site: its area (m²); estates: the estates it overlaps as a JSON array of
 --   {id, insideM2 (m² of the estate inside the site), estateM2, buildYear, isOld, status, residents,
 --   unmet (unmet life-circle types in the latest stored run, NULL without one), isSample}; old_estate_share =
@@ -16,6 +19,8 @@
 --   their tallest height (m) and mean build year; idle low-value space within the radius (m²); a
 --   point inside (lon/lat); the disease score and Gi* bin of the latest diagnosis unit holding that point.
 -- Distances in the city's metric CRS (local UTM). STABLE: reads app tables. Raises 22023 on bad radii.
+-- The signature gained min_overlap_share after its first release: the old one is dropped first.
+DROP FUNCTION IF EXISTS analysis.renewal_site_criteria(geometry[], text, text[], integer, double precision, double precision, double precision);
 CREATE OR REPLACE FUNCTION analysis.renewal_site_criteria(
   sites geometry[],
   city text,
@@ -23,7 +28,8 @@ CREATE OR REPLACE FUNCTION analysis.renewal_site_criteria(
   cutoff_year integer DEFAULT 2000,
   park_min_m2 double precision DEFAULT 2000,
   waterlogging_radius_m double precision DEFAULT 300,
-  low_value_radius_m double precision DEFAULT 500
+  low_value_radius_m double precision DEFAULT 500,
+  min_overlap_share double precision DEFAULT 0.25
 ) RETURNS TABLE (
   site_idx integer, area_m2 double precision, estates jsonb, old_estate_share double precision,
   park_distance_m double precision, life_circle_run_id bigint,
@@ -49,6 +55,9 @@ BEGIN
   END IF;
   IF park_min_m2 IS NULL OR park_min_m2 < 0 THEN
     RAISE EXCEPTION 'renewal: parkMinM2 must be ≥ 0 m², got %', park_min_m2 USING ERRCODE = '22023';
+  END IF;
+  IF min_overlap_share IS NULL OR min_overlap_share < 0 OR min_overlap_share > 1 THEN
+    RAISE EXCEPTION 'renewal: siteEstateMinShare must be between 0 and 1, got %', min_overlap_share USING ERRCODE = '22023';
   END IF;
   SELECT analysis.coverage_metric_srid(ST_SetSRID(ST_Extent(u.g), 4326)) INTO srid FROM unnest(sites) u(g);
   IF srid IS NULL THEN RETURN; END IF;
@@ -85,6 +94,7 @@ BEGIN
       FROM app.estate e
       WHERE e.dataset_id = ANY (renewal_site_criteria.datasets) AND e.geom && s.geom AND ST_Relate(e.geom, s.geom, 'T********')
     ) x WHERE x.inside > 0
+        AND (x.inside >= renewal_site_criteria.min_overlap_share * x.full_m2 OR x.inside >= renewal_site_criteria.min_overlap_share * ST_Area(s.gm))
   ) est ON true
   LEFT JOIN LATERAL (
     SELECT min(ST_Distance(s.gm, ST_Transform(k.geom, srid))) AS d FROM (
@@ -117,5 +127,5 @@ BEGIN
   ) dg ON true
   ORDER BY s.idx;
 END $$;
-COMMENT ON FUNCTION analysis.renewal_site_criteria(geometry[], text, text[], integer, double precision, double precision, double precision) IS
+COMMENT ON FUNCTION analysis.renewal_site_criteria(geometry[], text, text[], integer, double precision, double precision, double precision, double precision) IS
   'Raw renewal-candidate criteria of street blocks or drawn sites (estates overlapped, old-estate share, park distance, waterlogging, buildings, low-value space, diagnosis); indicators.md §7–9, §11';

@@ -11,7 +11,7 @@ import type {
 } from '../contract/diagnosis.ts';
 import { assertWaterloggingMove } from '../diagnosis/waterlogging-status.ts';
 import { CYCLE_SOURCES } from '../diagnosis/cycle-inputs.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { HttpError, badRequest, notFound } from '../errors.ts';
 import { diagnose, type EngineCriterion, type EngineUnit, type StepRunner } from '../diagnosis/diagnosis-engine.ts';
 import { runSync } from '../graph/work-budget.ts';
 import type { NormMethod, WeightMethod } from '../analysis/composite/index.ts';
@@ -301,13 +301,18 @@ export function diagnosisRepository(db: Kysely<unknown>) {
      * locked: an illegal move → 409 (server/diagnosis/waterlogging-status.ts), a project of another
      * city → 400. The history row (with the note) and the audit row come from the table's triggers and
      * name the signed-in user; the change-feed trigger drops the touched tiles. Undefined: no such point.
+     * `scope`: the one city a city-scoped account may change (the request names no city, so the point's
+     * own city is checked here) → 403 for a point of another city.
      */
-    async patchPoint(pointId: number, patch: WaterloggingPointPatch): Promise<WaterloggingPoint | undefined> {
+    async patchPoint(pointId: number, patch: WaterloggingPointPatch, scope?: { username: string; city: string }): Promise<WaterloggingPoint | undefined> {
       const found = await db.transaction().execute(async (trx) => {
         const { rows: [cur] } = await sql<{ status: string; city: string }>`
           SELECT p.status, coalesce(d.city_id, d.id) AS city FROM app.waterlogging_point p JOIN app.dataset d ON d.id = p.dataset_id
           WHERE p.id = ${pointId}::bigint FOR UPDATE OF p`.execute(trx);
         if (!cur) return false;
+        if (scope && scope.city !== cur.city) {
+          throw new HttpError(403, `${scope.username} may change only the city ${scope.city}, not ${cur.city}.`, 'CITY_SCOPE');
+        }
         assertWaterloggingMove(pointId, cur.status, patch.status);
         const project = patch.remediationProjectId;
         if (project !== undefined && project !== null) {

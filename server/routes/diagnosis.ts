@@ -97,7 +97,10 @@ export default async function diagnosisRoutes(app: FastifyInstance, opts: Diagno
 
   app.patch<{ Params: Static<typeof WaterloggingPointParamsSchema>; Body: WaterloggingPointPatch }>('/api/waterlogging-points/:pointId',
     { schema: { tags: ['layers'], summary: 'Change a waterlogging point\'s status 未治理 → 治理中 → 已销号 (or reopen) and its remediation project; illegal move → 409; history + audit name the signed-in user; tiles refreshed', params: WaterloggingPointParamsSchema, body: WaterloggingPointPatchSchema, response: { 200: WaterloggingPointSchema, ...errors, 409: ErrorSchema } } },
-    async (req) => found(await writes.patchPoint(req.params.pointId, req.body), `No waterlogging point ${req.params.pointId}`));
+    async (req) => {
+      const scope = req.user?.dataset ? { username: req.user.username, city: req.user.dataset } : undefined;
+      return found(await writes.patchPoint(req.params.pointId, req.body, scope), `No waterlogging point ${req.params.pointId}`);
+    });
 
   app.get<{ Params: Static<typeof WaterloggingPointParamsSchema> }>('/api/waterlogging-points/:pointId/history',
     { schema: { tags: ['layers'], summary: 'A waterlogging point\'s status history (time, actor, note), across check years of the same ledger id', params: WaterloggingPointParamsSchema, response: { 200: WaterloggingHistorySchema, ...errors } } },

@@ -3,7 +3,8 @@
  * reads one city and returns one value per check unit it applies to, with the effective rule
  * parameters (and their origin) and the layers whose import runs fed it. Engines reuse what exists:
  * park coverage runs the green-coverage engine (analysis.green_coverage_run through its repository),
- * the rest are the SQL functions analysis.check_count_engine and analysis.check_park_per_capita.
+ * life circles the life-circle service (shares per unit by analysis.check_estate_share), the rest
+ * are the SQL functions analysis.check_count_engine and analysis.check_park_per_capita.
  * No Fastify here: server/routes/check.ts wires it.
  */
 import { sql, type Kysely } from 'kysely';

@@ -30,8 +30,11 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 300_000);
 
+const problemIds: number[] = [];
+
 afterAll(async () => {
   await pool?.query('DELETE FROM app.renewal_project WHERE id > $1', [startId]); // projects this test made
+  if (problemIds.length) await pool?.query('DELETE FROM app.check_problem WHERE id = ANY($1::bigint[])', [problemIds]);
   await browser?.close();
   await server?.close();
   await pool?.end();
@@ -88,13 +91,22 @@ describe('the 更新 tab: blocks, drawn sites and a project from candidate to �
     await shoot(page, shotPath('drawn-site'));
 
     // The top estate candidate becomes a project (no site yet: an estate has no outline in the result); its detail opens.
+    // Its estate has an open problem in the ledger (made here, as a check cycle would: estate-level park coverage).
     const first = table.locator('tbody tr[data-kind="estate"]').first();
+    const estateId = Number(await first.getAttribute('data-estate'));
+    const problem = Number((await pool.query(
+      `INSERT INTO app.check_problem (dataset_id, indicator, unit_kind, unit_id, unit_name, severity, value, threshold, first_year, last_year)
+       SELECT $1, 'park_coverage', 'estate', e.id, e.name, 'red', 0, 1, 2026, 2026 FROM app.estate e WHERE e.id = $2 RETURNING id`,
+      [api.city.dataset, estateId])).rows[0].id);
+    problemIds.push(problem);
     await first.locator('button.link').click();
     const detail = page.getByTestId('rn-detail');
     await detail.waitFor({ timeout: 15_000 });
     const id = Number(await detail.getAttribute('data-project'));
     expect(id).toBeGreaterThan(startId);
     expect(await detail.getAttribute('data-stage')).toBe('reserve');
+    await page.getByTestId(`rn-detail-link-${problem}`).click();
+    await page.locator(`[data-testid="rn-detail-problems"] li[data-problem="${problem}"]`).waitFor({ timeout: 15_000 });
 
     // An illegal move (储备 → 销号) is refused with the server's message, and nothing moves.
     await page.getByTestId('rn-detail-other').selectOption('closed');
@@ -120,12 +132,27 @@ describe('the 更新 tab: blocks, drawn sites and a project from candidate to �
     const after = await shoot(page, shotPath('project-site'));
     expect(changedPixels(before, after, rect)).toBeGreaterThan(rect.w * rect.h * 0.05);
 
-    // Every state in turn, through the detail's buttons.
-    for (const to of ['approved', 'implementing', 'completed', 'rechecked', 'closed']) {
+    // Every state in turn, through the detail's buttons. 销号 waits for the re-check: refused while the
+    // linked problem is open (in treatment since 实施), allowed once it is settled in the ledger.
+    const step = async (to: string) => {
       await page.getByTestId('rn-detail-reason').fill(`e2e: ${to}`);
       await page.getByTestId(`rn-detail-move-${to}`).click();
+    };
+    for (const to of ['approved', 'implementing', 'completed', 'rechecked']) {
+      await step(to);
       await expect.poll(async () => detail.getAttribute('data-stage'), { timeout: 15_000 }).toBe(to);
     }
+    await expect.poll(async () => page.locator(`[data-testid="rn-detail-problems"] li[data-problem="${problem}"]`).getAttribute('data-status'), { timeout: 15_000 }).toBe('in_treatment');
+    await step('closed');
+    await refused.waitFor({ timeout: 10_000 });
+    expect(await refused.textContent()).toMatch(/unresolved/);
+    expect(await detail.getAttribute('data-stage')).toBe('rechecked');
+    await refused.scrollIntoViewIfNeeded();
+    await shoot(page, shotPath('detail-close-refused'));
+    const settle = await fetch(`${server.url}/api/check/problems/${problem}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'dismiss', reason: 'e2e: treated by the project' }) });
+    expect(settle.status).toBe(200);
+    await step('closed');
+    await expect.poll(async () => detail.getAttribute('data-stage'), { timeout: 15_000 }).toBe('closed');
     expect(await page.getByTestId('rn-detail-history').locator('tbody tr').count()).toBe(6);
     await detail.scrollIntoViewIfNeeded();
     await shoot(page, shotPath('detail-closed'));

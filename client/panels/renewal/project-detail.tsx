@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'react';
 import { isMessageKey } from '../../i18n/dictionaries.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
-import { fetchRecheck, type Project, type Recheck } from './renewal-api.ts';
+import { fetchRecheck, listEstateProblems, type Project, type Recheck } from './renewal-api.ts';
 
 const STAGES = ['reserve', 'approved', 'implementing', 'completed', 'rechecked', 'closed'] as const;
 type Stage = (typeof STAGES)[number];
@@ -23,6 +23,8 @@ export interface ProjectDetailProps {
   /** A polygon drawn for this project and not saved yet: its corner count. */
   pendingCorners: number | null;
   onSaveGeometry: () => void;
+  /** Links a problem of the ledger to the project (its problemRefs); resolves with an error message or null. */
+  onLinkProblem: (problemId: number) => Promise<string | null>;
   onClose: () => void;
 }
 
@@ -33,12 +35,23 @@ const corners = (g: Project['geometry']): number => {
   return rings.reduce((n, r) => n + Math.max(0, r.length - 1), 0);
 };
 
-export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSaveGeometry, onClose }: ProjectDetailProps) {
+export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSaveGeometry, onLinkProblem, onClose }: ProjectDetailProps) {
   const { t } = useI18n();
   const [recheck, setRecheck] = useState<Recheck | null>(null);
   const [reason, setReason] = useState('');
   const [other, setOther] = useState<Stage>('closed');
   const [refused, setRefused] = useState<string | null>(null);
+  // Open problems of the project's estates in the ledger, not linked yet.
+  const [linkable, setLinkable] = useState<{ id: number; label: string }[]>([]);
+  useEffect(() => {
+    if (!p.dataset || !p.estateIds.length) return setLinkable([]);
+    const ac = new AbortController();
+    const linked = new Set(p.problemRefs.filter((r): r is number => typeof r === 'number'));
+    listEstateProblems(p.dataset, ac.signal).then((r) => setLinkable(r.problems
+      .filter((x) => x.unitId !== null && p.estateIds.includes(x.unitId) && !linked.has(x.id) && !['closed', 'dismissed', 'merged'].includes(x.status))
+      .map((x) => ({ id: x.id, label: `#${x.id} ${x.indicator} · ${x.unitName ?? x.unitId} · ${x.status}` }))), () => setLinkable([]));
+    return () => ac.abort();
+  }, [p.dataset, p.estateIds, p.problemRefs]);
   const stage = (s: string) => (STAGES.includes(s as Stage) ? t(`rn.stage.${s as Stage}`) : s);
 
   useEffect(() => {
@@ -84,6 +97,15 @@ export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSa
           {recheck.problems.map((x) => <li key={x.id} data-problem={x.id} data-status={x.status}>#{x.id} {x.indicator} · {x.unitName ?? x.unitKind} · {x.status} ({x.value ?? '—'} / {x.threshold ?? '—'})</li>)}
         </ul>
       ) : <p className="muted small">{t('rn.detail.problems.none')}{p.problemRefs.filter((r) => typeof r === 'string').map((r) => ` · ${r}`).join('')}</p>}
+      {linkable.length > 0 && (
+        <ul className="small" data-testid="rn-detail-linkable">
+          {linkable.map((x) => (
+            <li key={x.id}>{x.label}{' '}
+              <button type="button" className="link" onClick={() => void onLinkProblem(x.id).then(setRefused)} data-testid={`rn-detail-link-${x.id}`}>{t('rn.detail.link')}</button>
+            </li>
+          ))}
+        </ul>
+      )}
 
       <h4>{t('rn.detail.effect')}</h4>
       {effects.length ? (

@@ -8,6 +8,8 @@ import type {
   Candidate, CandidateKind, CandidatesBody, CandidatesResult, ConstraintsBody, ConstraintsResult, EstateLedger, EstateLedgerPatch, Project, ProjectCreate,
   ProjectPatch, Recheck, RuleCheck,
 } from '../../../server/contract/renewal.ts';
+import type { Static } from 'typebox';
+import type { ProblemListSchema } from '../../../server/contract/check.ts';
 import { getJson, pathWith, sendJson } from '../../api/http.ts';
 
 export type { Candidate, CandidateKind, CandidatesBody, CandidatesResult, ConstraintsResult, Project, Recheck, RuleCheck };
@@ -29,3 +31,6 @@ export const editEstate = (id: number, body: EstateLedgerPatch, signal?: AbortSi
 /** Edits a project's fields or its site geometry (drawn on the map; invalid → 400 with the reason). */
 export const patchProject = (id: number, body: ProjectPatch, signal?: AbortSignal) =>
   sendJson<Project>(`/api/renewal/projects/${id}`, 'PATCH', body, signal);
+/** Estate-level problems of the city's problem ledger (体检 → 问题台账), to link to a project. */
+export const listEstateProblems = (city: string, signal?: AbortSignal) =>
+  getJson<Static<typeof ProblemListSchema>>(pathWith('/api/check/problems', { dataset: city, unitKind: 'estate' }), signal);

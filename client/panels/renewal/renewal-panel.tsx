@@ -255,6 +255,8 @@ export function RenewalPanel({ city, onLayers, onDraw, drawn }: RenewalPanelProp
       {detail && (
         <ProjectDetail key={detail.id} project={detail} onMove={(to, reason) => moveWithReason(detail, to, reason)}
           onDraw={() => startDrawing('project', detail)} onClose={() => setOpenProject(null)} onSaveGeometry={saveProjectGeometry}
+          onLinkProblem={(id) => patchProject(detail.id, { actor: t('rn.actor'), problemRefs: [...detail.problemRefs, id] })
+            .then(() => { void reloadProjects(); return null; }, (e) => errText(e))}
           pendingCorners={drawing?.target === 'project' && drawing.projectId === detail.id && pending ? cornersOf(pending) : null} />
       )}
     </section>

@@ -158,5 +158,8 @@ const head = ['city', 'buildings', 'estates', 'admin units', 'step', 'in the cyc
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const fmt = (r: string[]) => r.map((x, i) => x.padEnd(widths[i])).join(' | ');
 console.log(['', fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(fmt)].join('\n'));
+console.log(`
+cycle − engines alone: below 0 where the cycle reads one life-circle report for all its life-circle indicators
+(the engines alone read one each). cycle − its engine steps: the machinery's own time within the same run.`);
 graphs.close();
 await db.destroy();

@@ -145,7 +145,7 @@ export const CandidatesResultSchema = Type.Object({
     /** Blocks derived (before the old-estate filter) and drawn sites sent; 0 when their kind was not asked for. */
     blocks: Type.Integer(), blocksWithoutOldEstates: Type.Integer(), sites: Type.Integer(),
   }),
-  /** How blocks were derived (null when blocks were not asked for). */
+  /** How blocks were derived (null when blocks were not asked for); builtUpSource: the clip area, ledger (建成区 ledger) or estate_extent. */
   blocks: Nullable(Type.Object({ rule: Type.String(), builtUpSource: Nullable(Type.String()), roadClasses: Type.Array(Type.String()) })),
   lifeCircleRunId: Nullable(Type.Integer()),
   /** The diagnosis run the disease score and hot-spot class come from (the city's latest); null when none is stored. */

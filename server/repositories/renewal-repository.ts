@@ -267,8 +267,8 @@ export function renewalRepository(db: Kysely<unknown>, opts: { cacheMs?: number 
           blocks: blk?.sites.length ?? 0, blocksWithoutOldEstates: blocksWithoutOld, sites: drawn?.sites.length ?? 0,
         },
         blocks: blk ? {
-          rule: 'faces of the street centrelines (classes below) and the built-up boundary (ST_Polygonize), inside the built-up area, '
-            + `between blockMinAreaM2 and blockMaxAreaM2; ${v.onlyOld ? 'only blocks with old estates inside are candidates' : 'every block is a candidate'}`,
+          rule: 'faces of the street centrelines (classes below) and the clip boundary (the built-up ledger, else the estates\' extent '
+            + `widened by 50 m; ST_Polygonize) that overlap an estate, between blockMinAreaM2 and blockMaxAreaM2; ${v.onlyOld ? 'only blocks with old estates inside are candidates' : 'every block is a candidate'}`,
           builtUpSource: blk.builtUpSource, roadClasses: BLOCK_ROAD_CLASSES,
         } : null,
         lifeCircleRunId: first?.lifeCircleRunId ?? null,

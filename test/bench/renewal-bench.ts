@@ -7,7 +7,8 @@
  * (one statement per estate and criterion: park distance, waterlogging, buildings, heritage), run
  * on every 100th estate and extrapolated (marked ~). Also the weight-change re-rank: the pure
  * re-score over the stored normalised matrix, and the whole HTTP request with new weights (which
- * reuses the criteria read moments before: nothing changed in between).
+ * reuses the criteria read moments before: nothing changed in between), and once the estates ranked
+ * together with the street blocks (街区) derived from the city's streets.
  * Database citycheck_bench_renewal on the local test cluster (or DATABASE_URL's server). Prints a
  * table; not a test (no timed assertions anywhere).
  */
@@ -117,6 +118,10 @@ for (const radius of [300, 301, 302]) {
 }
 const [reweighted, reMs] = await timed(() => app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { ...bodyWith(302), weights: { ageYears: 10, residents: 30 } } }));
 if (reweighted.statusCode !== 200) throw new Error(reweighted.body);
+// Street blocks (街区) ranked with the estates: the blocks derived from the streets and the built-up area, once.
+const [withBlocks, blocksMs] = await timed(() => app.inject({ method: 'POST', url: '/api/analysis/renewal/candidates', payload: { ...bodyWith(303), kinds: ['estate', 'block'] } }));
+if (withBlocks.statusCode !== 200) throw new Error(`candidates with blocks: ${withBlocks.statusCode} ${withBlocks.body}`);
+const wb = withBlocks.json();
 
 // The pure re-rank after a weight slider moves: rescore the stored normalised matrix and order it.
 const { rows: crit } = await pool.query(`SELECT * FROM analysis.renewal_estate_criteria($1, ARRAY[$1], 2000, 2024, 2000, 300, 500)`, [CITY]);
@@ -146,6 +151,7 @@ console.log([
   ['what', 'time', 'note'],
   ['CityCheck ranking + constraints (HTTP, median of 3)', s(med(runs.map((r) => r.ms))), `SQL ${s(med(runs.map((r) => r.queryMs)))}, ranking + sensitivity ${med(runs.map((r) => r.rankMs)).toFixed(0)} ms`],
   ['weight change: whole request again', s(reMs), reweighted.json().timing.cached ? 'criteria reused from the previous request (no edit since)' : 'criteria re-read from the database'],
+  ['estates + 街区 ranked together (HTTP, once)', s(blocksMs), `${wb.counts.blocks} blocks derived (clip: ${wb.blocks.builtUpSource}), ${wb.counts.candidates} candidates`],
   ['weight change: re-rank in memory', `${rescoreMs.toFixed(1)} ms`, `rescore + order of ${ids.length} (full rank with normalisation ${fullRankMs.toFixed(0)} ms)`],
   [`naive per-candidate SQL loop (every ${EVERY}th estate, ${base.n} run)`, `~${s(base.total)}`, `${s(base.ms)} measured, 6 statements per estate, extrapolated to all`],
   ['ratio naive / CityCheck', `${(base.total / med(runs.map((r) => r.ms))).toFixed(1)} ×`, ''],

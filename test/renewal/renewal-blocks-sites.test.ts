@@ -31,11 +31,11 @@ const weights = { ageYears: 2, residents: 1, ...zero };
 type C = { key: string; kind: string; name: string | null; score: number; estateIds: number[]; values: (number | null)[]; oldEstateShare: number; constraint: { mode: string; demolitionAllowed: boolean; hits: { hit: string; relation: string }[] } };
 
 describe('renewal candidates: street blocks (街区)', () => {
-  it('derives blocks from the street rings inside the built-up area, drops the open face above the area bound and the block without old estates', async () => {
+  it('derives blocks from the street rings inside the built-up area, drops the open face above the area bound, the face without estates and the block without old estates', async () => {
     const res = await rank({ kinds: ['block'], weights, params: { blockMaxAreaM2: 100_000 } });
     expect(res.statusCode).toBe(200);
     const b = res.json();
-    // A, B, C (the footpath across A is no block edge); C holds only E5 (2010) and is left out.
+    // A, B, C (the footpath across A is no block edge; ring D holds no estate); C holds only E5 (2010) and is left out.
     expect(b.counts).toMatchObject({ estates: 0, blocks: 3, blocksWithoutOldEstates: 1, candidates: 2, sites: 0 });
     expect(b.blocks).toMatchObject({ builtUpSource: 'ledger', roadClasses: expect.not.arrayContaining(['path']) });
     expect(b.effective.blockMaxAreaM2).toMatchObject({ value: 100_000, origin: 'request' });

@@ -67,7 +67,7 @@ describe('renewal candidates on central Nanjing', () => {
       if (c.constraint.hits.some((h: { hit: string; relation: string }) => h.hit === 'core_zone' && h.relation !== 'touches')) expect(c.constraint.mode).toBe('micro_renewal_only');
     }
     for (let i = 1; i < b.candidates.length; i++) expect(b.candidates[i - 1].score).toBeGreaterThanOrEqual(b.candidates[i].score);
-    console.log(`Nanjing estates + 街区 top 10 (${b.counts.candidates} candidates: ${b.counts.blocks} blocks derived (${b.blocks.builtUpSource} built-up), ${b.counts.blocksWithoutOldEstates} without old estates; query ${b.timing.queryMs.toFixed(0)} ms, rank ${b.timing.rankMs.toFixed(1)} ms):\n${
+    console.log(`Nanjing estates + 街区 top 10 (${b.counts.candidates} candidates: ${b.counts.blocks} blocks derived (clip: ${b.blocks.builtUpSource}), ${b.counts.blocksWithoutOldEstates} without old estates; query ${b.timing.queryMs.toFixed(0)} ms, rank ${b.timing.rankMs.toFixed(1)} ms):\n${
       b.candidates.slice(0, 10).map((c: Mixed, i: number) => `${i + 1}. ${c.key} ${c.name ?? ''} score ${c.score.toFixed(3)} [${c.constraint.mode}] old share ${c.oldEstateShare.toFixed(2)} — ${c.reasons.map((r) => `${r.code}=${r.value === null ? '–' : Math.round(r.value * 10) / 10}`).join(', ')}`).join('\n')}`);
   }, 60_000);
 

@@ -73,6 +73,8 @@ export interface MapViewProps {
   draw?: DrawRequest | null;
   /** Called with the polygon each time a drawing is closed or a corner is moved. */
   onDrawn?: (polygon: DrawnPolygon) => void;
+  /** Per tile layer id, a revision bumped after an edit: a new one makes its deck.gl tiles load again (`?rev=`). */
+  tileRevisions?: Record<string, number>;
 }
 
 const SELECT_FLAGS = { polygon: { feature: { draggable: true, coordinates: { midpoints: true, draggable: true, deletable: true } } } };
@@ -183,7 +185,7 @@ export function MapView(props: MapViewProps) {
     if (!overlay || !map) return;
     const layers = LAYER_DEFS.filter((d) => d.renderer === 'deck' && catalogById.has(d.source)).map((d) => {
       const entry = catalogById.get(d.source)!;
-      return createPointTileLayer(d, { tileUrl: tileUrl(d.source), minZoom: entry.minzoom, maxZoom: entry.maxzoom }, props.settings[d.id], selectedLayer === d.id ? selectedId : null, {
+      return createPointTileLayer(d, { tileUrl: props.tileRevisions?.[d.source] ? `${tileUrl(d.source)}?rev=${props.tileRevisions[d.source]}` : tileUrl(d.source), minZoom: entry.minzoom, maxZoom: entry.maxzoom }, props.settings[d.id], selectedLayer === d.id ? selectedId : null, {
         beforeId: DECK_SLOT,
         onTileError: (err) => cb.current.onTileError(String((err as Error)?.message ?? err)),
       });
@@ -193,7 +195,7 @@ export function MapView(props: MapViewProps) {
     // Until the next deck frame says otherwise; with no visible deck layer no deck frame will come.
     readiness().deckLoaded = !all.some((l) => l.props.visible);
     overlay.setProps({ layers: all });
-  }, [overlay, map, catalogById, props.settings, selectedId, selectedLayer, props.extraDeckLayers]);
+  }, [overlay, map, catalogById, props.settings, selectedId, selectedLayer, props.extraDeckLayers, props.tileRevisions]);
 
   // Click: deck.gl points first (they are on top), then MapLibre check layers.
   useEffect(() => {

@@ -1,7 +1,11 @@
 /**
  * Feature panel: every attribute of the clicked feature with Chinese (or English) labels and units,
- * its source dataset and check year, and a 示例数据 badge for sample rows.
+ * its source dataset and check year, and a 示例数据 badge for sample rows. A waterlogging point also
+ * shows its treatment status history and, for a planner of the city, the control to move its status
+ * (waterlogging-editor.tsx); after a change the status shown here is the server's and the map is asked
+ * to re-request the layer's tiles.
  */
+import { useState } from 'react';
 import type { Labels } from '../api/map-api.ts';
 import { isMessageKey } from '../i18n/dictionaries.ts';
 import { formatValue } from '../i18n/format-value.ts';
@@ -9,14 +13,28 @@ import { useI18n } from '../i18n/i18n-context.tsx';
 import type { SelectedFeature } from '../map/map-view.tsx';
 import { FeatureHistory } from '../panels/audit/audit-panel.tsx';
 import { useSession } from './sign-in-context.tsx';
+import { WaterloggingEditor } from './waterlogging-editor.tsx';
 
 /** Shown elsewhere in the panel (title, badge, source line) or redundant with a translated code. */
 const HIDDEN = new Set(['name', 'is_sample', 'check_year', 'dataset_id', 'type_name_zh', 'type_name_en', 'layerName']);
 
-export function FeaturePanel({ feature, labels, onClose }: { feature: SelectedFeature; labels: Labels; onClose: () => void }) {
+export interface FeaturePanelProps {
+  feature: SelectedFeature;
+  labels: Labels;
+  onClose: () => void;
+  /** The current city's id (edit rights of a city-scoped planner, the city's project list). */
+  city?: string | null;
+  /** Called with a tile layer id (source) whose features were changed here; the map re-requests its tiles. */
+  onTilesChanged?: (source: string) => void;
+}
+
+export function FeaturePanel({ feature, labels, onClose, city = null, onTilesChanged }: FeaturePanelProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const p = feature.properties;
+  // Statuses changed here, per point: the clicked feature's properties are the tile's at click time.
+  const [changed, setChanged] = useState<Record<number, string>>({});
+  const editable = feature.layerId === 'waterlogging' && feature.id !== null ? feature.id : null;
+  const p = editable !== null && changed[editable] !== undefined ? { ...feature.properties, status: changed[editable] } : feature.properties;
   const dataset = typeof p.dataset_id === 'string' ? labels.datasets[p.dataset_id] : undefined;
   const isSample = p.is_sample === true || p.is_sample === 'true' || dataset?.isSample === true;
   const fieldLabel = (f: string) => {
@@ -55,6 +73,13 @@ export function FeaturePanel({ feature, labels, onClose }: { feature: SelectedFe
           </div>
         ))}
       </dl>
+      {editable !== null && (
+        <WaterloggingEditor key={editable} pointId={editable} city={city} labels={labels}
+          onChanged={(point) => {
+            setChanged((c) => ({ ...c, [editable]: point.status }));
+            onTilesChanged?.('waterlogging');
+          }} />
+      )}
       <footer className="provenance">
         <div>
           <span className="muted">{t('feature.source')}：</span>

@@ -11,6 +11,7 @@ import { diagnosisEn, diagnosisZh } from './diagnosis-messages.ts';
 import { reportEn, reportZh } from './report-messages.ts';
 import { authEn, authZh } from './auth-messages.ts';
 import { uploadEn, uploadZh } from './upload-messages.ts';
+import { waterloggingEn, waterloggingZh } from './waterlogging-messages.ts';
 
 const zh = {
   'app.title': '城检 · 一张图',
@@ -161,6 +162,7 @@ const zh = {
   ...diagnosisZh,
   ...authZh,
   ...uploadZh,
+  ...waterloggingZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -314,6 +316,7 @@ const en: Record<MessageKey, string> = {
   ...diagnosisEn,
   ...authEn,
   ...uploadEn,
+  ...waterloggingEn,
 };
 
 export const dictionaries: Record<'zh' | 'en', Record<MessageKey, string>> = { zh, en };

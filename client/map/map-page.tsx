@@ -38,6 +38,9 @@ export default function MapPage({ city }: { city: City | null }) {
   const [settings, setSettings] = useState<Record<string, LayerSettings>>(() => defaultSettings(initial.layers));
   const [threeD, setThreeD] = useState(initial.threeD ?? false);
   const [selected, setSelected] = useState<SelectedFeature | null>(null);
+  // Bumped per tile layer after an edit in the feature panel: the map loads that layer's tiles again.
+  const [tileRevisions, setTileRevisions] = useState<Record<string, number>>({});
+  const onTilesChanged = useCallback((source: string) => setTileRevisions((r) => ({ ...r, [source]: (r[source] ?? 0) + 1 })), []);
   const [fitTo, setFitTo] = useState<Bbox | null>(null);
   const [mapLoading, setMapLoading] = useState(true);
   const [tileError, setTileError] = useState<string | null>(null);
@@ -99,6 +102,7 @@ export default function MapPage({ city }: { city: City | null }) {
             selected={selected}
             fitTo={fitTo}
             onSelect={setSelected}
+            tileRevisions={tileRevisions}
             onViewChange={onViewChange}
             onLoadingChange={setMapLoading}
             onTileError={onTileError}
@@ -112,7 +116,7 @@ export default function MapPage({ city }: { city: City | null }) {
         {(loading || (data && mapLoading)) && !error && <LoadingIndicator />}
         {error && <ErrorBanner message={t('error.server')} detail={error.message} onRetry={retry} />}
         {!error && tileError && <ErrorBanner message={t('error.tiles')} detail={tileError} onDismiss={() => setTileError(null)} />}
-        {selected && data && <FeaturePanel feature={selected} labels={data.labels} onClose={() => setSelected(null)} />}
+        {selected && data && <FeaturePanel feature={selected} labels={data.labels} onClose={() => setSelected(null)} city={city?.id ?? null} onTilesChanged={onTilesChanged} />}
       </section>
     </main>
   );

@@ -1,0 +1,51 @@
+/**
+ * UI strings of the waterlogging point editor in the feature panel (内涝点治理状态), merged into
+ * `dictionaries.ts`. Status names come from /api/labels (code domain `waterlogging_status`), not from here.
+ */
+export const waterloggingZh = {
+  'wl.edit.title': '治理状态',
+  'wl.edit.current': '当前状态',
+  'wl.edit.next': '改为',
+  'wl.edit.note': '说明（可空）',
+  'wl.edit.notePlaceholder': '例如：泵站扩容工程已开工',
+  'wl.edit.project': '治理项目（可空）',
+  'wl.edit.projectNone': '不关联项目',
+  'wl.edit.projectKeep': '保持不变',
+  'wl.edit.save': '保存状态',
+  'wl.edit.saving': '正在保存…',
+  'wl.edit.saved': '已保存，地图已刷新',
+  'wl.edit.noMove': '此状态没有可改为的状态',
+  'wl.edit.viewerOnly': '只有本市规划人员可以修改治理状态',
+  'wl.edit.refused': '服务器拒绝了此修改：{message}',
+  'wl.history.title': '状态记录',
+  'wl.history.loading': '正在加载状态记录…',
+  'wl.history.empty': '暂无状态记录',
+  'wl.history.time': '时间',
+  'wl.history.actor': '操作人',
+  'wl.history.import': '台账导入',
+  'wl.history.first': '首次登记',
+} as const;
+
+export const waterloggingEn: Record<keyof typeof waterloggingZh, string> = {
+  'wl.edit.title': 'Treatment status',
+  'wl.edit.current': 'Current status',
+  'wl.edit.next': 'Move to',
+  'wl.edit.note': 'Note (optional)',
+  'wl.edit.notePlaceholder': 'e.g. pumping station upgrade started',
+  'wl.edit.project': 'Remediation project (optional)',
+  'wl.edit.projectNone': 'No project',
+  'wl.edit.projectKeep': 'Keep as is',
+  'wl.edit.save': 'Save status',
+  'wl.edit.saving': 'Saving…',
+  'wl.edit.saved': 'Saved; the map is refreshed',
+  'wl.edit.noMove': 'No status can follow this one',
+  'wl.edit.viewerOnly': 'Only planners of this city may change the treatment status',
+  'wl.edit.refused': 'The server refused this change: {message}',
+  'wl.history.title': 'Status history',
+  'wl.history.loading': 'Loading the status history…',
+  'wl.history.empty': 'No status changes yet',
+  'wl.history.time': 'Time',
+  'wl.history.actor': 'By',
+  'wl.history.import': 'ledger import',
+  'wl.history.first': 'first recorded',
+};

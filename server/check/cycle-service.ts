@@ -214,6 +214,11 @@ export async function computeCycle(db: Kysely<unknown>, cycleId: number, service
       if (still.rows[0]?.status !== 'draft') throw new CheckCycleError(409, `Check cycle ${cycle.year} of ${cycle.dataset} was published meanwhile`);
       await sql`DELETE FROM app.indicator_value WHERE cycle_id = ${cycleId}`.execute(trx);
       await writeValues(trx, cycle, pending);
+      // The values just written are not in the planner's statistics yet (a new cycle is estimated at a
+      // row or two), so it chose nested loops comparing every value with every problem: seconds on the
+      // 107k replica, depending on when autovacuum last analysed. The joins below match whole sets on
+      // their keys; hash joins are right whatever the estimate (until the end of this transaction).
+      await sql`SELECT set_config('enable_nestloop', 'off', true)`.execute(trx);
       await sql`
         UPDATE app.indicator_value v SET previous_value = p.value, yoy_change = v.value - p.value
         FROM app.indicator_value p

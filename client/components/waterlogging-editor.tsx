@@ -34,7 +34,7 @@ export const patchWaterloggingPoint = (pointId: number, body: WaterloggingPointP
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** The panel is narrow: one control per line. */
-const STACK = { display: 'grid', gap: 6, border: '1px solid var(--border)', borderRadius: 4, margin: '4px 0', padding: '6px 8px' } as const;
+const STACK = { display: 'grid', gap: 6, minWidth: 0, width: '100%', boxSizing: 'border-box', border: '1px solid var(--border)', borderRadius: 4, margin: '4px 0', padding: '6px 8px' } as const;
 const FIELD = { display: 'grid', gap: 2, fontSize: 12 } as const;
 const isStatus = (s: string): s is WaterloggingStatus => s in WATERLOGGING_NEXT;
 
@@ -60,6 +60,8 @@ export function WaterloggingEditor({ pointId, city, labels, onChanged }: Waterlo
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [refused, setRefused] = useState<string | null>(null);
+  // The project the point is linked to, as the last accepted change reported it (the history does not carry it).
+  const [linked, setLinked] = useState<number | null | undefined>(undefined);
   const statusLabel = (code: string | null) => (code === null ? t('wl.history.first') : labels.codes.waterlogging_status?.[code]?.[lang] ?? code);
 
   useEffect(() => {
@@ -93,6 +95,7 @@ export function WaterloggingEditor({ pointId, city, labels, onChanged }: Waterlo
     patchWaterloggingPoint(pointId, body)
       .then((p) => {
         setHistory(p);
+        setLinked(p.remediationProjectId);
         setNote('');
         setProject('keep');
         setSaved(true);
@@ -142,6 +145,11 @@ export function WaterloggingEditor({ pointId, city, labels, onChanged }: Waterlo
       {history && !mayEdit && <p className="muted small" data-testid="wl-viewer-note">{t('wl.edit.viewerOnly')}</p>}
       {refused && <p className="gc-error small" role="alert" data-testid="wl-refused">{t('wl.edit.refused', { message: refused })}</p>}
       {saved && <p className="small" role="status" data-testid="wl-saved">{t('wl.edit.saved')}</p>}
+      {linked !== undefined && (
+        <p className="small" data-testid="wl-linked">
+          {t('wl.edit.linked')}：{linked === null ? t('wl.edit.projectNone') : projects.find((x) => x.id === linked)?.name ?? `#${linked}`}
+        </p>
+      )}
       {!history && !loadError && <p className="muted small">{t('wl.history.loading')}</p>}
       {history && <WaterloggingHistoryList history={history} statusLabel={statusLabel} />}
     </section>

@@ -5,7 +5,7 @@
  * (waterlogging-editor.tsx); after a change the status shown here is the server's and the map is asked
  * to re-request the layer's tiles.
  */
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { Labels } from '../api/map-api.ts';
 import { isMessageKey } from '../i18n/dictionaries.ts';
 import { formatValue } from '../i18n/format-value.ts';
@@ -34,6 +34,14 @@ export function FeaturePanel({ feature, labels, onClose, city = null, onTilesCha
   // Statuses changed here, per point: the clicked feature's properties are the tile's at click time.
   const [changed, setChanged] = useState<Record<number, string>>({});
   const editable = feature.layerId === 'waterlogging' && feature.id !== null ? feature.id : null;
+  // The server's status of the point (editor): when it differs from what the map shows, record it and
+  // have the map load the layer's tiles again (the server's change feed has dropped its cached ones).
+  const shown = editable !== null ? changed[editable] ?? feature.properties.status : undefined;
+  const onStatus = useCallback((status: string) => {
+    if (editable === null || status === shown) return;
+    setChanged((c) => ({ ...c, [editable]: status }));
+    onTilesChanged?.('waterlogging');
+  }, [editable, shown, onTilesChanged]);
   const p = editable !== null && changed[editable] !== undefined ? { ...feature.properties, status: changed[editable] } : feature.properties;
   const dataset = typeof p.dataset_id === 'string' ? labels.datasets[p.dataset_id] : undefined;
   const isSample = p.is_sample === true || p.is_sample === 'true' || dataset?.isSample === true;
@@ -75,10 +83,7 @@ export function FeaturePanel({ feature, labels, onClose, city = null, onTilesCha
       </dl>
       {editable !== null && (
         <WaterloggingEditor key={editable} pointId={editable} city={city} labels={labels}
-          onChanged={(point) => {
-            setChanged((c) => ({ ...c, [editable]: point.status }));
-            onTilesChanged?.('waterlogging');
-          }} />
+          onStatus={onStatus} />
       )}
       <footer className="provenance">
         <div>

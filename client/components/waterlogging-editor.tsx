@@ -43,11 +43,15 @@ export interface WaterloggingEditorProps {
   /** The current city (a city-scoped planner may change only its points; projects are listed from it). */
   city: string | null;
   labels: Labels;
-  /** Called after the server accepted a change (the map re-requests the layer's tiles). */
-  onChanged: (point: WaterloggingPoint) => void;
+  /**
+   * Called with the point's status each time the server reports it: on opening, after an accepted
+   * change, and after a refusal (someone else may have moved it). The panel compares it with the
+   * tile's and, when they differ, has the map re-request the layer's tiles.
+   */
+  onStatus: (status: string) => void;
 }
 
-export function WaterloggingEditor({ pointId, city, labels, onChanged }: WaterloggingEditorProps) {
+export function WaterloggingEditor({ pointId, city, labels, onStatus }: WaterloggingEditorProps) {
   const { t, lang } = useI18n();
   const { can } = useSession();
   const mayEdit = can('planner', city);
@@ -80,6 +84,9 @@ export function WaterloggingEditor({ pointId, city, labels, onChanged }: Waterlo
   }, [mayEdit, city]);
 
   const status = history?.status ?? null;
+  useEffect(() => {
+    if (status !== null) onStatus(status);
+  }, [status, onStatus]);
   const moves = status !== null && isStatus(status) ? WATERLOGGING_NEXT[status] : [];
   // The picked move while it is still allowed (the status may have moved since), else the first allowed.
   const next = moves.find((m) => m === picked) ?? moves[0] ?? '';
@@ -99,7 +106,6 @@ export function WaterloggingEditor({ pointId, city, labels, onChanged }: Waterlo
         setNote('');
         setProject('keep');
         setSaved(true);
-        onChanged(p);
       }, (e) => {
         setRefused(errText(e));
         // The point may have moved meanwhile (409): show its status now and the moves it allows.

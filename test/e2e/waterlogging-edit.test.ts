@@ -203,6 +203,7 @@ describe('editing a waterlogging point from the map', () => {
     const offered = await page.getByTestId('wl-next').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(offered).toEqual(['untreated']);
     expect(await refused.isVisible()).toBe(true);
+    expect(await page.getByTestId('feature-attributes').textContent()).toContain('已销号');
     await shoot(page, shotPath('refused'));
     expect(errors).toEqual([]);
     await page.close();

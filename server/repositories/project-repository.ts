@@ -8,12 +8,25 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CityScope } from '../contract/common.ts';
 import type { Project, ProjectCreate, ProjectPatch } from '../contract/renewal.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { HttpError, badRequest, notFound } from '../errors.ts';
 import { assertTransition, LOOP_STEP, NEXT_STAGES, STAGE_ZH, type Stage } from '../renewal/project-states.ts';
 import { IllegalTransitionError } from '../renewal/renewal-error.ts';
 import { GeometryInputError, type PolygonInput } from '../validation/geojson.ts';
 
 type Db = Kysely<unknown> | Transaction<unknown>;
+
+/**
+ * The one city a city-scoped account may change (server/plugins/auth.ts). Writes by id name no city,
+ * so the auth hook cannot check them: the row's own city is checked against this instead.
+ */
+export interface CityWriteScope { username: string; city: string }
+
+/** 403 unless `city` is the scope's city (no scope: an account of every city, or sign-in off). */
+export function assertCityScope(scope: CityWriteScope | undefined, city: string | null): void {
+  if (scope && scope.city !== city) {
+    throw new HttpError(403, `${scope.username} may change only the city ${scope.city}, not ${city ?? 'a project of no city'}.`, 'CITY_SCOPE');
+  }
+}
 
 /** A problem of the ledger (app.check_problem) a project addresses, as the latest cycle left it. */
 export interface RecheckProblem {
@@ -99,7 +112,9 @@ export function projectRepository(db: Kysely<unknown>) {
     },
 
     /** A new project in 储备 (reserve), with its first transition (created). */
-    async create(city: CityScope, body: ProjectCreate & { actor: string }, geometry: PolygonInput | null): Promise<Project> {
+    async create(city: CityScope, body: ProjectCreate & { actor: string }, geometry: PolygonInput | null, scope?: CityWriteScope): Promise<Project> {
+      // The request may name no city (the only city loaded): the resolved one is checked.
+      assertCityScope(scope, city.dataset);
       return db.transaction().execute(async (trx) => {
         await asActor(trx, body.actor);
         const estateIds = body.estateIds ?? [];
@@ -121,13 +136,14 @@ export function projectRepository(db: Kysely<unknown>) {
     },
 
     /** Edits fields and geometry (a project's site drawn or modified on the map); audited. */
-    async patch(id: number, body: ProjectPatch & { actor: string }, geometry: PolygonInput | null | undefined): Promise<Project> {
+    async patch(id: number, body: ProjectPatch & { actor: string }, geometry: PolygonInput | null | undefined, scope?: CityWriteScope): Promise<Project> {
       return db.transaction().execute(async (trx) => {
         await asActor(trx, body.actor);
-        const { rows } = await sql<{ datasets: string[] }>`
-          SELECT coalesce((SELECT array_agg(d.id) FROM app.dataset d WHERE d.id = p.dataset_id OR d.city_id = p.dataset_id), '{}') AS datasets
+        const { rows } = await sql<{ city: string | null; datasets: string[] }>`
+          SELECT p.dataset_id AS city, coalesce((SELECT array_agg(d.id) FROM app.dataset d WHERE d.id = p.dataset_id OR d.city_id = p.dataset_id), '{}') AS datasets
           FROM app.renewal_project p WHERE p.id = ${id}::bigint FOR UPDATE`.execute(trx);
         if (!rows.length) throw notFound(`No renewal project ${id}`);
+        assertCityScope(scope, rows[0].city);
         if (body.estateIds) await assertEstates(trx, rows[0].datasets, body.estateIds);
         if (body.problemRefs) await assertProblems(trx, rows[0].datasets, body.problemRefs);
         if (geometry) await assertValid(trx, geometry);
@@ -152,11 +168,13 @@ export function projectRepository(db: Kysely<unknown>) {
     },
 
     /** Moves a project to `to` (409 unless allowed), recording who, when and why. */
-    async transition(id: number, to: string, actor: string, reason: string): Promise<Project> {
+    async transition(id: number, to: string, actor: string, reason: string, scope?: CityWriteScope): Promise<Project> {
       return db.transaction().execute(async (trx) => {
         await asActor(trx, actor);
-        const { rows } = await sql<{ stage: Stage }>`SELECT stage FROM app.renewal_project WHERE id = ${id}::bigint FOR UPDATE`.execute(trx);
+        const { rows } = await sql<{ stage: Stage; city: string | null }>`
+          SELECT stage, dataset_id AS city FROM app.renewal_project WHERE id = ${id}::bigint FOR UPDATE`.execute(trx);
         if (!rows.length) throw notFound(`No renewal project ${id}`);
+        assertCityScope(scope, rows[0].city);
         const from = rows[0].stage;
         assertTransition(id, from, to);
         if (to === 'closed') {
@@ -200,12 +218,14 @@ export function projectRepository(db: Kysely<unknown>) {
     },
 
     /** Stores a predicted indicator change under `key` of expected_effect (audited). */
-    async storeEffect(id: number, actor: string, key: string, effect: unknown): Promise<Project> {
+    async storeEffect(id: number, actor: string, key: string, effect: unknown, scope?: CityWriteScope): Promise<Project> {
       return db.transaction().execute(async (trx) => {
         await asActor(trx, actor);
-        const r = await sql`UPDATE app.renewal_project SET expected_effect = expected_effect || jsonb_build_object(${key}::text, ${JSON.stringify(effect)}::jsonb),
-                              updated_at = now() WHERE id = ${id}::bigint`.execute(trx);
-        if (!Number(r.numAffectedRows)) throw notFound(`No renewal project ${id}`);
+        const { rows } = await sql<{ city: string | null }>`SELECT dataset_id AS city FROM app.renewal_project WHERE id = ${id}::bigint FOR UPDATE`.execute(trx);
+        if (!rows.length) throw notFound(`No renewal project ${id}`);
+        assertCityScope(scope, rows[0].city);
+        await sql`UPDATE app.renewal_project SET expected_effect = expected_effect || jsonb_build_object(${key}::text, ${JSON.stringify(effect)}::jsonb),
+                    updated_at = now() WHERE id = ${id}::bigint`.execute(trx);
         return (await select(trx, sql`p.id = ${id}::bigint`))[0];
       });
     },

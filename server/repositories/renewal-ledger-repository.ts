@@ -7,6 +7,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { notFound } from '../errors.ts';
+import { assertCityScope, type CityWriteScope } from './project-repository.ts';
 
 export interface EstateLedgerEdit {
   actor: string;
@@ -17,9 +18,15 @@ export interface EstateLedgerEdit {
 
 export function renewalLedgerRepository(db: Kysely<unknown>) {
   return {
-    async patchEstate(id: number, e: EstateLedgerEdit) {
+    /** `scope`: a city-scoped account may edit only estates of its city (their own city is checked) → else 403. */
+    async patchEstate(id: number, e: EstateLedgerEdit, scope?: CityWriteScope) {
       return db.transaction().execute(async (trx) => {
         await sql`SELECT set_config('citycheck.actor', ${e.actor}, true)`.execute(trx);
+        const { rows: [cur] } = await sql<{ city: string }>`
+          SELECT coalesce(d.city_id, d.id) AS city FROM app.estate x JOIN app.dataset d ON d.id = x.dataset_id
+          WHERE x.id = ${id}::bigint FOR UPDATE OF x`.execute(trx);
+        if (!cur) throw notFound(`No estate ${id}`);
+        assertCityScope(scope, cur.city);
         const has = (k: keyof EstateLedgerEdit) => Object.hasOwn(e, k);
         const { rows } = await sql<{ id: number; name: string | null; renovationStatus: string | null; renovationClass: string[]; renovationPlanYear: number | null; updatedAt: Date }>`
           UPDATE app.estate SET

@@ -23,11 +23,11 @@ import { badRequest, notFound } from '../errors.ts';
 import { cityRepository } from '../repositories/city-repository.ts';
 import { greenCoverageRepository } from '../repositories/green-coverage-repository.ts';
 import { lifeCircleRepository } from '../repositories/life-circle-repository.ts';
-import { projectRepository } from '../repositories/project-repository.ts';
+import { assertCityScope, projectRepository, type CityWriteScope } from '../repositories/project-repository.ts';
 import { polygonInput } from '../validation/geojson.ts';
 
 const tags = ['renewal'];
-const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
+const errors = { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
 type Params = Static<typeof ProjectParamsSchema>;
 
 /** Who makes a change: the signed-in user, else the body's actor (sign-in off), else a 400. */
@@ -35,6 +35,11 @@ export function actorOf(req: FastifyRequest, given: string | undefined): string 
   const who = req.user?.username ?? given;
   if (!who) throw badRequest('actor is required when nobody is signed in');
   return who;
+}
+
+/** The city a city-scoped signed-in account may change; undefined for an account of every city or sign-in off. */
+export function cityScopeOf(req: FastifyRequest): CityWriteScope | undefined {
+  return req.user?.dataset ? { username: req.user.username, city: req.user.dataset } : undefined;
 }
 
 export default async function projectRoutes(app: FastifyInstance, opts: { deadlineMs?: number }) {
@@ -54,7 +59,7 @@ export default async function projectRoutes(app: FastifyInstance, opts: { deadli
     async (req, reply) => {
       const city = await cities.resolve(req.body.dataset);
       const geometry = req.body.geometry ? polygonInput(req.body.geometry, 'geometry') : null;
-      return reply.code(201).send(await projects.create(city, { ...req.body, actor: actorOf(req, req.body.actor) }, geometry));
+      return reply.code(201).send(await projects.create(city, { ...req.body, actor: actorOf(req, req.body.actor) }, geometry, cityScopeOf(req)));
     });
 
   app.get<{ Params: Params }>('/api/renewal/projects/:id',
@@ -65,12 +70,12 @@ export default async function projectRoutes(app: FastifyInstance, opts: { deadli
     { schema: { tags, summary: 'Edit a project (fields, site geometry drawn on the map); audited', params: ProjectParamsSchema, body: ProjectPatchSchema, response: { 200: ProjectSchema, ...errors } } },
     async (req) => {
       const g = req.body.geometry;
-      return projects.patch(req.params.id, { ...req.body, actor: actorOf(req, req.body.actor) }, g === undefined ? undefined : g === null ? null : polygonInput(g, 'geometry'));
+      return projects.patch(req.params.id, { ...req.body, actor: actorOf(req, req.body.actor) }, g === undefined ? undefined : g === null ? null : polygonInput(g, 'geometry'), cityScopeOf(req));
     });
 
   app.post<{ Params: Params; Body: TransitionBody }>('/api/renewal/projects/:id/transitions',
     { schema: { tags, summary: 'Move a project to its next stage (储备→审批→实施→完工→复查→销号) with who and why; illegal moves → 409', params: ProjectParamsSchema, body: TransitionBodySchema, response: { 200: ProjectSchema, ...errors } } },
-    async (req) => projects.transition(req.params.id, req.body.to, actorOf(req, req.body.actor), req.body.reason));
+    async (req) => projects.transition(req.params.id, req.body.to, actorOf(req, req.body.actor), req.body.reason, cityScopeOf(req)));
 
   app.get<{ Params: Params }>('/api/renewal/projects/:id/recheck',
     { schema: { tags, summary: 'Re-check (复查): the problems a project addresses as the latest check cycle left them (closed → resolved, else unresolved)', params: ProjectParamsSchema, response: { 200: RecheckSchema, ...errors } } },
@@ -82,6 +87,8 @@ export default async function projectRoutes(app: FastifyInstance, opts: { deadli
       const { coverageRunId, facility } = req.body;
       if (coverageRunId === undefined && facility === undefined) throw badRequest('send coverageRunId (a new park) or facility (a new community facility), or both');
       const p = await found(req.params.id);
+      const scope = cityScopeOf(req);
+      assertCityScope(scope, p.dataset); // before the what-ifs run; storeEffect checks again under its lock
       if (!p.dataset) throw badRequest(`project ${p.id} belongs to no city`);
       const actor = actorOf(req, req.body.actor);
       let out = p;
@@ -92,14 +99,14 @@ export default async function projectRoutes(app: FastifyInstance, opts: { deadli
         const parks = req.body.parks ?? p.geometry;
         if (!parks) throw badRequest('the project has no geometry: send parks or draw the project site first');
         const w = await coverage.whatIf(coverageRunId, polygonInput(parks, 'parks'));
-        out = await projects.storeEffect(p.id, actor, 'greenCoverage', { runId: w.runId, city: w.city, parks: w.parks, computedAt: new Date().toISOString() });
+        out = await projects.storeEffect(p.id, actor, 'greenCoverage', { runId: w.runId, city: w.city, parks: w.parks, computedAt: new Date().toISOString() }, scope);
       }
       if (facility !== undefined) {
         const w = await lifeCircle.whatIf(facility.type, facility.lon, facility.lat, await lifeCircle.scoped({ dataset: p.dataset }));
         const { newlyCovered, city: _c, effective, ...rest } = w;
         out = await projects.storeEffect(p.id, actor, 'lifeCircle', {
           ...rest, newlyCovered: newlyCovered.map((e) => e.id), effective, computedAt: new Date().toISOString(),
-        });
+        }, scope);
       }
       return out;
     });

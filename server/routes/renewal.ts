@@ -21,11 +21,11 @@ import {
 import { cityRepository } from '../repositories/city-repository.ts';
 import { renewalLedgerRepository } from '../repositories/renewal-ledger-repository.ts';
 import { renewalRepository } from '../repositories/renewal-repository.ts';
-import { actorOf } from './projects.ts';
+import { actorOf, cityScopeOf } from './projects.ts';
 import { polygonInput } from '../validation/geojson.ts';
 
 const tags = ['renewal'];
-const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
+const errors = { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
 type LedgerParams = Static<typeof LedgerParamsSchema>;
 
 export default async function renewalRoutes(app: FastifyInstance) {
@@ -57,7 +57,7 @@ export default async function renewalRoutes(app: FastifyInstance) {
   app.patch<{ Params: LedgerParams; Body: Static<typeof EstateLedgerPatchSchema> }>('/api/renewal/ledger/estates/:id',
     { schema: { tags, summary: 'Edit an estate\'s renovation status, class and plan year from the map; audited, tiles refreshed', params: LedgerParamsSchema, body: EstateLedgerPatchSchema, response: { 200: EstateLedgerSchema, ...errors } } },
     async (req) => {
-      const out = await ledger.patchEstate(req.params.id, { ...req.body, actor: actorOf(req, req.body.actor) });
+      const out = await ledger.patchEstate(req.params.id, { ...req.body, actor: actorOf(req, req.body.actor) }, cityScopeOf(req));
       repo.invalidate();
       return out;
     });

@@ -232,6 +232,58 @@ export type TransitionBody = Static<typeof TransitionBodySchema>;
 
 export const TransitionSchema = Type.Object({ fromStage: Nullable(Type.String()), toStage: Type.String(), actor: Type.String(), reason: Type.String(), at: Type.String() });
 
+/**
+ * The expected effect of a project's new park (公园绿地服务半径覆盖率), stored from the coverage what-if
+ * on a green-coverage run of its city: the city's covered residential land before/after (m², %), and
+ * the estates that pass the run's covered share (estateCoveredMinShare) only with the park. Fields
+ * marked optional are absent from effects stored before they existed.
+ */
+export const GreenCoverageEffectSchema = Type.Object({
+  runId: Type.Integer(),
+  /** true when no run of the city existed and one was made with the city's settings for this prediction. */
+  runCreated: Type.Optional(Type.Boolean()),
+  mode: Type.Optional(Type.String()),
+  target: Type.Optional(Type.String()),
+  city: Type.Object({
+    targetM2: Type.Number(), officialM2Before: Type.Number(), officialM2After: Type.Number(),
+    officialPctBefore: N, officialPctAfter: N, walkingM2Before: N, walkingM2After: N, walkingPctBefore: N, walkingPctAfter: N,
+  }),
+  parks: Type.Array(Type.Object({ id: Type.Union([Type.Integer(), Type.String()]), areaM2: Type.Number(), radiusM: Type.Number() })),
+  estateCoveredMinShare: Type.Optional(Type.Number()),
+  /** Estates covered (share ≥ estateCoveredMinShare) after and not before, by the buffer / the walking network. */
+  estatesNewlyCoveredOfficial: Type.Optional(Type.Array(Type.Integer())),
+  estatesNewlyCoveredWalking: Type.Optional(Type.Array(Type.Integer())),
+  /** The run's parameters with their origin (default / city setting / request). */
+  effective: Type.Optional(Nullable(EffectiveParamsSchema)),
+  computedAt: Type.String(),
+});
+export type GreenCoverageEffect = Static<typeof GreenCoverageEffectSchema>;
+
+/** The expected effect of a project's new community facility (生活圈 what-if on the walking network). */
+export const LifeCircleEffectSchema = Type.Object({
+  type: Type.String(),
+  standardM: Type.Number(),
+  facility: Type.Object({
+    lon: Type.Number(), lat: Type.Number(), snapped: Type.Array(Type.Number()), snapDistanceM: Type.Number(), saved: Type.Boolean(),
+    /** true when the location is the project site's point on surface (none was sent). */
+    atSite: Type.Optional(Type.Boolean()),
+  }),
+  /** Estate ids within the type's standard walking distance only with the new facility. */
+  newlyCovered: Type.Array(Type.Integer()),
+  estates: Type.Integer(), metBefore: Type.Integer(), metAfter: Type.Integer(),
+  shareBefore: N, shareAfter: N, residentsBefore: Type.Number(), residentsAfter: Type.Number(),
+  searchMs: Type.Number(),
+  effective: EffectiveParamsSchema,
+  computedAt: Type.String(),
+});
+export type LifeCircleEffect = Static<typeof LifeCircleEffectSchema>;
+
+export const ExpectedEffectSchema = Type.Object({
+  greenCoverage: Type.Optional(GreenCoverageEffectSchema),
+  lifeCircle: Type.Optional(LifeCircleEffectSchema),
+});
+export type ExpectedEffect = Static<typeof ExpectedEffectSchema>;
+
 export const ProjectSchema = Type.Object({
   id: Type.Integer(), dataset: Nullable(Type.String()), name: Type.String(), description: Nullable(Type.String()),
   stage: Type.String(), stageZh: Type.String(), nextStages: Type.Array(Type.String()), loopStep: Type.String(),
@@ -239,7 +291,7 @@ export const ProjectSchema = Type.Object({
   budgetWan: N, fundingSource: Nullable(Type.String()), department: Nullable(Type.String()), planYear: Nullable(Type.Integer()),
   checkYear: Type.Integer(),
   problemRefs: Type.Array(Type.Union([Type.Integer(), Type.String()])),
-  expectedEffect: Type.Record(Type.String(), Type.Unknown()),
+  expectedEffect: ExpectedEffectSchema,
   geometry: Nullable(GeoJsonSchema),
   transitions: Type.Array(TransitionSchema),
   createdAt: Type.String(), updatedAt: Type.String(),
@@ -264,12 +316,18 @@ export const ExpectedEffectBodySchema = Type.Object({
   actor: Actor,
   /** A stored green-coverage run of the project's city to add the project's new park to. */
   coverageRunId: Type.Optional(Type.Integer({ minimum: 1 })),
+  /**
+   * The project's site (or `parks`) as a new park on `coverageRunId`, else on the city's latest run;
+   * a city with no run gets one with its settings first.
+   */
+  park: Type.Optional(Type.Boolean()),
   /** The new park(s); default the project's own geometry. */
   parks: Type.Optional(GeoJsonPolygonInput()),
   /** A new community facility of the project (生活圈 what-if on the walking network). */
   facility: Type.Optional(Type.Object({
     type: Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 60, description: 'facility type code (GET /api/facility-types)' }),
-    lon: Lon(), lat: Lat(),
+    /** Both or neither: without them the facility stands at the project site's point on surface. */
+    lon: Type.Optional(Lon()), lat: Type.Optional(Lat()),
   }, { additionalProperties: false })),
 }, { additionalProperties: false });
 

@@ -6,8 +6,8 @@
  * transaction as citycheck.actor).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { CityScope } from '../contract/common.ts';
-import type { Project, ProjectCreate, ProjectPatch } from '../contract/renewal.ts';
+import type { CityScope, EffectiveParams } from '../contract/common.ts';
+import type { ExpectedEffect, Project, ProjectCreate, ProjectPatch } from '../contract/renewal.ts';
 import { HttpError, badRequest, notFound } from '../errors.ts';
 import { assertTransition, LOOP_STEP, NEXT_STAGES, STAGE_ZH, type Stage } from '../renewal/project-states.ts';
 import { IllegalTransitionError } from '../renewal/renewal-error.ts';
@@ -38,7 +38,7 @@ interface ProjectRow {
   id: number; dataset: string | null; name: string; description: string | null; stage: Stage;
   estateIds: number[]; contentClass: string[]; budgetWan: number | null; fundingSource: string | null;
   department: string | null; planYear: number | null; checkYear: number; problemRefs: (number | string)[];
-  expectedEffect: Record<string, unknown>; geometry: Project['geometry']; createdAt: Date; updatedAt: Date;
+  expectedEffect: ExpectedEffect; geometry: Project['geometry']; createdAt: Date; updatedAt: Date;
   transitions: { fromStage: string | null; toStage: string; actor: string; reason: string; at: string }[];
 }
 
@@ -52,6 +52,11 @@ function toProject(r: ProjectRow): Project {
     ...r, stageZh: STAGE_ZH[r.stage], nextStages: [...NEXT_STAGES[r.stage]], loopStep: LOOP_STEP[r.stage],
     createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(),
   };
+}
+
+/** See projectRepository().coverageRun. */
+export interface CoverageRunInfo {
+  runId: number; dataset: string | null; mode: string; target: string; effective: EffectiveParams | null; estateCoveredMinShare: number;
 }
 
 export function projectRepository(db: Kysely<unknown>) {
@@ -211,10 +216,26 @@ export function projectRepository(db: Kysely<unknown>) {
       return { projectId: id, stage: p.stage, verdict: problems.length === 0 ? 'no_problems' : open.length ? 'unresolved' : 'resolved', problems };
     },
 
-    /** The city (dataset) of a stored green-coverage run, for checking a what-if belongs to the project's city. */
-    async coverageRunCity(runId: number): Promise<string | null | undefined> {
-      const { rows } = await sql<{ dataset: string | null }>`SELECT dataset_id AS dataset FROM app.coverage_run WHERE id = ${runId}::bigint`.execute(db);
-      return rows.length ? rows[0].dataset : undefined;
+    /**
+     * A stored green-coverage run as a project's park prediction needs it: its city (to check it is the
+     * project's), mode, target, effective parameters and the covered share of an estate; `runId`
+     * undefined: the city's latest run. Undefined: no such run.
+     */
+    async coverageRun(q: { runId: number } | { latestOf: string }): Promise<CoverageRunInfo | undefined> {
+      const where = 'runId' in q ? sql`id = ${q.runId}::bigint` : sql`dataset_id = ${q.latestOf}`;
+      const { rows } = await sql<CoverageRunInfo>`
+        SELECT id AS "runId", dataset_id AS dataset, mode, target, effective,
+               (rule_version->>'estate_covered_min_share')::float8 AS "estateCoveredMinShare"
+        FROM app.coverage_run WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT 1`.execute(db);
+      return rows[0];
+    },
+
+    /** A point surely on the project's site (ST_PointOnSurface, lon/lat WGS-84), or null without a site. */
+    async siteAnchor(id: number): Promise<{ lon: number; lat: number } | null> {
+      const { rows } = await sql<{ lon: number; lat: number }>`
+        SELECT ST_X(pt) AS lon, ST_Y(pt) AS lat FROM app.renewal_project p, ST_PointOnSurface(p.geom) pt
+        WHERE p.id = ${id}::bigint AND p.geom IS NOT NULL`.execute(db);
+      return rows[0] ?? null;
     },
 
     /** Stores a predicted indicator change under `key` of expected_effect (audited). */

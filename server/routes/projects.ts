@@ -9,13 +9,14 @@
  *   PATCH /api/renewal/projects/:id                  fields and site geometry (audited)
  *   POST  /api/renewal/projects/:id/transitions      move stage {to, actor, reason}; illegal → 409
  *   GET   /api/renewal/projects/:id/recheck          复查: the addressed problems as the latest check cycle left them
- *   POST  /api/renewal/projects/:id/expected-effect  coverage what-if of its new park and/or life-circle what-if of its new facility, stored
+ *   POST  /api/renewal/projects/:id/expected-effect  coverage what-if of its new park (a given run, else the city's latest, made if none)
+ *                                                    and/or life-circle what-if of its new facility (a point, else the site), stored
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { ErrorSchema } from '../contract/common.ts';
 import {
-  ExpectedEffectBodySchema, ProjectCreateSchema, ProjectListQuerySchema, ProjectListSchema, ProjectParamsSchema, ProjectPatchSchema,
+  ExpectedEffectBodySchema, ProjectCreateSchema, type GreenCoverageEffect, ProjectListQuerySchema, ProjectListSchema, ProjectParamsSchema, ProjectPatchSchema,
   ProjectSchema, RecheckSchema, TransitionBodySchema, type ProjectCreate, type ProjectPatch, type TransitionBody,
 } from '../contract/renewal.ts';
 import { LifeCircleService } from '../analysis/life-circle/life-circle-service.ts';
@@ -24,7 +25,8 @@ import { cityRepository } from '../repositories/city-repository.ts';
 import { greenCoverageRepository } from '../repositories/green-coverage-repository.ts';
 import { lifeCircleRepository } from '../repositories/life-circle-repository.ts';
 import { assertCityScope, projectRepository, type CityWriteScope } from '../repositories/project-repository.ts';
-import { polygonInput } from '../validation/geojson.ts';
+import { polygonInput, type PolygonInput } from '../validation/geojson.ts';
+import { GREEN_COVERAGE_PARAMS } from '../contract/parameters.ts';
 
 const tags = ['renewal'];
 const errors = { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
@@ -84,30 +86,63 @@ export default async function projectRoutes(app: FastifyInstance, opts: { deadli
   app.post<{ Params: Params; Body: Static<typeof ExpectedEffectBodySchema> }>('/api/renewal/projects/:id/expected-effect',
     { schema: { tags, summary: 'Expected effect: the coverage what-if of the project\'s new park on a stored run of its city and/or the life-circle what-if of its new facility, stored with the project', params: ProjectParamsSchema, body: ExpectedEffectBodySchema, response: { 200: ProjectSchema, ...errors } } },
     async (req) => {
-      const { coverageRunId, facility } = req.body;
-      if (coverageRunId === undefined && facility === undefined) throw badRequest('send coverageRunId (a new park) or facility (a new community facility), or both');
+      const { coverageRunId, park, facility } = req.body;
+      if (coverageRunId === undefined && !park && facility === undefined) {
+        throw badRequest('send park: true or coverageRunId (a new park), or facility (a new community facility), or both');
+      }
       const p = await found(req.params.id);
       const scope = cityScopeOf(req);
       assertCityScope(scope, p.dataset); // before the what-ifs run; storeEffect checks again under its lock
       if (!p.dataset) throw badRequest(`project ${p.id} belongs to no city`);
+      const city = p.dataset;
       const actor = actorOf(req, req.body.actor);
       let out = p;
-      if (coverageRunId !== undefined) {
-        const runCity = await projects.coverageRunCity(coverageRunId);
-        if (runCity === undefined) throw notFound(`No green-coverage run ${coverageRunId}`);
-        if (runCity !== p.dataset) throw badRequest(`green-coverage run ${coverageRunId} is of city "${runCity}", the project of "${p.dataset}"`);
+      if (coverageRunId !== undefined || park) {
         const parks = req.body.parks ?? p.geometry;
         if (!parks) throw badRequest('the project has no geometry: send parks or draw the project site first');
-        const w = await coverage.whatIf(coverageRunId, polygonInput(parks, 'parks'));
-        out = await projects.storeEffect(p.id, actor, 'greenCoverage', { runId: w.runId, city: w.city, parks: w.parks, computedAt: new Date().toISOString() }, scope);
+        const polygons = polygonInput(parks, 'parks');
+        out = await projects.storeEffect(p.id, actor, 'greenCoverage', await parkEffect(city, coverageRunId, polygons), scope);
       }
       if (facility !== undefined) {
-        const w = await lifeCircle.whatIf(facility.type, facility.lon, facility.lat, await lifeCircle.scoped({ dataset: p.dataset }));
-        const { newlyCovered, city: _c, effective, ...rest } = w;
+        if ((facility.lon === undefined) !== (facility.lat === undefined)) throw badRequest('facility: send both lon and lat, or neither (the project site)');
+        const at = facility.lon !== undefined && facility.lat !== undefined ? { lon: facility.lon, lat: facility.lat } : await projects.siteAnchor(p.id);
+        if (!at) throw badRequest('facility: send lon and lat, or draw the project site first');
+        const w = await lifeCircle.whatIf(facility.type, at.lon, at.lat, await lifeCircle.scoped({ dataset: city }));
+        const { newlyCovered, city: _c, effective, facility: f, ...rest } = w;
         out = await projects.storeEffect(p.id, actor, 'lifeCircle', {
-          ...rest, newlyCovered: newlyCovered.map((e) => e.id), effective, computedAt: new Date().toISOString(),
+          ...rest, facility: { ...f, atSite: facility.lon === undefined }, newlyCovered: newlyCovered.map((e) => e.id), effective,
+          computedAt: new Date().toISOString(),
         }, scope);
       }
       return out;
     });
+
+  /**
+   * The coverage what-if of a new park on run `runId` of the city, or on its latest run (one made with
+   * the city's settings when it has none), with the estates it newly covers by the run's covered share.
+   */
+  async function parkEffect(city: string, runId: number | undefined, parks: PolygonInput): Promise<GreenCoverageEffect> {
+    let run = await projects.coverageRun(runId !== undefined ? { runId } : { latestOf: city });
+    let runCreated = false;
+    if (runId !== undefined && run === undefined) throw notFound(`No green-coverage run ${runId}`);
+    if (run === undefined) {
+      const { city: c, values: { mode, target, ...rules }, effective } = await cities.scoped(city, GREEN_COVERAGE_PARAMS, {});
+      const made = await coverage.run({ dataset: c.dataset, mode, target, rules, effective });
+      if (!made) throw notFound(`The green-coverage run of ${city} was not stored`);
+      run = await projects.coverageRun({ runId: made.runId });
+      runCreated = true;
+    }
+    if (!run) throw notFound(`No green-coverage run of ${city}`);
+    if (run.dataset !== city) throw badRequest(`green-coverage run ${run.runId} is of city "${run.dataset}", the project of "${city}"`);
+    const w = await coverage.whatIf(run.runId, parks);
+    const min = run.estateCoveredMinShare;
+    const newly = (before: number | null, after: number | null) => (before ?? 0) < min && (after ?? 0) >= min;
+    return {
+      runId: w.runId, runCreated, mode: run.mode, target: run.target, city: w.city, parks: w.parks,
+      estateCoveredMinShare: min,
+      estatesNewlyCoveredOfficial: w.estates.filter((e) => newly(e.officialShareBefore, e.officialShareAfter)).map((e) => e.estateId),
+      estatesNewlyCoveredWalking: run.mode === 'official' ? [] : w.estates.filter((e) => newly(e.walkingShareBefore, e.walkingShareAfter)).map((e) => e.estateId),
+      effective: run.effective, computedAt: new Date().toISOString(),
+    };
+  }
 }

@@ -76,7 +76,7 @@ export interface AppOptions {
   /** Connections of the analysis pool and how long an analysis may queue for one (server/plugins/db.ts). */
   analysis?: { connections?: number; queueTimeoutMs?: number };
   /** Reconnect backoff of the change feed (server/plugins/change-listener.ts). */
-  changeFeed?: { minRetryMs?: number; maxRetryMs?: number };
+  changeFeed?: { minRetryMs?: number; maxRetryMs?: number; syncTimeoutMs?: number };
   /** Trust X-Forwarded-For/-Proto from a reverse proxy (request.ip, request.protocol). */
   trustProxy?: boolean;
   /** Sign-in, roles, CSRF (server/plugins/auth.ts). On by default; `{ mode: 'off' }` only for tests written before sign-in. */

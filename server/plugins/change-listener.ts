@@ -11,12 +11,25 @@
  * and the in-memory graph keep serving (degraded mode).
  *
  * Decorates `app.changeFeed` (ready promise, state and counters for tests and /api/health, subscribe).
+ *
+ * Read-your-writes: a write's notice travels through PostgreSQL, so without help the answer to a PATCH
+ * could reach the client before the feed dropped the tiles the write touched, and the client's next
+ * tile request would get the stale one. `sync()` closes that gap with a barrier: it sends a notice on
+ * `citycheck_barrier` after the write committed and waits for it on the LISTEN connection. PostgreSQL
+ * delivers notifications in commit order across channels, and subscribers run synchronously per
+ * notice, so when the barrier arrives every earlier write has been applied to the caches. An onSend
+ * hook does this for every successful write request (POST/PUT/PATCH/DELETE), bounded by
+ * `syncTimeoutMs` (after which the answer goes out anyway, with a warning in the log).
  */
 import fp from 'fastify-plugin';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { parseChangeNotice, type ChangeNotice } from '../../tiles/change-notice.ts';
 
 export const CHANGE_CHANNEL = 'citycheck_change';
+/** Barrier notices of `sync()`; carry a token, never a change. */
+export const BARRIER_CHANNEL = 'citycheck_barrier';
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A change: the notice, or `everything` after a reconnect (notices may have been missed). */
 export type FeedEvent = { everything: false; change: ChangeNotice } | { everything: true };
@@ -32,6 +45,11 @@ export interface ChangeFeed {
   readonly reconnects: number;
   /** Calls `listener` for every change; returns the unsubscribe function. */
   subscribe(listener: (e: FeedEvent) => void): () => void;
+  /**
+   * Resolves once every change committed before the call has reached the subscribers: true when the
+   * barrier came back, false when the feed is down or `timeoutMs` passed first.
+   */
+  sync(timeoutMs?: number): Promise<boolean>;
 }
 
 declare module 'fastify' {
@@ -47,6 +65,8 @@ export interface ChangeListenerOptions {
   /** First reconnect delay in ms (default 250), doubled per failure up to `maxRetryMs` (default 5000). */
   minRetryMs?: number;
   maxRetryMs?: number;
+  /** How long a write's answer waits for its own change notice at most (default 2000 ms; 0 = no waiting). */
+  syncTimeoutMs?: number;
 }
 
 export default fp<ChangeListenerOptions>(
@@ -62,6 +82,8 @@ export default fp<ChangeListenerOptions>(
     let lostSinceConnect = false;
     let received = 0;
     let reconnects = 0;
+    const barriers = new Map<string, () => void>();
+    const syncTimeout = opts.syncTimeoutMs ?? 2000;
     let markReady!: () => void;
     const ready = new Promise<void>((r) => (markReady = r));
 
@@ -89,6 +111,27 @@ export default fp<ChangeListenerOptions>(
         listeners.add(l);
         return () => listeners.delete(l);
       },
+      async sync(timeoutMs = syncTimeout) {
+        const c = client;
+        if (!c || timeoutMs <= 0) return false;
+        const token = randomUUID();
+        let timer: NodeJS.Timeout | undefined;
+        const arrived = new Promise<boolean>((resolve) => {
+          barriers.set(token, () => resolve(true));
+          timer = setTimeout(() => resolve(false), timeoutMs);
+        });
+        try {
+          // Sent on the LISTEN connection itself: its own notifications are delivered to it too, after
+          // every transaction that committed before this one.
+          await c.query('SELECT pg_notify($1, $2)', [BARRIER_CHANNEL, token]);
+          return await arrived;
+        } catch {
+          return false;
+        } finally {
+          clearTimeout(timer);
+          barriers.delete(token);
+        }
+      },
     };
     app.decorate('changeFeed', feed);
 
@@ -114,6 +157,7 @@ export default fp<ChangeListenerOptions>(
     const connect = async (): Promise<void> => {
       const c = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'citycheck-change-feed', keepAlive: true });
       c.on('notification', (msg) => {
+        if (msg.channel === BARRIER_CHANNEL) return barriers.get(msg.payload ?? '')?.();
         if (msg.channel !== CHANGE_CHANNEL || !msg.payload) return;
         const change = parseChangeNotice(msg.payload);
         if (!change) return app.log.warn({ payload: msg.payload.slice(0, 200) }, 'unreadable change notice');
@@ -124,7 +168,7 @@ export default fp<ChangeListenerOptions>(
       c.on('end', () => lost(c));
       try {
         await c.connect();
-        await c.query(`LISTEN ${CHANGE_CHANNEL}`);
+        await c.query(`LISTEN ${CHANGE_CHANNEL}; LISTEN ${BARRIER_CHANNEL}`);
       } catch (err) {
         c.removeAllListeners('end');
         c.removeAllListeners('error');
@@ -168,6 +212,13 @@ export default fp<ChangeListenerOptions>(
       lostSinceConnect = true;
       app.log.warn({ err }, 'change feed could not connect; retrying in the background');
       scheduleReconnect();
+    });
+    // Read-your-writes for every successful write request (see the header).
+    app.addHook('onSend', async (req, reply, payload) => {
+      if (WRITE_METHODS.has(req.method) && reply.statusCode < 400 && client) {
+        if (!(await feed.sync())) app.log.warn({ url: req.url }, 'change feed barrier did not return in time; the answer may precede its cache invalidation');
+      }
+      return payload;
     });
     app.addHook('onClose', async () => {
       closing = true;

@@ -87,7 +87,7 @@ describe('expected effect of a project', () => {
     // Newly covered: not covered in the stored run, at least the run's share after the park.
     const e2 = run.estates.find((x: { name: string }) => x.name === 'E2');
     expect(e2.coveredOfficial).toBe(false);
-    const after = new Map(w.estates.map((x: { estateId: number; officialShareAfter: number }) => [x.estateId, x.officialShareAfter]));
+    const after = new Map<number, number>(w.estates.map((x: { estateId: number; officialShareAfter: number }) => [x.estateId, x.officialShareAfter]));
     const expected = run.estates.filter((x: { estateId: number; coveredOfficial: boolean }) => !x.coveredOfficial && (after.get(x.estateId) ?? 0) >= 0.5)
       .map((x: { estateId: number }) => x.estateId);
     expect(expected).toEqual([e2.estateId]);

@@ -2,13 +2,15 @@
  * Project detail of the 更新 panel: a project's stage and loop step, content class, budget and
  * funding, department, plan year, estates, site geometry (drawn or modified on the map through the
  * panel's drawing request), the problems it addresses as the problem ledger holds them (复查), the
- * expected indicator effects stored by its what-ifs, and its state history (who / when / why).
+ * expected indicator effects (predicted from here, shown as before / after / change with their
+ * parameters: expected-effect-view.tsx), and its state history (who / when / why).
  * Every move the workflow allows is a button; any other stage can be tried, and the server's refusal
  * (409 with its message) is shown as it comes.
  */
 import { useEffect, useState } from 'react';
 import { isMessageKey } from '../../i18n/dictionaries.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
+import { ExpectedEffectView } from './expected-effect-view.tsx';
 import { fetchRecheck, listEstateProblems, type Project, type Recheck } from './renewal-api.ts';
 
 const STAGES = ['reserve', 'approved', 'implementing', 'completed', 'rechecked', 'closed'] as const;
@@ -25,6 +27,8 @@ export interface ProjectDetailProps {
   onSaveGeometry: () => void;
   /** Links a problem of the ledger to the project (its problemRefs); resolves with an error message or null. */
   onLinkProblem: (problemId: number) => Promise<string | null>;
+  /** A prediction of the expected effect was stored: the project as the server returned it. */
+  onPredicted: (p: Project) => void;
   onClose: () => void;
 }
 
@@ -35,7 +39,7 @@ const corners = (g: Project['geometry']): number => {
   return rings.reduce((n, r) => n + Math.max(0, r.length - 1), 0);
 };
 
-export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSaveGeometry, onLinkProblem, onClose }: ProjectDetailProps) {
+export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSaveGeometry, onLinkProblem, onPredicted, onClose }: ProjectDetailProps) {
   const { t } = useI18n();
   const [recheck, setRecheck] = useState<Recheck | null>(null);
   const [reason, setReason] = useState('');
@@ -64,7 +68,6 @@ export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSa
     setRefused(null);
     void onMove(to, reason.trim() || t('rn.reason.default')).then((msg) => { setRefused(msg); if (!msg) setReason(''); });
   };
-  const effects = Object.entries(p.expectedEffect);
 
   return (
     <section className="rn-detail" data-testid="rn-detail" data-project={p.id} data-stage={p.stage}>
@@ -108,11 +111,7 @@ export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSa
       )}
 
       <h4>{t('rn.detail.effect')}</h4>
-      {effects.length ? (
-        <ul className="small" data-testid="rn-detail-effects">
-          {effects.map(([k, v]) => <li key={k}><strong>{k}</strong>: {JSON.stringify(v).slice(0, 240)}</li>)}
-        </ul>
-      ) : <p className="muted small">{t('rn.detail.effect.none')}</p>}
+      <ExpectedEffectView project={p} onPredicted={onPredicted} />
 
       <h4>{t('rn.detail.history')}</h4>
       <table className="gc-table small" data-testid="rn-detail-history">

@@ -5,14 +5,16 @@
  * each value's origin.
  */
 import type {
-  Candidate, CandidateKind, CandidatesBody, CandidatesResult, ConstraintsBody, ConstraintsResult, EstateLedger, EstateLedgerPatch, Project, ProjectCreate,
-  ProjectPatch, Recheck, RuleCheck,
+  Candidate, CandidateKind, CandidatesBody, CandidatesResult, ConstraintsBody, ConstraintsResult, EstateLedger, EstateLedgerPatch, ExpectedEffect,
+  ExpectedEffectBodySchema, GreenCoverageEffect, LifeCircleEffect, Project, ProjectCreate, ProjectPatch, Recheck, RuleCheck,
 } from '../../../server/contract/renewal.ts';
 import type { Static } from 'typebox';
 import type { ProblemListSchema } from '../../../server/contract/check.ts';
+import type { FacilityCatalogSchema } from '../../../server/contract/map.ts';
 import { getJson, pathWith, sendJson } from '../../api/http.ts';
 
-export type { Candidate, CandidateKind, CandidatesBody, CandidatesResult, ConstraintsResult, Project, Recheck, RuleCheck };
+export type { Candidate, CandidateKind, CandidatesBody, CandidatesResult, ConstraintsResult, ExpectedEffect, GreenCoverageEffect, LifeCircleEffect, Project, Recheck, RuleCheck };
+export type FacilityCatalog = Static<typeof FacilityCatalogSchema>;
 
 export const rankCandidates = (body: CandidatesBody, signal?: AbortSignal) =>
   sendJson<CandidatesResult>('/api/analysis/renewal/candidates', 'POST', body, signal);
@@ -34,3 +36,13 @@ export const patchProject = (id: number, body: ProjectPatch, signal?: AbortSigna
 /** Estate-level problems of the city's problem ledger (体检 → 问题台账), to link to a project. */
 export const listEstateProblems = (city: string, signal?: AbortSignal) =>
   getJson<Static<typeof ProblemListSchema>>(pathWith('/api/check/problems', { dataset: city, unitKind: 'estate' }), signal);
+/**
+ * Predicts and stores a project's expected effect: `park: true` (its site as a new park on the city's
+ * latest green-coverage run, made by the server when the city has none) and/or a new facility of a
+ * type (at lon/lat, or without them at the site).
+ */
+export const predictEffect = (id: number, body: Static<typeof ExpectedEffectBodySchema>, signal?: AbortSignal) =>
+  sendJson<Project>(`/api/renewal/projects/${id}/expected-effect`, 'POST', body, signal);
+/** The city's facility catalog (types with their standard walking distance). */
+export const listFacilityTypes = (city: string, signal?: AbortSignal) =>
+  getJson<FacilityCatalog>(pathWith('/api/facility-types', { dataset: city }), signal);

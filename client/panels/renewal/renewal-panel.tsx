@@ -257,6 +257,7 @@ export function RenewalPanel({ city, onLayers, onDraw, drawn }: RenewalPanelProp
           onDraw={() => startDrawing('project', detail)} onClose={() => setOpenProject(null)} onSaveGeometry={saveProjectGeometry}
           onLinkProblem={(id) => patchProject(detail.id, { actor: t('rn.actor'), problemRefs: [...detail.problemRefs, id] })
             .then(() => { void reloadProjects(); return null; }, (e) => errText(e))}
+          onPredicted={() => void reloadProjects()}
           pendingCorners={drawing?.target === 'project' && drawing.projectId === detail.id && pending ? cornersOf(pending) : null} />
       )}
     </section>

@@ -1,0 +1,106 @@
+/**
+ * 预测效果 in the project detail view on Nanjing (OSM + 示例数据), real server + headless Chromium: a
+ * project on the top renewal candidate's estate gets its site as a new park (on the city's latest
+ * green-coverage run, made by the server when there is none) and a new kindergarten at the site; the
+ * stored effects show as before / after / change tables with the parameters that produced them, and
+ * the figures shown are the server's. Screenshots: test-results/panel-renewal-effect(-facility).png.
+ */
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CandidatesResult, Project } from '../../server/contract/renewal.ts';
+import { REPO_ROOT } from '../../server/config.ts';
+import { defaultCityUrl } from '../helpers/city-db.ts';
+import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
+import { shoot, waitForMapReady } from './helpers/map-page.ts';
+
+let server: RunningServer;
+let browser: Browser;
+let pool: pg.Pool;
+let startId = 0;
+
+beforeAll(async () => {
+  buildClientIfStale();
+  const url = await defaultCityUrl();
+  pool = new pg.Pool({ connectionString: url, max: 2 });
+  startId = Number((await pool.query('SELECT coalesce(max(id), 0) AS m FROM app.renewal_project')).rows[0].m);
+  server = await startCityServer(url);
+  browser = await launchBrowser();
+}, 300_000);
+afterAll(async () => {
+  await pool?.query('DELETE FROM app.renewal_project WHERE id > $1', [startId]); // projects this test made
+  await browser?.close();
+  await server?.close();
+  await pool?.end();
+});
+
+const json = async <T>(res: Response): Promise<T> => {
+  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+};
+
+describe('the project detail view: 预测效果', () => {
+  it('predicts a new park and a new kindergarten at the project site and shows before / after / change with the parameters', async () => {
+    const ranked = await json<CandidatesResult>(await fetch(`${server.url}/api/analysis/renewal/candidates`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topN: 10, kinds: ['estate'] }) }));
+    const top = ranked.candidates[0];
+    // The site: a 100 m square around a point of the candidate estate (metres in the city's UTM zone).
+    const { rows: [site] } = await pool.query(`
+      SELECT ST_AsGeoJSON(ST_Transform(ST_Expand(ST_Transform(ST_PointOnSurface(e.geom), $2::int), 50), 4326), 7)::jsonb AS g
+      FROM app.estate e WHERE e.id = $1`, [top.estateId, Number(ranked.city.metricCrs.replace('EPSG:', ''))]);
+    const created = await json<Project>(await fetch(`${server.url}/api/renewal/projects`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dataset: ranked.city.dataset, actor: 'e2e', name: `口袋公园 · ${top.name ?? top.key}`, estateIds: top.estateIds, geometry: site.g }),
+    }));
+
+    const errors: string[] = [];
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/#c=${top.lon},${top.lat}&z=16&l=`);
+    await waitForMapReady(page);
+    await page.getByTestId('tab-renewal').click();
+    await page.getByTestId(`rn-open-${created.id}`).click();
+    const detail = page.getByTestId('rn-detail');
+    await detail.waitFor({ timeout: 15_000 });
+    await page.getByTestId('rn-effect-form').waitFor();
+    expect(await page.getByTestId('rn-effect-park').isChecked()).toBe(true); // the project has a site
+    await page.getByTestId('rn-effect-facility').check();
+    await expect.poll(async () => page.getByTestId('rn-effect-type').locator('option[value="kindergarten"]').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByTestId('rn-effect-type').selectOption('kindergarten');
+    await page.getByTestId('rn-effect-predict').click();
+    const parkTable = page.getByTestId('rn-effect-park-table');
+    const facilityTable = page.getByTestId('rn-effect-facility-table');
+    await parkTable.waitFor({ timeout: 90_000 });
+    await facilityTable.waitFor({ timeout: 30_000 });
+
+    // The figures shown are the stored ones.
+    const stored = await json<Project>(await fetch(`${server.url}/api/renewal/projects/${created.id}`));
+    const gc = stored.expectedEffect.greenCoverage!;
+    const lc = stored.expectedEffect.lifeCircle!;
+    expect(gc.runId).toBeGreaterThan(0);
+    expect(lc).toMatchObject({ type: 'kindergarten', facility: { atSite: true } });
+    const cell = (table: typeof parkTable, row: string, col: number) => table.locator(`tr[data-row="${row}"] td`).nth(col).textContent();
+    expect(await cell(parkTable, 'officialPct', 1)).toBe(`${gc.city.officialPctBefore!.toFixed(1)} %`);
+    expect(await cell(parkTable, 'officialPct', 2)).toBe(`${gc.city.officialPctAfter!.toFixed(1)} %`);
+    expect(gc.city.officialPctAfter!).toBeGreaterThanOrEqual(gc.city.officialPctBefore!);
+    expect(await cell(parkTable, 'estatesOfficial', 3)).toBe(`${gc.estatesNewlyCoveredOfficial!.length > 0 ? '+' : '±'}${gc.estatesNewlyCoveredOfficial!.length}`);
+    expect(await cell(facilityTable, 'lcMet', 1)).toBe(`${lc.metBefore} / ${lc.estates}`);
+    expect(await cell(facilityTable, 'lcMet', 2)).toBe(`${lc.metAfter} / ${lc.estates}`);
+    // The parameters that produced each effect, with their origin.
+    await page.getByTestId('rn-effect-park-params').locator('summary').click();
+    expect(await page.getByTestId('rn-effect-park-params').locator('tr[data-param="mode"]').count()).toBe(1);
+    expect(await page.getByTestId('rn-effect-facility-params').locator('tr[data-param]').count()).toBeGreaterThan(0);
+    console.log(`Nanjing expected effect of project ${created.id} (run ${gc.runId}${gc.runCreated ? ', made for it' : ''}): park coverage `
+      + `${gc.city.officialPctBefore?.toFixed(2)} → ${gc.city.officialPctAfter?.toFixed(2)} % (radius), `
+      + `${gc.city.walkingPctBefore?.toFixed(2)} → ${gc.city.walkingPctAfter?.toFixed(2)} % (walking), ${gc.estatesNewlyCoveredOfficial?.length} estates newly covered; `
+      + `kindergarten ${lc.metBefore} → ${lc.metAfter} of ${lc.estates} estates`);
+
+    await page.getByTestId('rn-effect').scrollIntoViewIfNeeded();
+    await waitForMapReady(page);
+    await shoot(page, path.join(REPO_ROOT, 'test-results', 'panel-renewal-effect.png'));
+    await page.getByTestId('rn-effect-facility-result').scrollIntoViewIfNeeded();
+    await shoot(page, path.join(REPO_ROOT, 'test-results', 'panel-renewal-effect-facility.png'));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});

@@ -1,13 +1,13 @@
 /**
  * The check layers of the one-map view, grouped as planners think (居住, 绿地, 安全韧性, 历史文化,
- * 公共服务, 行政区划, 路网). Each entry names its tile layer (source), how it is drawn (MapLibre
+ * 公共服务, 城市更新, 行政区划, 路网). Each entry names its tile layer (source), how it is drawn (MapLibre
  * style layers or a deck.gl layer), a default visibility and opacity, and the fields it can be styled by.
  * Pure data: no map or React here.
  */
 import type { MessageKey } from '../i18n/dictionaries.ts';
 
-export type GroupId = 'residential' | 'green' | 'resilience' | 'heritage' | 'services' | 'admin' | 'network';
-export const GROUPS: GroupId[] = ['residential', 'green', 'resilience', 'heritage', 'services', 'admin', 'network'];
+export type GroupId = 'residential' | 'green' | 'resilience' | 'heritage' | 'services' | 'renewal' | 'admin' | 'network';
+export const GROUPS: GroupId[] = ['residential', 'green', 'resilience', 'heritage', 'services', 'renewal', 'admin', 'network'];
 
 /** How a style option colours features. */
 export type StyleOption =
@@ -168,6 +168,20 @@ export const LAYER_DEFS: LayerDef[] = [
         id: 'life_circle_tier', kind: 'categorical', field: 'life_circle_tier', labels: { prefix: 'tier.' }, otherColor: '#737373',
         categories: [{ value: '5min', color: '#d7191c' }, { value: '10min', color: '#fdae61' }, { value: '15min', color: '#2c7bb6' }, { value: 'block', color: '#abd9e9' }],
       },
+    ],
+  },
+  {
+    // 城市更新项目: project sites drawn in the 更新 tab (tile layer renewal_projects, migration 180), by stage 储备 → 销号.
+    id: 'renewal_projects', source: 'renewal_projects', group: 'renewal', renderer: 'maplibre', geometry: 'polygon', defaultOn: true, defaultOpacity: 0.5,
+    styles: [
+      {
+        id: 'stage', kind: 'categorical', field: 'stage', labels: { prefix: 'rn.stage.' }, otherColor: '#969696',
+        categories: [
+          { value: 'reserve', color: '#9ecae1' }, { value: 'approved', color: '#3182bd' }, { value: 'implementing', color: '#fd8d3c' },
+          { value: 'completed', color: '#31a354' }, { value: 'rechecked', color: '#756bb1' }, { value: 'closed', color: '#636363' },
+        ],
+      },
+      { id: 'plan_year', kind: 'classed', field: 'plan_year', breaks: [2025, 2027, 2029], colors: ['#fee391', '#fe9929', '#cc4c02', '#662506'], unit: 'unit.year', missingColor: '#bdbdbd' },
     ],
   },
   {

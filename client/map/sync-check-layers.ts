@@ -13,7 +13,7 @@ export const CHECK_SLOT = 'cc-slot-check';
 export const DECK_SLOT = 'cc-slot-deck';
 
 /** Bottom → top drawing order of the MapLibre check layers. */
-const Z_ORDER = ['green_spaces', 'parks', 'estates', 'old_estates', 'heritage_districts', 'heritage_zones', 'walk_network', 'buildings', 'heritage_sites', 'industrial_heritage', 'admin_units'];
+const Z_ORDER = ['green_spaces', 'parks', 'estates', 'old_estates', 'heritage_districts', 'heritage_zones', 'walk_network', 'buildings', 'renewal_projects', 'heritage_sites', 'industrial_heritage', 'admin_units'];
 
 /** Adds the two slot layers just below the basemap's first symbol layer (once). */
 export function ensureSlots(map: MlMap): void {

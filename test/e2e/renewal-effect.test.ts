@@ -4,6 +4,8 @@
  * green-coverage run, made by the server when there is none) and a new kindergarten at the site; the
  * stored effects show as before / after / change tables with the parameters that produced them, and
  * the figures shown are the server's. Screenshots: test-results/panel-renewal-effect(-facility).png.
+ * Also the 城市更新项目 layer of the one map: listed in the layer panel under its group with a legend by
+ * stage, a project's site drawn in its stage colour, gone when switched off (panel-renewal-layer.png).
  */
 import path from 'node:path';
 import pg from 'pg';
@@ -12,7 +14,9 @@ import type { CandidatesResult, Project } from '../../server/contract/renewal.ts
 import { REPO_ROOT } from '../../server/config.ts';
 import { defaultCityUrl } from '../helpers/city-db.ts';
 import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
-import { shoot, waitForMapReady } from './helpers/map-page.ts';
+import { hexToRgba } from '../../client/layers/color-scale.ts';
+import { layerDef } from '../../client/layers/layer-defs.ts';
+import { colorDistance, projectToPage, shoot, waitForMapReady, type Rgb } from './helpers/map-page.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -103,4 +107,43 @@ describe('the project detail view: 预测效果', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('lists the renewal projects layer in the layer panel and draws a project site in its stage colour', async () => {
+    const { rows: [site] } = await pool.query(`
+      SELECT ST_AsGeoJSON(ST_Transform(ST_Expand(ST_Transform(ST_PointOnSurface(e.geom), 32650), 60), 4326), 7)::jsonb AS g,
+             ST_X(ST_PointOnSurface(e.geom)) AS lon, ST_Y(ST_PointOnSurface(e.geom)) AS lat
+      FROM app.estate e WHERE e.build_year <= 2000 ORDER BY e.id LIMIT 1`);
+    const created = await json<Project>(await fetch(`${server.url}/api/renewal/projects`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ actor: 'e2e', name: '图层测试项目', geometry: site.g }),
+    }));
+    await json<Project>(await fetch(`${server.url}/api/renewal/projects/${created.id}/transitions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ actor: 'e2e', to: 'approved', reason: 'e2e: 立项' }),
+    }));
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/#c=${site.lon},${site.lat}&z=17&l=renewal_projects`);
+    await waitForMapReady(page);
+    const panel = page.getByTestId('layer-panel');
+    expect(await panel.textContent()).toContain('城市更新');
+    const toggle = page.getByTestId('layer-toggle-renewal_projects');
+    expect(await toggle.isChecked()).toBe(true);
+    const row = panel.locator('[data-layer="renewal_projects"]');
+    const rowText = await row.textContent();
+    expect(rowText).toContain('城市更新项目');
+    for (const stage of ['储备', '审批', '实施', '完工', '复查', '销号']) expect(rowText).toContain(stage); // legend by stage
+
+    const at = await projectToPage(page, site.lon, site.lat);
+    const on = await shoot(page, path.join(REPO_ROOT, 'test-results', 'panel-renewal-layer.png'));
+    const approved = layerDef('renewal_projects')!.styles[0];
+    const blue = hexToRgba((approved.kind === 'categorical' ? approved.categories.find((c) => c.value === 'approved')!.color : '#000000')).slice(0, 3) as Rgb;
+    const [r, g, b] = on.at(at.x, at.y);
+    expect(b, `site pixel ${[r, g, b]} is the 审批 blue`).toBeGreaterThan(r + 30);
+    await toggle.uncheck();
+    await waitForMapReady(page);
+    const off = await shoot(page, path.join(REPO_ROOT, 'test-results', 'panel-renewal-layer-off.png'));
+    expect(colorDistance(off.at(at.x, at.y), blue)).toBeGreaterThan(colorDistance(on.at(at.x, at.y), blue) + 25);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -18,6 +18,10 @@
  *   --analysis-connections <n>  (default 16)
  *   --rate-limit                keep the per-client rate limit of the analysis routes on (default off:
  *                               the load comes from one client, which the limit would mostly answer 429)
+ *   --database <url>            an existing database with its city, used as it is instead of a re-created
+ *                               one with the default city: e.g. bench:scale's SYNTHETIC 10^6-building city
+ *                               (`postgres://…/citycheck_scale_1000000`); the green-coverage what-ifs then
+ *                               use the city's latest stored coverage run when there is one
  *
  * Database: `<database>_bench_load` beside DATABASE_URL's or the local cluster's, re-created with the
  * default city. Loopback traffic only.
@@ -48,6 +52,7 @@ const { values } = parseArgs({
     'tile-connections': { type: 'string', default: '64' },
     'analysis-connections': { type: 'string', default: '16' },
     'rate-limit': { type: 'boolean', default: false },
+    database: { type: 'string' },
   },
 });
 const positive = (name: string, v: string | undefined, max: number): number => {
@@ -63,7 +68,7 @@ const TILE_CONNECTIONS = positive('tile-connections', values['tile-connections']
 const ANALYSIS_CONNECTIONS = positive('analysis-connections', values['analysis-connections'], 256);
 
 const config = loadConfig();
-const databaseUrl = await cityDatabaseBeside(await configuredDatabaseUrl(), 'bench_load');
+const databaseUrl = values.database ?? await cityDatabaseBeside(await configuredDatabaseUrl(), 'bench_load');
 const pgAdmin = new pg.Client({ connectionString: databaseUrl });
 await pgAdmin.connect();
 const server = new ServerProcess({ databaseUrl, statementTimeoutMs: config.statementTimeoutMs, rateLimit: values['rate-limit'] });
@@ -103,7 +108,9 @@ for (let v = 0; v < 8; v++) {
 }
 const tileUrls = [...tileSet].sort(() => r.next() - 0.5);
 
-const runs = await getJson<{ runId?: number; id?: number }>('/api/analysis/green-coverage', {
+// A city of 10^6 buildings needs minutes for a walking coverage run: reuse a stored one there.
+const storedRun = values.database ? (await pgAdmin.query('SELECT max(id)::int AS id FROM app.coverage_run')).rows[0]?.id as number | null : null;
+const runs = storedRun ? { runId: storedRun } : await getJson<{ runId?: number; id?: number }>('/api/analysis/green-coverage', {
   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'both' }),
 });
 const runId = runs.runId ?? runs.id;
@@ -278,6 +285,7 @@ const healthP = (h: number[]) => percentiles(h);
 console.log(`\nCityCheck load benchmark — ${new Date().toISOString()}`);
 console.log(`machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}; ` +
   `statement timeout ${config.statementTimeoutMs} ms, rate limits ${values['rate-limit'] ? 'on' : 'off'}`);
+if (values.database) console.log(`database: ${new URL(databaseUrl).pathname.slice(1)} (given with --database)`);
 console.log(`tiles: ${tileUrls.length} distinct URLs (8 viewports × z12–17, ${layerSets.length} layer sets), cache warm`);
 console.log('');
 console.log('run             tile req   req/s  p50 ms  p99 ms  errors  statuses');

@@ -242,18 +242,19 @@ async function lifeCircles(pool: pg.Pool, db: Kysely<unknown>, ds: string, label
   const withFacilities = types.filter((t) => facilityVertices(t).length);
   // With all sources at once, pgr_drivingDistance(equicost) on the 10^6 city's 1.4M edges grew one
   // backend to 23 GB and the OOM killer ended it (sending the cluster into crash recovery). Above
-  // BASELINE_MAX_SOURCES a type runs on its first sources and its time is scaled by the share (~).
+  // BASELINE_MAX_SOURCES a type runs on its first sources only: the time measured is then a lower
+  // bound of the baseline (≥), and the ratio flatters the baseline, not CityCheck.
   let baseMs = 0, scaled = false;
   for (const t of withFacilities) {
     const all = facilityVertices(t);
     const used = all.slice(0, BASELINE_MAX_SOURCES);
     const [, ms] = await timed(() => pool.query(`SELECT count(*) FROM pgr_drivingDistance($1, $2::bigint[], $3::float8, directed := true, equicost := true)`, [edgesSql, used, scoped.params.maxDistanceM]));
-    baseMs += (ms * all.length) / used.length;
+    baseMs += ms;
     scaled ||= used.length < all.length;
   }
   push({ size: label, engine: `life circles: ${estates} estates × ${types.length} types (${withFacilities.length} with facilities)`, ours: fmtMs(reportMs),
-    baseline: `${scaled ? '~' : ''}${fmtMs(baseMs)} pgr_drivingDistance × ${withFacilities.length}${scaled ? ` (≤ ${BASELINE_MAX_SOURCES} sources each, scaled)` : ''}`,
-    ratio: `${scaled ? '~' : ''}${ratio(reportMs, baseMs)}`, target: '< 20 s', verdict: verdict(reportMs < 20_000) });
+    baseline: `${scaled ? '≥ ' : ''}${fmtMs(baseMs)} pgr_drivingDistance × ${withFacilities.length}${scaled ? ` (≤ ${BASELINE_MAX_SOURCES} sources each)` : ''}`,
+    ratio: `${scaled ? '≤ ' : ''}${ratio(reportMs, baseMs)}`, target: '< 20 s', verdict: verdict(reportMs < 20_000) });
   push({ size: label, engine: `  walking graph load (${graph.vertexCount} v / ${graph.edgeCount} e), before the above`, ours: fmtMs(loadMs), baseline: '', ratio: '', target: '', verdict: '' });
   void report;
   // click isochrones 5/10/15 min at random building points, graph and table warm

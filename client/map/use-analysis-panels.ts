@@ -11,6 +11,7 @@ import { flushSync } from 'react-dom';
 import type { GreenClickMode, MapClick } from '../panels/green-coverage/green-coverage-panel.tsx';
 import type { ClickMode } from '../panels/life-circle/life-circle-panel.tsx';
 import type { DiagnosisClickMode } from '../panels/diagnosis/diagnosis-panel.tsx';
+import type { RenewalClickMode } from '../panels/renewal/renewal-panel.tsx';
 import type { DrawnPolygon, DrawRequest } from './map-view.tsx';
 
 /** A polygon drawn for the 更新 panel, with the request it answers. */
@@ -33,6 +34,8 @@ export function useAnalysisPanels() {
   const [greenClick, setGreenClick] = useState<MapClick | null>(null);
   const [lifeClick, setLifeClick] = useState<MapClick | null>(null);
   const [diagnosisClick, setDiagnosisClick] = useState<MapClick | null>(null);
+  const [renewalMode, setRenewalMode] = useState<RenewalClickMode>('none');
+  const [renewalClick, setRenewalClick] = useState<MapClick | null>(null);
   const [renewalDraw, setRenewalDraw] = useState<DrawRequest | null>(null);
   const [renewalDrawn, setRenewalDrawn] = useState<RenewalDrawn | null>(null);
   const drawRenewal = useCallback((req: DrawRequest | null) => { setRenewalDrawn(null); setRenewalDraw(req); }, []);
@@ -45,7 +48,7 @@ export function useAnalysisPanels() {
   }, []);
   const extraDeckLayers = useMemo(() => [...renewalLayers, ...diagnosisLayers, ...greenLayers, ...lifeLayers, ...checkLayers], [renewalLayers, diagnosisLayers, greenLayers, lifeLayers, checkLayers]);
   const clickTarget = tab === 'green' && greenMode !== 'none' ? 'green' : tab === 'life' && lifeMode !== 'none' ? 'life'
-    : tab === 'diagnosis' && diagnosisMode !== 'none' ? 'diagnosis' : null;
+    : tab === 'diagnosis' && diagnosisMode !== 'none' ? 'diagnosis' : tab === 'renewal' && renewalMode !== 'none' ? 'renewal' : null;
 
   // flushSync: each click is rendered (and the panel's effect run) before the next one arrives, so
   // quick clicks of a drawing are not merged into one state update.
@@ -53,7 +56,8 @@ export function useAnalysisPanels() {
     if (draw) return true; // terra-draw takes the click
     if (!clickTarget) return false;
     const click = { lon, lat, at: performance.now() };
-    flushSync(() => (clickTarget === 'green' ? setGreenClick(click) : clickTarget === 'diagnosis' ? setDiagnosisClick(click) : setLifeClick(click)));
+    flushSync(() => (clickTarget === 'green' ? setGreenClick(click) : clickTarget === 'diagnosis' ? setDiagnosisClick(click)
+      : clickTarget === 'renewal' ? setRenewalClick(click) : setLifeClick(click)));
     return true;
   }, [clickTarget, draw]);
   const onMapDoubleClick = useCallback((lon: number, lat: number) => {
@@ -68,7 +72,7 @@ export function useAnalysisPanels() {
     green: { lastClick: greenClick, onClickModeChange: setGreenMode, onLayers: setGreenLayers },
     life: { lastClick: lifeClick, onClickModeChange: setLifeMode, onLayers: setLifeLayers },
     check: { onLayers: setCheckLayers },
-    renewal: { onLayers: setRenewalLayers, onDraw: drawRenewal, drawn: renewalDrawn },
+    renewal: { onLayers: setRenewalLayers, onDraw: drawRenewal, drawn: renewalDrawn, lastClick: renewalClick, onClickModeChange: setRenewalMode },
     diagnosis: { lastClick: diagnosisClick, onClickModeChange: setDiagnosisMode, onLayers: setDiagnosisLayers },
   };
 }

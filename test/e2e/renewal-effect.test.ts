@@ -104,6 +104,27 @@ describe('the project detail view: 预测效果', () => {
     await shoot(page, path.join(REPO_ROOT, 'test-results', 'panel-renewal-effect.png'));
     await page.getByTestId('rn-effect-facility-result').scrollIntoViewIfNeeded();
     await shoot(page, path.join(REPO_ROOT, 'test-results', 'panel-renewal-effect-facility.png'));
+
+    // A location clicked on the map instead of the site: 200 px east of the site's centre.
+    const centre = await projectToPage(page, top.lon, top.lat);
+    await page.getByTestId('rn-effect-park').uncheck();
+    await page.getByTestId('rn-effect-pick').click();
+    const box = (await page.getByTestId('map').boundingBox())!;
+    const click = { x: box.x + box.width / 2 + 200, y: box.y + box.height / 2 };
+    await page.mouse.click(click.x, click.y);
+    await expect.poll(async () => page.getByTestId('rn-effect-where').textContent(), { timeout: 10_000 }).toMatch(/位置：118\.\d{5}, 32\.\d{5}/);
+    const shown = (await page.getByTestId('rn-effect-where').textContent())!.match(/(118\.\d{5}), (32\.\d{5})/)!;
+    await page.getByTestId('rn-effect-predict').click();
+    await expect.poll(async () => (await json<Project>(await fetch(`${server.url}/api/renewal/projects/${created.id}`))).expectedEffect.lifeCircle?.facility.atSite, { timeout: 30_000 }).toBe(false);
+    const picked = (await json<Project>(await fetch(`${server.url}/api/renewal/projects/${created.id}`))).expectedEffect.lifeCircle!;
+    expect(picked.facility.lon.toFixed(5)).toBe(shown[1]);
+    expect(picked.facility.lat.toFixed(5)).toBe(shown[2]);
+    await expect.poll(async () => page.getByTestId('rn-effect-facility-result').textContent(), { timeout: 10_000 }).toContain(`${shown[1]}, ${shown[2]}`);
+    await waitForMapReady(page);
+    const pickedShot = await shoot(page, path.join(REPO_ROOT, 'test-results', 'panel-renewal-effect-picked.png'));
+    const [pr, pg2, pb] = pickedShot.at(click.x, click.y);
+    expect(pr, `picked point pixel ${[pr, pg2, pb]} is the facility orange`).toBeGreaterThan(pb + 80);
+    expect(centre.x).toBeLessThan(click.x);
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);

@@ -61,6 +61,25 @@ export function createCandidateAreaLayer(data: Candidate[] | null, s: CandidateL
 }
 
 export const PROJECT_COLOR: Rgba = [33, 102, 172, 255];
+export const FACILITY_POINT_COLOR: Rgba = [230, 85, 13, 255];
+
+/** The point picked on the map for a project's new facility (预测效果), or nothing. */
+export function createFacilityPointLayer(point: { lon: number; lat: number } | null, s: { visible: boolean }) {
+  return new ScatterplotLayer<{ lon: number; lat: number }>({
+    id: 'renewal-facility-point',
+    data: point ? [point] : [],
+    visible: s.visible && point !== null,
+    pickable: false,
+    radiusUnits: 'pixels',
+    getPosition: (p) => [p.lon, p.lat],
+    getRadius: 9,
+    getFillColor: FACILITY_POINT_COLOR,
+    stroked: true,
+    lineWidthUnits: 'pixels',
+    getLineColor: [255, 255, 255, 255],
+    getLineWidth: 2,
+  });
+}
 
 /** Project sites drawn on the map (from the project library), the selected project thicker. */
 export function createProjectLayer(data: Project[], s: { visible: boolean; selected: number | null }) {

@@ -64,9 +64,15 @@ export interface ExpectedEffectViewProps {
   project: Project;
   /** Called with the project as the server returned it after a prediction. */
   onPredicted: (p: Project) => void;
+  /** The new facility's location clicked on the map; null: the project site. */
+  facilityPoint: { lon: number; lat: number } | null;
+  /** Whether the next map click places the facility, and the switch for it. */
+  picking: boolean;
+  onPick: (on: boolean) => void;
+  onClearPoint: () => void;
 }
 
-export function ExpectedEffectView({ project: p, onPredicted }: ExpectedEffectViewProps) {
+export function ExpectedEffectView({ project: p, onPredicted, facilityPoint, picking, onPick, onClearPoint }: ExpectedEffectViewProps) {
   const { t, lang } = useI18n();
   const [catalog, setCatalog] = useState<FacilityCatalog['types']>([]);
   const [park, setPark] = useState(p.geometry !== null);
@@ -91,11 +97,11 @@ export function ExpectedEffectView({ project: p, onPredicted }: ExpectedEffectVi
     return x ? (lang === 'en' ? x.nameEn : x.nameZh) : code;
   };
   const hasSite = p.geometry !== null;
-  const canPredict = !busy && hasSite && ((park) || (withFacility && type !== ''));
+  const canPredict = !busy && ((park && hasSite) || (withFacility && type !== '' && (hasSite || facilityPoint !== null)));
   const predict = () => {
     setBusy(true);
     setError(null);
-    predictEffect(p.id, { actor: t('rn.actor'), ...(park ? { park: true } : {}), ...(withFacility && type ? { facility: { type } } : {}) })
+    predictEffect(p.id, { actor: t('rn.actor'), ...(park ? { park: true } : {}), ...(withFacility && type ? { facility: { type, ...(facilityPoint ?? {}) } } : {}) })
       .then(onPredicted, (e) => setError(e instanceof Error ? e.message : String(e)))
       .finally(() => setBusy(false));
   };
@@ -111,13 +117,21 @@ export function ExpectedEffectView({ project: p, onPredicted }: ExpectedEffectVi
           {t('rn.effect.park')}{!hasSite && <span className="muted"> ({t('rn.effect.park.noSite')})</span>}
         </label>
         <label>
-          <input type="checkbox" checked={withFacility} disabled={!hasSite} onChange={(e) => setWithFacility(e.target.checked)} data-testid="rn-effect-facility" />{' '}
+          <input type="checkbox" checked={withFacility} onChange={(e) => setWithFacility(e.target.checked)} data-testid="rn-effect-facility" />{' '}
           {t('rn.effect.facility')}{' '}
           <select value={type} onChange={(e) => setType(e.target.value)} disabled={!withFacility} data-testid="rn-effect-type">
             {catalog.map((c) => <option key={c.code} value={c.code}>{lang === 'en' ? c.nameEn : c.nameZh} ({c.standardDistanceM} m)</option>)}
-          </select>{' '}
-          <span className="muted">{t('rn.effect.facility.atSite')}</span>
+          </select>
         </label>
+        <div data-testid="rn-effect-where">
+          {facilityPoint
+            ? <>{t('rn.effect.facility.at', { lon: facilityPoint.lon.toFixed(5), lat: facilityPoint.lat.toFixed(5) })}{' '}
+              <button type="button" className="link" onClick={onClearPoint} data-testid="rn-effect-clear-point">{t('rn.effect.facility.useSite')}</button></>
+            : <span className="muted">{hasSite ? t('rn.effect.facility.atSite') : t('rn.effect.park.noSite')}</span>}{' '}
+          <button type="button" className={picking ? 'primary' : 'link'} disabled={!withFacility} onClick={() => onPick(!picking)} data-testid="rn-effect-pick">
+            {picking ? t('rn.effect.facility.picking') : t('rn.effect.facility.pick')}
+          </button>
+        </div>
         <button type="button" className="primary" disabled={!canPredict} onClick={predict} data-testid="rn-effect-predict">
           {busy ? t('rn.effect.busy') : t('rn.effect.predict')}
         </button>

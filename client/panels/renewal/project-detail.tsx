@@ -29,6 +29,11 @@ export interface ProjectDetailProps {
   onLinkProblem: (problemId: number) => Promise<string | null>;
   /** A prediction of the expected effect was stored: the project as the server returned it. */
   onPredicted: (p: Project) => void;
+  /** A new facility's location picked on the map (null: the project site), and the picking switch. */
+  facilityPoint: { lon: number; lat: number } | null;
+  picking: boolean;
+  onPick: (on: boolean) => void;
+  onClearPoint: () => void;
   onClose: () => void;
 }
 
@@ -39,7 +44,7 @@ const corners = (g: Project['geometry']): number => {
   return rings.reduce((n, r) => n + Math.max(0, r.length - 1), 0);
 };
 
-export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSaveGeometry, onLinkProblem, onPredicted, onClose }: ProjectDetailProps) {
+export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSaveGeometry, onLinkProblem, onPredicted, facilityPoint, picking, onPick, onClearPoint, onClose }: ProjectDetailProps) {
   const { t } = useI18n();
   const [recheck, setRecheck] = useState<Recheck | null>(null);
   const [reason, setReason] = useState('');
@@ -111,7 +116,7 @@ export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSa
       )}
 
       <h4>{t('rn.detail.effect')}</h4>
-      <ExpectedEffectView project={p} onPredicted={onPredicted} />
+      <ExpectedEffectView project={p} onPredicted={onPredicted} facilityPoint={facilityPoint} picking={picking} onPick={onPick} onClearPoint={onClearPoint} />
 
       <h4>{t('rn.detail.history')}</h4>
       <table className="gc-table small" data-testid="rn-detail-history">

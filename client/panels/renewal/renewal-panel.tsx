@@ -16,8 +16,9 @@ import { isMessageKey } from '../../i18n/dictionaries.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
 import { EffectiveParamsView } from '../effective-params.tsx';
 import type { DrawnPolygon, DrawRequest } from '../../map/map-view.tsx';
+import type { MapClick } from '../green-coverage/green-coverage-panel.tsx';
 import type { RenewalDrawn } from '../../map/use-analysis-panels.ts';
-import { createCandidateAreaLayer, createCandidateLayer, createProjectLayer } from './create-renewal-layers.ts';
+import { createCandidateAreaLayer, createCandidateLayer, createFacilityPointLayer, createProjectLayer } from './create-renewal-layers.ts';
 import { ProjectDetail } from './project-detail.tsx';
 import {
   checkConstraints, createProject, editEstate, listProjects, moveProject, patchProject, rankCandidates,
@@ -30,7 +31,13 @@ export interface RenewalPanelProps {
   /** Asks the map for a polygon (null ends drawing); answered through `drawn`. */
   onDraw: (req: DrawRequest | null) => void;
   drawn: RenewalDrawn | null;
+  /** The last map click while the panel asked for one (a project's new facility location). */
+  lastClick: MapClick | null;
+  onClickModeChange: (mode: RenewalClickMode) => void;
 }
+
+/** 'facility': the next map click places a project's new facility (预测效果). */
+export type RenewalClickMode = 'none' | 'facility';
 
 /** What a drawing on the map is for: a candidate site, or the site of a project. */
 type DrawTarget = { key: number; target: 'site' } | { key: number; target: 'project'; projectId: number };
@@ -41,7 +48,7 @@ const STAGES = ['reserve', 'approved', 'implementing', 'completed', 'rechecked',
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const fmt = (v: number | null | undefined, d = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
 
-export function RenewalPanel({ city, onLayers, onDraw, drawn }: RenewalPanelProps) {
+export function RenewalPanel({ city, onLayers, onDraw, drawn, lastClick, onClickModeChange }: RenewalPanelProps) {
   const { t } = useI18n();
   const tx = (key: string, fallback: string) => (isMessageKey(key) ? t(key) : fallback);
   const [method, setMethod] = useState<'weighted_sum' | 'topsis'>('weighted_sum');
@@ -58,6 +65,20 @@ export function RenewalPanel({ city, onLayers, onDraw, drawn }: RenewalPanelProp
   const [check, setCheck] = useState<ConstraintsResult | null>(null);
   const [projects, setProjects] = useState<Project[]>([]);
   const [busy, setBusy] = useState(false);
+  // A new facility's location picked on the map for the open project (else the server uses the site).
+  const [picking, setPicking] = useState(false);
+  const [facilityPoint, setFacilityPoint] = useState<{ lon: number; lat: number } | null>(null);
+  const clickSeen = useRef(lastClick);
+  useEffect(() => {
+    if (lastClick === clickSeen.current) return;
+    clickSeen.current = lastClick;
+    if (!picking || !lastClick) return;
+    setFacilityPoint({ lon: lastClick.lon, lat: lastClick.lat });
+    setPicking(false);
+  }, [lastClick, picking]);
+  useEffect(() => onClickModeChange(picking ? 'facility' : 'none'), [picking, onClickModeChange]);
+  useEffect(() => () => onClickModeChange('none'), [onClickModeChange]);
+  useEffect(() => { setFacilityPoint(null); setPicking(false); }, [openProject]);
   const [labels, setLabels] = useState<Labels | null>(null);
   const [checkVersion, setCheckVersion] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -123,8 +144,9 @@ export function RenewalPanel({ city, onLayers, onDraw, drawn }: RenewalPanelProp
       createProjectLayer(projects, { visible: true, selected: openProject }),
       createCandidateAreaLayer(result?.candidates ?? null, { visible: true, selected }),
       createCandidateLayer(result?.candidates ?? null, { visible: true, selected }),
+      createFacilityPointLayer(facilityPoint, { visible: openProject !== null }),
     ]);
-  }, [result, selected, projects, openProject, onLayers]);
+  }, [result, selected, projects, openProject, facilityPoint, onLayers]);
   useEffect(() => () => { onLayers([]); onDraw(null); }, [onLayers, onDraw]);
 
   const nameOf = (c: Candidate) => c.name ?? (c.kind === 'block' ? t('rn.block', { n: c.key.slice(6) }) : c.kind === 'site' ? t('rn.site', { n: c.key.slice(5) }) : `#${c.estateId}`);
@@ -258,6 +280,7 @@ export function RenewalPanel({ city, onLayers, onDraw, drawn }: RenewalPanelProp
           onLinkProblem={(id) => patchProject(detail.id, { actor: t('rn.actor'), problemRefs: [...detail.problemRefs, id] })
             .then(() => { void reloadProjects(); return null; }, (e) => errText(e))}
           onPredicted={() => void reloadProjects()}
+          facilityPoint={facilityPoint} picking={picking} onPick={setPicking} onClearPoint={() => setFacilityPoint(null)}
           pendingCorners={drawing?.target === 'project' && drawing.projectId === detail.id && pending ? cornersOf(pending) : null} />
       )}
     </section>

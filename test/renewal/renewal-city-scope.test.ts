@@ -58,7 +58,7 @@ describe('renewal writes of a city-scoped planner', () => {
     expect(res.json().renovationStatus).toBe('planned');
   });
 
-  it('refuses a new project in another city (named or not) with 403', async () => {
+  it('refuses a new project named for another city with 403', async () => {
     const named = await a.inject({ method: 'POST', url: '/api/renewal/projects', payload: { dataset: CITY_B, name: 'x' } });
     expect(named.statusCode).toBe(403);
     expect(named.json().message).toBe(refused);

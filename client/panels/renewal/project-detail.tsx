@@ -7,9 +7,11 @@
  * Every move the workflow allows is a button; any other stage can be tried, and the server's refusal
  * (409 with its message) is shown as it comes.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { fetchLabels, type Labels } from '../../api/map-api.ts';
 import { isMessageKey } from '../../i18n/dictionaries.ts';
 import { useI18n } from '../../i18n/i18n-context.tsx';
+import { fetchCatalogue } from '../health-check/check-api.ts';
 import { ExpectedEffectView } from './expected-effect-view.tsx';
 import { fetchRecheck, listEstateProblems, type Project, type Recheck } from './renewal-api.ts';
 
@@ -45,8 +47,27 @@ const corners = (g: Project['geometry']): number => {
 };
 
 export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSaveGeometry, onLinkProblem, onPredicted, facilityPoint, picking, onPick, onClearPoint, onClose }: ProjectDetailProps) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [recheck, setRecheck] = useState<Recheck | null>(null);
+  // Names, not codes: indicator names from the city's catalogue (both frameworks), content classes and
+  // problem statuses from the shared labels.
+  const [labels, setLabels] = useState<Labels | null>(null);
+  const [catalogue, setCatalogue] = useState<{ code: string; nameZh: string; nameEn: string }[]>([]);
+  useEffect(() => {
+    const ac = new AbortController();
+    fetchLabels(ac.signal).then(setLabels, () => {});
+    if (p.dataset) {
+      Promise.all((['2024', '2021'] as const).map((f) => fetchCatalogue(p.dataset!, f, ac.signal).then((c) => c.indicators, () => [])))
+        .then((lists) => setCatalogue(lists.flat()), () => {});
+    }
+    return () => ac.abort();
+  }, [p.dataset]);
+  const indicatorName = useMemo(() => {
+    const m = new Map(catalogue.map((d) => [d.code, lang === 'zh' ? d.nameZh : d.nameEn]));
+    return (code: string) => m.get(code) ?? code;
+  }, [catalogue, lang]);
+  const contentLabel = (c: string) => labels?.codes.renovation_class?.[c]?.[lang] ?? c;
+  const problemStatus = (s: string) => (isMessageKey(`ck.status.${s}`) ? t(`ck.status.${s}` as 'ck.status.open') : s);
   const [reason, setReason] = useState('');
   const [other, setOther] = useState<Stage>('closed');
   const [refused, setRefused] = useState<string | null>(null);
@@ -58,9 +79,9 @@ export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSa
     const linked = new Set(p.problemRefs.filter((r): r is number => typeof r === 'number'));
     listEstateProblems(p.dataset, ac.signal).then((r) => setLinkable(r.problems
       .filter((x) => x.unitId !== null && p.estateIds.includes(x.unitId) && !linked.has(x.id) && !['closed', 'dismissed', 'merged'].includes(x.status))
-      .map((x) => ({ id: x.id, label: `#${x.id} ${x.indicator} · ${x.unitName ?? x.unitId} · ${x.status}` }))), () => setLinkable([]));
+      .map((x) => ({ id: x.id, label: `#${x.id} ${indicatorName(x.indicator)} · ${x.unitName ?? x.unitId} · ${problemStatus(x.status)}` }))), () => setLinkable([]));
     return () => ac.abort();
-  }, [p.dataset, p.estateIds, p.problemRefs]);
+  }, [p.dataset, p.estateIds, p.problemRefs, indicatorName]);
   const stage = (s: string) => (STAGES.includes(s as Stage) ? t(`rn.stage.${s as Stage}`) : s);
 
   useEffect(() => {
@@ -80,7 +101,7 @@ export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSa
       <table className="gc-table small"><tbody>
         <tr><th>{t('rn.detail.stage')}</th><td data-testid="rn-detail-stage">{stage(p.stage)}</td></tr>
         <tr><th>{t('rn.detail.loop')}</th><td>{isMessageKey(`rn.loop.${p.loopStep}`) ? t(`rn.loop.${p.loopStep}` as 'rn.loop.governance') : p.loopStep}</td></tr>
-        <tr><th>{t('rn.detail.content')}</th><td>{p.contentClass.join('、') || '—'}</td></tr>
+        <tr><th>{t('rn.detail.content')}</th><td>{p.contentClass.map(contentLabel).join('、') || '—'}</td></tr>
         <tr><th>{t('rn.detail.budget')}</th><td>{p.budgetWan ?? '—'}</td></tr>
         <tr><th>{t('rn.detail.funding')}</th><td>{p.fundingSource ?? '—'}</td></tr>
         <tr><th>{t('rn.detail.department')}</th><td>{p.department ?? '—'}</td></tr>
@@ -102,7 +123,7 @@ export function ProjectDetail({ project: p, onMove, onDraw, pendingCorners, onSa
       <h4>{t('rn.detail.problems')}</h4>
       {recheck && recheck.problems.length > 0 ? (
         <ul className="small" data-testid="rn-detail-problems">
-          {recheck.problems.map((x) => <li key={x.id} data-problem={x.id} data-status={x.status}>#{x.id} {x.indicator} · {x.unitName ?? x.unitKind} · {x.status} ({x.value ?? '—'} / {x.threshold ?? '—'})</li>)}
+          {recheck.problems.map((x) => <li key={x.id} data-problem={x.id} data-status={x.status}>#{x.id} {indicatorName(x.indicator)} · {x.unitName ?? x.unitKind} · {problemStatus(x.status)} ({x.value ?? '—'} / {x.threshold ?? '—'})</li>)}
         </ul>
       ) : <p className="muted small">{t('rn.detail.problems.none')}{p.problemRefs.filter((r) => typeof r === 'string').map((r) => ` · ${r}`).join('')}</p>}
       {linkable.length > 0 && (

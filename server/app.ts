@@ -141,8 +141,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: { level: opts.logLevel ?? 'info' },
     bodyLimit: opts.bodyLimitBytes ?? envInt('CITYCHECK_BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false }, plugins: [finiteNumbersAjvPlugin] },
-    // Composite tile paths name up to 16 layers in one segment (/tiles/a,b,…/z/x/y.mvt): above the default 100.
-    routerOptions: { maxParamLength: 400 },
+    // Composite tile paths name up to 32 layers in one segment (/tiles/a,b,…/z/x/y.mvt): above the default 100.
+    routerOptions: { maxParamLength: 1000 },
     // Behind a TLS proxy the session cookie is Secure only when the forwarded protocol is believed.
     trustProxy: opts.trustProxy ?? envInt('CITYCHECK_TRUST_PROXY', 0, 0, 1) === 1,
   });

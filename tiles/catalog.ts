@@ -7,7 +7,7 @@ import { createTableSource } from './table-source.ts';
 import type { TileSource } from './tile-source.ts';
 
 /** Most layers one composite tile request may name. */
-export const MAX_COMPOSITE_LAYERS = 16;
+export const MAX_COMPOSITE_LAYERS = 32;
 
 /** Immutable catalog of tile sources. */
 export interface TileCatalog {

@@ -166,13 +166,13 @@ BEGIN
   -- pieces may touch, and reprojected slivers may collapse (CHECK ST_IsValid, migration 080).
   IF target = 'residential_land' THEN
     -- Residential land pieces are disjoint (dumped from one dissolve), so their uncovered parts and
-    -- their covered-but-not-walkable parts are too: collected without a union. Each piece is
-    -- reprojected and repaired on its own; the collection is then only checked (valid_polygonal).
-    -- One ST_MakeValid over the whole city's collection was superlinear: 38 s of a 47 s official run
-    -- at 10^6 buildings, for the one collapsed sliver it drops.
+    -- their covered-but-not-walkable parts are too: collected without a union, and the collection is
+    -- checked once (ST_IsValid); only when a reprojected sliver collapsed are the pieces repaired one
+    -- by one. One ST_MakeValid over the whole city's collection was superlinear: 38 s of a 47 s
+    -- official run at 10^6 buildings, for the one collapsed sliver it drops.
     DROP TABLE IF EXISTS pg_temp.cov_piece;
     CREATE TEMP TABLE cov_piece AS
-      SELECT x.layer, ST_Area(p.geom) AS a, internal.valid_polygonal(ST_Transform(p.geom, 4326)) AS g4
+      SELECT x.layer, ST_Area(p.geom) AS a, ST_Transform(p.geom, 4326) AS g4
       FROM (SELECT 'uncovered_official'::text AS layer, CASE WHEN cov_o IS NULL THEN geom ELSE ST_Difference(geom, cov_o) END AS g FROM cov_target
             UNION ALL
             SELECT 'uncovered_walking', CASE WHEN cov_w IS NULL THEN geom ELSE ST_Difference(geom, cov_w) END FROM cov_target WHERE v_walk
@@ -182,11 +182,13 @@ BEGIN
     INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
     SELECT v_run, l.layer,
            CASE WHEN l.layer = 'detour' AND NOT EXISTS (SELECT 1 FROM cov_target WHERE cov_o IS NOT NULL) THEN NULL
-                ELSE coalesce(internal.valid_polygonal((SELECT ST_Collect(q.geom) FROM cov_piece p, ST_Dump(p.g4) q WHERE p.layer = l.layer)),
-                              ST_GeomFromText('MULTIPOLYGON EMPTY', 4326)) END,
-           coalesce((SELECT sum(p.a) FROM cov_piece p WHERE p.layer = l.layer), 0)
+                WHEN c.g IS NULL THEN ST_GeomFromText('MULTIPOLYGON EMPTY', 4326)
+                WHEN ST_IsValid(c.g) THEN ST_Multi(c.g)
+                ELSE internal.valid_polygonal((SELECT ST_Collect(q.geom) FROM cov_piece p, ST_Dump(internal.valid_polygonal(p.g4)) q WHERE p.layer = l.layer)) END,
+           coalesce(c.a, 0)
     FROM (SELECT 'uncovered_official'::text AS layer UNION ALL SELECT 'uncovered_walking' WHERE v_walk
-          UNION ALL SELECT 'detour' WHERE v_walk) l;
+          UNION ALL SELECT 'detour' WHERE v_walk) l
+    CROSS JOIN LATERAL (SELECT ST_Collect(p.g4) AS g, sum(p.a) AS a FROM cov_piece p WHERE p.layer = l.layer) c;
   ELSE
     INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
     SELECT v_run, l.layer, internal.valid_polygonal(ST_Transform(l.g, 4326)), coalesce(ST_Area(l.g), 0)

@@ -17,19 +17,20 @@ BEGIN
   IF target = 'residential_land' THEN
     -- Dissolved per group of touching/overlapping polygons: the same pieces as one ST_UnaryUnion of
     -- everything, without noding every polygon against the whole city. The groups are the connected
-    -- components (pgr_connectedComponents) of the intersecting pairs found through the spatial index,
-    -- in the metric CRS like the union; a polygon that meets no other is its own piece, with no union.
-    -- (ST_ClusterDBSCAN(eps 0) gave the same groups but took 2.4 s for the 16k polygons of the 10^6-building
-    -- city, measuring distances between polygons instead of testing indexed pairs.)
+    -- components (pgr_connectedComponents) of the pairs found through the spatial index; a polygon
+    -- that meets no other is its own piece, with no union. Pairs are taken within 1e-6° in EPSG:4326
+    -- (no reprojection per candidate pair): a pair that meets in the metric CRS always qualifies, and
+    -- a pair that only nearly meets merely joins two groups, whose union gives the same pieces.
+    -- (ST_ClusterDBSCAN(eps 0) gave the same groups but took 2.4 s for the 16k polygons of the
+    -- 10^6-building city, measuring distances between polygons instead of testing indexed pairs.)
     v_pairs := format(
       'SELECT row_number() OVER () AS id, a.id AS source, b.id AS target, 1::float8 AS cost, 1::float8 AS reverse_cost
        FROM app.base_landuse a JOIN app.base_landuse b ON b.geom && ST_Expand(a.geom, 1e-6) AND a.id < b.id + 0  -- + 0: not an index condition on b (a BitmapAnd with the key range took 30 s)
        WHERE a.kind = %1$L AND b.kind = %1$L AND %2$s AND %3$s
-         AND ST_Intersects(ST_Transform(a.geom, %4$s), ST_Transform(b.geom, %4$s))',
+         AND ST_DWithin(a.geom, b.geom, 1e-6)',
       'residential',
       CASE WHEN dataset_id IS NULL THEN 'true' ELSE format('a.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE %L IN (ds.id, ds.city_id))', dataset_id) END,
-      CASE WHEN dataset_id IS NULL THEN 'true' ELSE format('b.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE %L IN (ds.id, ds.city_id))', dataset_id) END,
-      srid);
+      CASE WHEN dataset_id IS NULL THEN 'true' ELSE format('b.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE %L IN (ds.id, ds.city_id))', dataset_id) END);
     RETURN QUERY
       WITH land AS MATERIALIZED (
         SELECT l.id, ST_Transform(l.geom, srid) AS g

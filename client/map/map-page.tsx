@@ -27,7 +27,6 @@ import { useAnalysisPanels, type SideTabId } from './use-analysis-panels.ts';
 import { useMapData } from './use-map-data.ts';
 
 /** Admin units whose extent meets the city's (the zoom-to list shows the current city only). */
-const inCity = (b: Bbox, c: City) => b[0] <= c.bbox[2] && b[2] >= c.bbox[0] && b[1] <= c.bbox[3] && b[3] >= c.bbox[1];
 
 /** `city`: the current city (top-bar switcher, URL `#city=`); null when none is loaded. */
 export default function MapPage({ city }: { city: City | null }) {
@@ -71,7 +70,7 @@ export default function MapPage({ city }: { city: City | null }) {
       zoomTo(city.bbox);
     }
   }, [city, zoomTo]);
-  const units = useMemo(() => (data && city ? data.adminUnits.filter((u) => inCity(u.bbox, city)) : data?.adminUnits ?? []), [data, city]);
+  const units = useMemo(() => (data && city ? data.adminUnits.filter((u) => u.city === city.id) : data?.adminUnits ?? []), [data, city]);
 
   return (
     <main className="map-page">

@@ -3,7 +3,7 @@
  * facility catalog (GET /api/search, /api/admin-units, /api/labels, /api/facility-types).
  */
 import { Type, type Static } from 'typebox';
-import { BboxSchema, Nullable } from './common.ts';
+import { BboxSchema, DatasetIdSchema, Nullable } from './common.ts';
 import { CatalogRowSchema } from './life-circle.ts';
 
 export const SearchQuerySchema = Type.Object({
@@ -22,8 +22,14 @@ export const SearchHitSchema = Type.Object({
 });
 export type SearchHit = Static<typeof SearchHitSchema>;
 
+export const AdminUnitsQuerySchema = Type.Object({
+  /** The city; absent: the units of every city (each names its city). */
+  dataset: Type.Optional(DatasetIdSchema),
+}, { additionalProperties: false });
+
 export const AdminUnitSchema = Type.Object({
   id: Type.Integer(),
+  city: Type.String({ description: 'the city (dataset id) the unit belongs to' }),
   parentId: Nullable(Type.Integer()),
   level: Type.Union([Type.Literal('city'), Type.Literal('district'), Type.Literal('subdistrict'), Type.Literal('community')]),
   name: Type.String(),

@@ -54,6 +54,8 @@ export async function searchByName(db: Kysely<unknown>, q: string, limit: number
 
 export interface AdminUnitEntry {
   id: number;
+  /** The city the unit belongs to (its dataset's city, or the dataset itself when it is a city). */
+  city: string;
   parentId: number | null;
   level: 'city' | 'district' | 'subdistrict' | 'community';
   name: string;
@@ -62,13 +64,17 @@ export interface AdminUnitEntry {
   bbox: Bbox;
 }
 
-/** All admin units, coarse levels first, for the zoom-to list. */
-export async function listAdminUnits(db: Kysely<unknown>): Promise<AdminUnitEntry[]> {
+/**
+ * Admin units, coarse levels first, for the zoom-to list: those of the datasets of one city, or of
+ * every city (`datasets` undefined), each naming its city.
+ */
+export async function listAdminUnits(db: Kysely<unknown>, datasets?: readonly string[]): Promise<AdminUnitEntry[]> {
   const r = await sql<Omit<AdminUnitEntry, 'bbox'> & { w: number; s: number; e: number; n: number }>`
-    SELECT id, parent_id AS "parentId", level, name, name_en AS "nameEn", population,
-           ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
-    FROM app.admin_unit
-    ORDER BY array_position(ARRAY['city', 'district', 'subdistrict', 'community'], level), name, id`.execute(db);
+    SELECT u.id, coalesce(d.city_id, d.id) AS city, u.parent_id AS "parentId", u.level, u.name, u.name_en AS "nameEn", u.population,
+           ST_XMin(u.geom) AS w, ST_YMin(u.geom) AS s, ST_XMax(u.geom) AS e, ST_YMax(u.geom) AS n
+    FROM app.admin_unit u JOIN app.dataset d ON d.id = u.dataset_id
+    WHERE ${datasets === undefined ? sql`true` : sql`u.dataset_id = ANY(${[...datasets]}::text[])`}
+    ORDER BY array_position(ARRAY['city', 'district', 'subdistrict', 'community'], u.level), u.name, u.id`.execute(db);
   return r.rows.map(({ w, s, e, n, ...u }) => ({ ...u, bbox: [w, s, e, n] }));
 }
 

@@ -78,7 +78,33 @@ describe('GET /api/search', () => {
 describe('GET /api/admin-units', () => {
   it('lists units with level and bbox', async () => {
     const units = (await app.inject('/api/admin-units')).json();
-    expect(units).toContainEqual(expect.objectContaining({ name: '测试玄武区', nameEn: 'Testwu District', level: 'district', parentId: null }));
+    expect(units).toContainEqual(expect.objectContaining({ name: '测试玄武区', nameEn: 'Testwu District', level: 'district', parentId: null, city: DATASET }));
+  });
+
+  it('with dataset: only that city\'s units (not those of another city, wherever they lie); unknown city → 400 naming the choices', async () => {
+    const other = 'test-search-other';
+    await pool.query(`INSERT INTO app.dataset (id, name, is_sample) VALUES ($1, '另一城市', true) ON CONFLICT (id) DO NOTHING`, [other]);
+    await pool.query(`DELETE FROM app.admin_unit WHERE dataset_id = $1`, [other]);
+    // Same place as the search city's 区: a bbox test could not tell the two cities apart.
+    await pool.query(`INSERT INTO app.admin_unit (name, level, geom, dataset_id, source_id, check_year)
+                      SELECT '他城区', 'district', geom, $1, 'o1', check_year FROM app.admin_unit WHERE dataset_id = $2 AND level = 'district' LIMIT 1`, [other, DATASET]);
+    // A city is a dataset that holds data (an estate here).
+    await pool.query(`INSERT INTO app.estate (name, geom, dataset_id, source_id, check_year)
+                      SELECT '他城小区', geom, $1, 'oe1', check_year FROM app.estate WHERE dataset_id = $2 LIMIT 1`, [other, DATASET]);
+    try {
+      const mine = (await app.inject(`/api/admin-units?dataset=${DATASET}`)).json() as { name: string; city: string }[];
+      expect(mine.map((u) => u.name)).toContain('测试玄武区');
+      expect(mine.every((u) => u.city === DATASET)).toBe(true);
+      const theirs = (await app.inject(`/api/admin-units?dataset=${other}`)).json() as { name: string; city: string }[];
+      expect(theirs.map((u) => u.name)).toEqual(['他城区']);
+      const bad = await app.inject('/api/admin-units?dataset=no-such-city');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toContain('unknown dataset "no-such-city"');
+    } finally {
+      await pool.query(`DELETE FROM app.admin_unit WHERE dataset_id = $1`, [other]);
+      await pool.query(`DELETE FROM app.estate WHERE dataset_id = $1`, [other]);
+      await pool.query(`DELETE FROM app.dataset WHERE id = $1`, [other]);
+    }
   });
 });
 

@@ -79,7 +79,7 @@ export const RENEWAL_CRITERIA: readonly RenewalCriterion[] = Object.freeze([
   { code: 'lifeCircleUnmet', direction: 'benefit', unit: 'types', defaultWeight: 15, value: (r) => r.lifeCircleUnmet,
     source: 'facility types beyond their walking standard in the latest stored life-circle run (GB 50180-2018, indicators.md §5)' },
   { code: 'waterloggingSeverity', direction: 'benefit', unit: '', defaultWeight: 15, value: (r) => r.waterloggingSeverity,
-    source: 'untreated / in-progress waterlogging points within the radius, weighted low 1, medium 2, high 3, severe 4 (indicators.md §8)' },
+    source: 'untreated / in-progress waterlogging points within the radius, weighted low 1, medium 2, high 3, severe 4, unknown 1 — the one scale of analysis.waterlogging_severity_weights (indicators.md §8)' },
   { code: 'residents', direction: 'benefit', unit: 'persons', defaultWeight: 10, value: (r) => r.residents,
     source: 'residents affected (estate ledger)' },
   { code: 'lowValueAreaM2', direction: 'benefit', unit: 'm²', defaultWeight: 5, value: (r) => r.lowValueAreaM2,

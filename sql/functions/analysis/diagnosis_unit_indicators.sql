@@ -35,7 +35,7 @@ AS $$
 DECLARE
   r app.diagnosis_run;
   cov app.coverage_run;
-  sw jsonb := jsonb_build_object('low', 1, 'medium', 2, 'high', 3, 'severe', 4, 'unknown', 1) || coalesce(severity_weights, '{}');
+  sw jsonb := analysis.waterlogging_severity_weights(severity_weights);  -- the one scale; raises 22023 on bad weights
   yr integer := coalesce(check_year, extract(year FROM now())::int);
   uncovered geometry;
   target geometry;
@@ -44,9 +44,6 @@ BEGIN
   SELECT * INTO r FROM app.diagnosis_run x WHERE x.id = diagnosis_unit_indicators.run_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'diagnosis: no run %', run_id USING ERRCODE = 'P0002';
-  END IF;
-  IF EXISTS (SELECT 1 FROM jsonb_each(sw) e WHERE jsonb_typeof(e.value) <> 'number' OR (e.value)::text::float8 < 0) THEN
-    RAISE EXCEPTION 'waterlogging: severity weights must be numbers ≥ 0' USING ERRCODE = '22023';
   END IF;
   IF coverage_run_id IS NOT NULL THEN
     SELECT * INTO cov FROM app.coverage_run c WHERE c.id = coverage_run_id;
@@ -75,7 +72,7 @@ BEGIN
     GROUP BY u.unit_no
   ), water AS (
     SELECT u.unit_no, count(p.id) AS n,
-           sum(coalesce((sw ->> p.severity)::float8, (sw ->> 'unknown')::float8)) AS sev
+           sum(analysis.waterlogging_severity_weight(p.severity, sw)) AS sev
     FROM u JOIN app.waterlogging_point p ON p.dataset_id = ANY(datasets) AND p.status IN ('untreated', 'in_progress') AND ST_Intersects(p.geom, u.g4326)
     GROUP BY u.unit_no
   ), types AS (

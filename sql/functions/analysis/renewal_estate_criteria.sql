@@ -12,7 +12,7 @@
 --   households, floor and land area (m²), straight-line distance to the nearest park ≥ park_min_m2
 --   (m; NULL when the city has none), unmet life-circle facility types of the city's latest stored
 --   life-circle run (NULL when none is stored), untreated/in-progress waterlogging points within the
---   radius and their severity sum (low 1, medium 2 or unknown, high 3, severe 4), buildings whose
+--   radius and their severity sum (analysis.waterlogging_severity_weights: low 1, medium 2, high 3, severe 4, unknown 1), buildings whose
 --   point-on-surface lies in the estate, their tallest height (m) and mean build year, idle
 --   low-value space (低效空间 not yet activated) within the radius (m²), a point inside (lon/lat).
 -- Distances are measured in the city's metric CRS (local UTM, analysis.coverage_metric_srid), with
@@ -96,7 +96,7 @@ BEGIN
   ) lc ON true
   LEFT JOIN LATERAL (
     SELECT count(*)::integer AS n,
-           sum(CASE p.severity WHEN 'low' THEN 1 WHEN 'high' THEN 3 WHEN 'severe' THEN 4 ELSE 2 END)::float8 AS sev
+           sum(analysis.waterlogging_severity_weight(p.severity, analysis.waterlogging_severity_weights()))::float8 AS sev
     FROM app.waterlogging_point p
     WHERE p.dataset_id = ANY (renewal_estate_criteria.datasets) AND p.status <> 'closed' AND p.geom && e.near
       AND ST_DWithin(ST_Transform(p.geom, srid), e.gm, renewal_estate_criteria.waterlogging_radius_m)

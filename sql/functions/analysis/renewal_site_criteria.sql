@@ -15,7 +15,7 @@
 --   unmet (unmet life-circle types in the latest stored run, NULL without one), isSample}; old_estate_share =
 --   area of old estates inside ÷ site area; distance to the nearest park ≥ park_min_m2 (m, 0 when one
 --   overlaps); untreated / in-progress waterlogging points within the radius and their severity sum
---   (low 1, medium or unknown 2, high 3, severe 4); buildings whose point-on-surface lies in the site,
+--   (analysis.waterlogging_severity_weights: low 1, medium 2, high 3, severe 4, unknown 1); buildings whose point-on-surface lies in the site,
 --   their tallest height (m) and mean build year; idle low-value space within the radius (m²); a
 --   point inside (lon/lat); the disease score and Gi* bin of the latest diagnosis unit holding that point.
 -- Distances in the city's metric CRS (local UTM). STABLE: reads app tables. Raises 22023 on bad radii.
@@ -104,7 +104,7 @@ BEGIN
   ) park ON true
   LEFT JOIN LATERAL (
     SELECT count(*)::integer AS n,
-           sum(CASE p.severity WHEN 'low' THEN 1 WHEN 'high' THEN 3 WHEN 'severe' THEN 4 ELSE 2 END)::float8 AS sev
+           sum(analysis.waterlogging_severity_weight(p.severity, analysis.waterlogging_severity_weights()))::float8 AS sev
     FROM app.waterlogging_point p
     WHERE p.dataset_id = ANY (renewal_site_criteria.datasets) AND p.status <> 'closed' AND p.geom && s.near
       AND ST_DWithin(ST_Transform(p.geom, srid), s.gm, renewal_site_criteria.waterlogging_radius_m)

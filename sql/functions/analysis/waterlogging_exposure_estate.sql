@@ -22,18 +22,15 @@ SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
-  sw jsonb := jsonb_build_object('low', 1, 'medium', 2, 'high', 3, 'severe', 4, 'unknown', 1) || coalesce(severity_weights, '{}');
+  sw jsonb := analysis.waterlogging_severity_weights(severity_weights);  -- the one scale; raises 22023 on bad weights
 BEGIN
   IF distance_m IS NULL OR distance_m < 0 OR distance_m > 10000 THEN
     RAISE EXCEPTION 'waterlogging: exposure distance must be between 0 and 10000 m, got %', distance_m USING ERRCODE = '22023';
   END IF;
-  IF EXISTS (SELECT 1 FROM jsonb_each(sw) e WHERE jsonb_typeof(e.value) <> 'number' OR (e.value)::text::float8 < 0) THEN
-    RAISE EXCEPTION 'waterlogging: severity weights must be numbers ≥ 0' USING ERRCODE = '22023';
-  END IF;
   RETURN QUERY
     WITH pts AS (
       SELECT p.id, p.name, p.status IN ('untreated', 'in_progress') AS open,
-             coalesce((sw ->> p.severity)::float8, (sw ->> 'unknown')::float8) AS w, p.geom::geography AS g
+             analysis.waterlogging_severity_weight(p.severity, sw) AS w, p.geom::geography AS g
       FROM app.waterlogging_point p WHERE p.dataset_id = ANY(datasets)
     )
     SELECT e.id, e.name,

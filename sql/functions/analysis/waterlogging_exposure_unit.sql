@@ -25,7 +25,7 @@ SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
-  sw jsonb := jsonb_build_object('low', 1, 'medium', 2, 'high', 3, 'severe', 4, 'unknown', 1) || coalesce(severity_weights, '{}');
+  sw jsonb := analysis.waterlogging_severity_weights(severity_weights);  -- the one scale; raises 22023 on bad weights
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM app.diagnosis_run r WHERE r.id = waterlogging_exposure_unit.run_id) THEN
     RAISE EXCEPTION 'diagnosis: no run %', run_id USING ERRCODE = 'P0002';
@@ -33,13 +33,10 @@ BEGIN
   IF distance_m IS NULL OR distance_m < 0 OR distance_m > 10000 THEN
     RAISE EXCEPTION 'waterlogging: exposure distance must be between 0 and 10000 m, got %', distance_m USING ERRCODE = '22023';
   END IF;
-  IF EXISTS (SELECT 1 FROM jsonb_each(sw) e WHERE jsonb_typeof(e.value) <> 'number' OR (e.value)::text::float8 < 0) THEN
-    RAISE EXCEPTION 'waterlogging: severity weights must be numbers ≥ 0' USING ERRCODE = '22023';
-  END IF;
   RETURN QUERY
     WITH pts AS (
       SELECT p.status, p.status IN ('untreated', 'in_progress') AS open,
-             coalesce((sw ->> p.severity)::float8, (sw ->> 'unknown')::float8) AS w, p.geom, p.geom::geography AS g
+             analysis.waterlogging_severity_weight(p.severity, sw) AS w, p.geom, p.geom::geography AS g
       FROM app.waterlogging_point p WHERE p.dataset_id = ANY(datasets)
     ), u AS (
       SELECT x.unit_no, x.built_up_m2, x.geom, x.geom::geography AS g,

@@ -6,38 +6,20 @@
  * saved, and which then goes through every state. Screenshots: test-results/panel-renewal-*.png.
  */
 import path from 'node:path';
-import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CandidatesResult, Project } from '../../server/contract/renewal.ts';
 import { REPO_ROOT } from '../../server/config.ts';
-import { defaultCityUrl } from '../helpers/city-db.ts';
-import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
+import { useRenewalCity } from './helpers/renewal-city.ts';
 import { changedPixels, shoot, waitForMapReady } from './helpers/map-page.ts';
 
 const shotPath = (name: string) => path.join(REPO_ROOT, 'test-results', `panel-renewal-${name}.png`);
-let server: RunningServer;
-let browser: Browser;
-let pool: pg.Pool;
-let startId = 0;
-
-beforeAll(async () => {
-  buildClientIfStale();
-  const url = await defaultCityUrl();
-  pool = new pg.Pool({ connectionString: url, max: 2 });
-  startId = Number((await pool.query('SELECT coalesce(max(id), 0) AS m FROM app.renewal_project')).rows[0].m);
-  server = await startCityServer(url);
-  browser = await launchBrowser();
-}, 300_000);
+const city = useRenewalCity();
 
 const problemIds: number[] = [];
 
 afterAll(async () => {
-  await pool?.query('DELETE FROM app.renewal_project WHERE id > $1', [startId]); // projects this test made
-  if (problemIds.length) await pool?.query('DELETE FROM app.check_problem WHERE id = ANY($1::bigint[])', [problemIds]);
-  await browser?.close();
-  await server?.close();
-  await pool?.end();
+  if (problemIds.length) await city.pool.query('DELETE FROM app.check_problem WHERE id = ANY($1::bigint[])', [problemIds]);
 });
 
 /** Clicks the corners of a square of `half` px around the map's centre, then the first corner again (closes it). */
@@ -55,7 +37,7 @@ async function drawSquare(page: Page, dx: number, dy: number, half: number) {
 
 describe('the 更新 tab: blocks, drawn sites and a project from candidate to 销号', () => {
   it('ranks estates and blocks as the API does, ranks a drawn site, and carries a project with a drawn site through every state', async () => {
-    const post = async (body: unknown) => (await (await fetch(`${server.url}/api/analysis/renewal/candidates`, {
+    const post = async (body: unknown) => (await (await fetch(`${city.server.url}/api/analysis/renewal/candidates`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as CandidatesResult;
     const api = await post({ topN: 10, kinds: ['estate', 'block'] });
     const top10 = api.candidates.slice(0, 10);
@@ -64,10 +46,10 @@ describe('the 更新 tab: blocks, drawn sites and a project from candidate to �
     console.log(`Nanjing top 10 (estates + 街区): ${top10.map((c) => `${c.rank}. ${c.key} ${c.name ?? ''} [${c.constraint.mode}] ${c.reasons.map((r) => r.code).join('/')}`).join('; ')}`);
 
     const errors: string[] = [];
-    const page = await browser.context.newPage();
+    const page = await city.browser.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     const centre = top10[0];
-    await page.goto(`${server.url}/#c=${centre.lon},${centre.lat}&z=16&l=`);
+    await page.goto(`${city.server.url}/#c=${centre.lon},${centre.lat}&z=16&l=`);
     await waitForMapReady(page);
     await page.getByTestId('tab-renewal').click();
     const table = page.getByTestId('rn-candidates');
@@ -94,7 +76,7 @@ describe('the 更新 tab: blocks, drawn sites and a project from candidate to �
     // Its estate has an open problem in the ledger (made here, as a check cycle would: estate-level park coverage).
     const first = table.locator('tbody tr[data-kind="estate"]').first();
     const estateId = Number(await first.getAttribute('data-estate'));
-    const problem = Number((await pool.query(
+    const problem = Number((await city.pool.query(
       `INSERT INTO app.check_problem (dataset_id, indicator, unit_kind, unit_id, unit_name, severity, value, threshold, first_year, last_year)
        SELECT $1, 'park_coverage', 'estate', e.id, e.name, 'red', 0, 1, 2026, 2026 FROM app.estate e WHERE e.id = $2 RETURNING id`,
       [api.city.dataset, estateId])).rows[0].id);
@@ -103,7 +85,7 @@ describe('the 更新 tab: blocks, drawn sites and a project from candidate to �
     const detail = page.getByTestId('rn-detail');
     await detail.waitFor({ timeout: 15_000 });
     const id = Number(await detail.getAttribute('data-project'));
-    expect(id).toBeGreaterThan(startId);
+    expect(id).toBeGreaterThan(city.startId);
     expect(await detail.getAttribute('data-stage')).toBe('reserve');
     await page.getByTestId(`rn-detail-link-${problem}`).click();
     await page.locator(`[data-testid="rn-detail-problems"] li[data-problem="${problem}"]`).waitFor({ timeout: 15_000 });
@@ -119,14 +101,14 @@ describe('the 更新 tab: blocks, drawn sites and a project from candidate to �
     await shoot(page, shotPath('detail-refused'));
 
     // Draw the project's site on the map and save it.
-    expect(((await (await fetch(`${server.url}/api/renewal/projects/${id}`)).json()) as Project).geometry).toBeNull();
+    expect(((await (await fetch(`${city.server.url}/api/renewal/projects/${id}`)).json()) as Project).geometry).toBeNull();
     await waitForMapReady(page);
     const before = await shoot(page, shotPath('before-project-site'));
     await page.getByTestId('rn-detail-draw').click();
     const rect = await drawSquare(page, 140, -40, 50);
     await page.getByTestId('rn-detail-save-geometry').click();
     await expect.poll(async () => page.getByTestId('rn-detail-geometry').textContent(), { timeout: 15_000 }).toMatch(/已绘制|drawn/);
-    const saved = (await (await fetch(`${server.url}/api/renewal/projects/${id}`)).json()) as Project;
+    const saved = (await (await fetch(`${city.server.url}/api/renewal/projects/${id}`)).json()) as Project;
     expect(saved.geometry?.type).toMatch(/Polygon/);
     await waitForMapReady(page);
     const after = await shoot(page, shotPath('project-site'));
@@ -149,14 +131,14 @@ describe('the 更新 tab: blocks, drawn sites and a project from candidate to �
     expect(await detail.getAttribute('data-stage')).toBe('rechecked');
     await refused.scrollIntoViewIfNeeded();
     await shoot(page, shotPath('detail-close-refused'));
-    const settle = await fetch(`${server.url}/api/check/problems/${problem}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'dismiss', reason: 'e2e: treated by the project' }) });
+    const settle = await fetch(`${city.server.url}/api/check/problems/${problem}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'dismiss', reason: 'e2e: treated by the project' }) });
     expect(settle.status).toBe(200);
     await step('closed');
     await expect.poll(async () => detail.getAttribute('data-stage'), { timeout: 15_000 }).toBe('closed');
     expect(await page.getByTestId('rn-detail-history').locator('tbody tr').count()).toBe(6);
     await detail.scrollIntoViewIfNeeded();
     await shoot(page, shotPath('detail-closed'));
-    const done = (await (await fetch(`${server.url}/api/renewal/projects/${id}`)).json()) as Project;
+    const done = (await (await fetch(`${city.server.url}/api/renewal/projects/${id}`)).json()) as Project;
     expect(done.transitions.map((x) => x.toStage)).toEqual(['reserve', 'approved', 'implementing', 'completed', 'rechecked', 'closed']);
     expect(errors).toEqual([]);
     await page.close();

@@ -6,47 +6,26 @@
  * test-results/panel-renewal-*.png.
  */
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CandidatesResult } from '../../server/contract/renewal.ts';
 import { REPO_ROOT } from '../../server/config.ts';
-import { defaultCityUrl } from '../helpers/city-db.ts';
-import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
+import { useRenewalCity } from './helpers/renewal-city.ts';
 import { projectToPage, shoot, waitForMapReady } from './helpers/map-page.ts';
 
 const shotPath = (name: string) => path.join(REPO_ROOT, 'test-results', `panel-renewal-${name}.png`);
-let server: RunningServer;
-let browser: Browser;
-let pool: pg.Pool;
-let startId = 0;
-
-beforeAll(async () => {
-  buildClientIfStale();
-  const url = await defaultCityUrl();
-  pool = new pg.Pool({ connectionString: url, max: 2 });
-  startId = Number((await pool.query('SELECT coalesce(max(id), 0) AS m FROM app.renewal_project')).rows[0].m);
-  server = await startCityServer(url);
-  browser = await launchBrowser();
-}, 300_000);
-
-afterAll(async () => {
-  await pool?.query('DELETE FROM app.renewal_project WHERE id > $1', [startId]); // projects this test made
-  await browser?.close();
-  await server?.close();
-  await pool?.end();
-});
+const city = useRenewalCity();
 
 describe('the 更新 tab', () => {
   it('ranks as the API does, draws the top candidate, shows its constraints and moves a new project on the board', async () => {
-    const res = await fetch(`${server.url}/api/analysis/renewal/candidates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topN: 10 }) });
+    const res = await fetch(`${city.server.url}/api/analysis/renewal/candidates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topN: 10 }) });
     expect(res.status).toBe(200);
     const api = (await res.json()) as CandidatesResult;
     const first = api.candidates[0];
 
     const errors: string[] = [];
-    const page = await browser.context.newPage();
+    const page = await city.browser.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/#c=${first.lon},${first.lat}&z=16&l=`);
+    await page.goto(`${city.server.url}/#c=${first.lon},${first.lat}&z=16&l=`);
     await waitForMapReady(page);
     await page.getByTestId('tab-renewal').click();
     const table = page.getByTestId('rn-candidates');
@@ -65,7 +44,7 @@ describe('the 更新 tab', () => {
     // Residents' weight to the maximum: the table re-ranks as the API does with the same weights.
     const weights = Object.fromEntries(api.criteria.map((c) => [c.code, Math.round(c.weight * 100)]));
     await page.getByTestId('rn-weight-residents').fill('50');
-    const heavy = await fetch(`${server.url}/api/analysis/renewal/candidates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topN: 10, weights: { ...weights, residents: 50 } }) });
+    const heavy = await fetch(`${city.server.url}/api/analysis/renewal/candidates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topN: 10, weights: { ...weights, residents: 50 } }) });
     const expected = ((await heavy.json()) as CandidatesResult).candidates.map((c) => String(c.estateId));
     expect(expected).not.toEqual(api.candidates.map((c) => String(c.estateId))); // the slider really changes the order
     await expect.poll(async () => table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-estate'))), { timeout: 15_000 }).toEqual(expected);

@@ -41,8 +41,8 @@ RETURN QUERY
     -- the exact width, so no edge they drop could intersect it.
     -- An edge wholly inside the buffer (ST_Covers, prepared per estate) spans 0..1 without an intersection.
     SELECT es.id AS estate_id, es.g AS eg, we.id AS edge_id, we.source, we.target, we.cost, we.reverse_cost, l.lg,
-           CASE WHEN l.inside THEN 0 ELSE (SELECT min(ST_LineLocatePoint(l.lg, dp.geom)) FROM ST_DumpPoints(x.part) dp) END AS g1,
-           CASE WHEN l.inside THEN 1 ELSE (SELECT max(ST_LineLocatePoint(l.lg, dp.geom)) FROM ST_DumpPoints(x.part) dp) END AS g2
+           CASE WHEN l.inside THEN 0 ELSE f.g1 END AS g1,
+           CASE WHEN l.inside THEN 1 ELSE f.g2 END AS g2
     FROM est es
     JOIN app.walk_edge we ON we.geom && es.box
       AND (green_coverage_estate_distance.dataset_id IS NULL OR we.dataset_id IN (SELECT ds.id FROM app.dataset ds WHERE green_coverage_estate_distance.dataset_id IN (ds.id, ds.city_id)))
@@ -51,7 +51,11 @@ RETURN QUERY
            OR we.id IN (SELECT a.edge_id FROM access a))
     CROSS JOIN LATERAL (SELECT t.lg, ST_Covers(es.gb, t.lg) AS inside FROM (SELECT ST_Transform(we.geom, srid) AS lg) t) l
     CROSS JOIN LATERAL (SELECT CASE WHEN l.inside THEN l.lg ELSE ST_Intersection(l.lg, es.gb) END AS part) x
-    WHERE ST_Intersects(es.gb, l.lg) AND NOT ST_IsEmpty(x.part)
+    -- both ends of the part in one pass over its points (only for an edge not wholly inside)
+    CROSS JOIN LATERAL (SELECT min(ST_LineLocatePoint(l.lg, dp.geom)) AS g1, max(ST_LineLocatePoint(l.lg, dp.geom)) AS g2
+                        FROM ST_DumpPoints(CASE WHEN l.inside THEN NULL ELSE x.part END) dp) f
+    -- an edge wholly inside needs no intersection test (CASE: evaluated in this order)
+    WHERE CASE WHEN l.inside THEN true ELSE ST_Intersects(es.gb, l.lg) END AND NOT ST_IsEmpty(x.part)
   ),
   cand AS (
     SELECT n.estate_id, rs.agg_cost + n.g1 * n.cost + ST_Distance(ST_LineInterpolatePoint(n.lg, n.g1), n.eg) AS d, rs.park_id

@@ -1,7 +1,8 @@
 /**
  * The application shell: language and city state, header and the lazily loaded map page. The map
  * chunk (maplibre + deck.gl, ~2 MB) is a dynamic import so the shell paints at once. The city comes
- * from the URL (`#city=…`), else the server's default; switching it rewrites the URL.
+ * from the URL (`#city=…`, followed when only the hash changes), else the server's default; switching
+ * it rewrites the URL.
  */
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { fetchCities, pickCity, type City } from './api/cities-api.ts';
@@ -34,6 +35,19 @@ export function App() {
   useEffect(() => {
     if (city) writeHashState({ city: city.id });
   }, [city]);
+  // A link to another city opened in this tab (or the address bar edited) changes only the hash: follow it.
+  useEffect(() => {
+    const onHash = () => {
+      const h = readHashState();
+      if (h.lang && h.lang !== lang) setLang(h.lang);
+      if (cities && h.city && h.city !== city?.id) {
+        const next = cities.find((c) => c.id === h.city);
+        if (next) setCity(next);
+      }
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [cities, city, lang]);
   return (
     <I18nProvider lang={lang}>
       <SessionProvider>

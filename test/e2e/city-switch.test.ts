@@ -183,8 +183,13 @@ describe('two cities in one database', () => {
     await expectMapOn(page, 'liechtenstein');
     expect(await page.getByTestId('city-switch').inputValue()).toBe('liechtenstein');
     expectDrawn(await shoot(page, shotPath('open-liechtenstein')));
+    // A link to the other city opened in the same tab changes only the hash: the app follows it.
+    await page.goto(`${two.url}/#city=nanjing-core`);
+    await expect.poll(() => page.getByTestId('city-switch').inputValue(), { timeout: 20_000 }).toBe('nanjing-core');
+    await waitForMapReady(page, 60_000);
+    await expectMapOn(page, 'nanjing-core');
     await page.close();
-  }, 120_000);
+  }, 180_000);
 
   it('a city setting changes the panel\'s result without the client sending anything new, and shows its origin', async () => {
     const page = await browser.context.newPage();

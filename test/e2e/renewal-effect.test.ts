@@ -96,7 +96,7 @@ describe('the project detail view: 预测效果', () => {
     await expect.poll(async () => {
       await page.mouse.click(click.x, click.y);
       return page.getByTestId('rn-effect-where').textContent();
-    }, { timeout: 20_000, intervals: [500, 1000, 2000] }).toMatch(/位置：118\.\d{5}, 32\.\d{5}/);
+    }, { timeout: 20_000, interval: 1000 }).toMatch(/位置：118\.\d{5}, 32\.\d{5}/);
     const shown = (await page.getByTestId('rn-effect-where').textContent())!.match(/(118\.\d{5}), (32\.\d{5})/)!;
     await page.getByTestId('rn-effect-predict').click();
     await expect.poll(async () => (await json<Project>(await fetch(`${city.server.url}/api/renewal/projects/${created.id}`))).expectedEffect.lifeCircle?.facility.atSite, { timeout: 30_000 }).toBe(false);

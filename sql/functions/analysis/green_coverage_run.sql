@@ -166,29 +166,42 @@ BEGIN
   -- pieces may touch, and reprojected slivers may collapse (CHECK ST_IsValid, migration 080).
   IF target = 'residential_land' THEN
     -- Residential land pieces are disjoint (dumped from one dissolve), so their uncovered parts and
-    -- their covered-but-not-walkable parts are too: collected without a union, and the collection is
-    -- checked once (ST_IsValid); only when a reprojected sliver collapsed are the pieces repaired one
-    -- by one. One ST_MakeValid over the whole city's collection was superlinear: 38 s of a 47 s
-    -- official run at 10^6 buildings, for the one collapsed sliver it drops.
+    -- their covered-but-not-walkable parts are too: collected without a union. Each piece is checked
+    -- after the reprojection and repaired only if a sliver collapsed; the collection itself is checked
+    -- by the table's CHECK (ST_IsValid), and only if that fails is it repaired as a whole. One
+    -- ST_MakeValid over the whole city's collection was superlinear: 38 s of a 47 s official run at
+    -- 10^6 buildings, for the one collapsed sliver it drops.
     DROP TABLE IF EXISTS pg_temp.cov_piece;
     CREATE TEMP TABLE cov_piece AS
-      SELECT x.layer, ST_Area(p.geom) AS a, ST_Transform(p.geom, 4326) AS g4
-      FROM (SELECT 'uncovered_official'::text AS layer, CASE WHEN cov_o IS NULL THEN geom ELSE ST_Difference(geom, cov_o) END AS g FROM cov_target
-            UNION ALL
-            SELECT 'uncovered_walking', CASE WHEN cov_w IS NULL THEN geom ELSE ST_Difference(geom, cov_w) END FROM cov_target WHERE v_walk
-            UNION ALL
-            SELECT 'detour', CASE WHEN cov_w IS NULL THEN cov_o ELSE ST_Difference(cov_o, cov_w) END FROM cov_target WHERE v_walk AND cov_o IS NOT NULL) x,
-           ST_Dump(ST_CollectionExtract(x.g, 3)) p;
-    INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
-    SELECT v_run, l.layer,
-           CASE WHEN l.layer = 'detour' AND NOT EXISTS (SELECT 1 FROM cov_target WHERE cov_o IS NOT NULL) THEN NULL
-                WHEN c.g IS NULL THEN ST_GeomFromText('MULTIPOLYGON EMPTY', 4326)
-                WHEN ST_IsValid(c.g) THEN ST_Multi(c.g)
-                ELSE internal.valid_polygonal((SELECT ST_Collect(q.geom) FROM cov_piece p, ST_Dump(internal.valid_polygonal(p.g4)) q WHERE p.layer = l.layer)) END,
-           coalesce(c.a, 0)
-    FROM (SELECT 'uncovered_official'::text AS layer UNION ALL SELECT 'uncovered_walking' WHERE v_walk
-          UNION ALL SELECT 'detour' WHERE v_walk) l
-    CROSS JOIN LATERAL (SELECT ST_Collect(p.g4) AS g, sum(p.a) AS a FROM cov_piece p WHERE p.layer = l.layer) c;
+      SELECT y.layer, CASE WHEN coalesce(q.path[1], 1) = 1 THEN y.a ELSE 0 END AS a, q.geom AS g4
+      FROM (SELECT x.layer, ST_Area(p.geom) AS a, ST_Transform(p.geom, 4326) AS g
+            FROM (SELECT 'uncovered_official'::text AS layer, CASE WHEN cov_o IS NULL THEN geom ELSE ST_Difference(geom, cov_o) END AS g FROM cov_target
+                  UNION ALL
+                  SELECT 'uncovered_walking', CASE WHEN cov_w IS NULL THEN geom ELSE ST_Difference(geom, cov_w) END FROM cov_target WHERE v_walk
+                  UNION ALL
+                  SELECT 'detour', CASE WHEN cov_w IS NULL THEN cov_o ELSE ST_Difference(cov_o, cov_w) END FROM cov_target WHERE v_walk AND cov_o IS NOT NULL) x,
+                 ST_Dump(ST_CollectionExtract(x.g, 3)) p) y
+      -- a repaired piece may come back in parts (its metric area kept on the first) or empty (one row, no geometry)
+      LEFT JOIN LATERAL (SELECT d.geom, d.path FROM ST_Dump(CASE WHEN ST_IsValid(y.g) THEN y.g ELSE internal.valid_polygonal(y.g) END) d) q ON true;
+    BEGIN
+      INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
+      SELECT v_run, l.layer,
+             CASE WHEN l.layer = 'detour' AND NOT EXISTS (SELECT 1 FROM cov_target WHERE cov_o IS NOT NULL) THEN NULL
+                  ELSE coalesce(ST_Multi(c.g), ST_GeomFromText('MULTIPOLYGON EMPTY', 4326)) END,
+             coalesce(c.a, 0)
+      FROM (SELECT 'uncovered_official'::text AS layer UNION ALL SELECT 'uncovered_walking' WHERE v_walk
+            UNION ALL SELECT 'detour' WHERE v_walk) l
+      CROSS JOIN LATERAL (SELECT ST_Collect(p.g4) AS g, sum(p.a) AS a FROM cov_piece p WHERE p.layer = l.layer) c;
+    EXCEPTION WHEN check_violation THEN
+      INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
+      SELECT v_run, l.layer,
+             CASE WHEN l.layer = 'detour' AND NOT EXISTS (SELECT 1 FROM cov_target WHERE cov_o IS NOT NULL) THEN NULL
+                  ELSE coalesce(internal.valid_polygonal(c.g), ST_GeomFromText('MULTIPOLYGON EMPTY', 4326)) END,
+             coalesce(c.a, 0)
+      FROM (SELECT 'uncovered_official'::text AS layer UNION ALL SELECT 'uncovered_walking' WHERE v_walk
+            UNION ALL SELECT 'detour' WHERE v_walk) l
+      CROSS JOIN LATERAL (SELECT ST_Collect(p.g4) AS g, sum(p.a) AS a FROM cov_piece p WHERE p.layer = l.layer) c;
+    END;
   ELSE
     INSERT INTO app.coverage_shortfall (run_id, layer, geom, area_m2)
     SELECT v_run, l.layer, internal.valid_polygonal(ST_Transform(l.g, 4326)), coalesce(ST_Area(l.g), 0)

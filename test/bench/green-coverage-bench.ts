@@ -24,6 +24,7 @@ import { REPO_ROOT, loadConfig } from '../../server/config.ts';
 import { bootstrapDatabase } from '../../server/db/bootstrap.ts';
 import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { loadLiechtenstein, loadNanjing } from './access-datasets.ts';
+import { oneStatementCoverage } from './coverage-baseline.ts';
 import { copyLayer, copyWalkNetwork, createOffsets } from './replica-city.ts';
 
 const config = loadConfig();
@@ -84,13 +85,8 @@ async function naive(ds: string, every = 1) {
  * with the dissolved residential land (city figure only; no units, estates or layers).
  */
 async function oneStatement(ds: string) {
-  const [r, ms] = await timed(() => pool.query(`
-    WITH m AS (SELECT analysis.coverage_metric_srid(ST_SetSRID(ST_Extent(geom)::geometry, 4326)) AS srid FROM app.base_landuse WHERE dataset_id = $1 AND kind = 'residential'),
-    res AS (SELECT ST_Union(ST_Transform(l.geom, m.srid)) AS g FROM app.base_landuse l, m WHERE l.dataset_id = $1 AND l.kind = 'residential'),
-    buf AS (SELECT ST_Union(ST_Buffer(ST_Transform(p.geom, m.srid), CASE WHEN p.area_m2 >= 5000 THEN 500 ELSE 300 END)) AS g
-            FROM app.green_space p, m WHERE p.dataset_id = $1 AND p.is_park AND p.is_public AND p.area_m2 >= 2000)
-    SELECT 100 * ST_Area(ST_Intersection(res.g, buf.g)) / ST_Area(res.g) AS pct FROM res, buf`, [ds]));
-  return { pct: Number(r.rows[0].pct), ms };
+  const [pct, ms] = await timed(() => oneStatementCoverage(pool, ds));
+  return { pct, ms };
 }
 
 async function bench(ds: string, label: string, naiveEvery = 1) {

@@ -4,6 +4,9 @@
  *   osm <path|url> [--bbox minLon,minLat,maxLon,maxLat] [--dataset id] [--name 城市名称] [--year N]
  *   dataset <id> [--name 城市名称] [--year N]   a named dataset of datasets.ts (local file, else URL + bbox)
  *   default                        Nanjing core + sample ledgers, only into an empty database
+ *   samples [--year N]             re-import the sample ledgers (示例数据) of the default city into a
+ *                                  database that already holds it (e.g. after an upgrade added rows);
+ *                                  rows are matched by their ledger id, so edits to sample rows are replaced
  *   ledger …                       forwarded to geodata/ledger/ledger-cli.ts
  *
  * `--name` sets the dataset's display name (the city's name in the UI, app.dataset.name). Without
@@ -15,13 +18,14 @@
 import path from 'node:path';
 import pg from 'pg';
 import { DATASETS, datasetSource, getDataset, UnknownDatasetError } from './datasets.ts';
-import { loadDefaultDataset } from './default-dataset.ts';
+import { loadDefaultDataset, refreshSampleLedgers } from './default-dataset.ts';
 import { ImportRejectedError, type RunResult } from './import-run.ts';
 import { importOsm, OsmPromoteError } from './osm/import-osm.ts';
 
 const USAGE = `usage: import osm <path|url> [--bbox minLon,minLat,maxLon,maxLat] [--dataset id] [--name 城市名称] [--year N]
        import dataset <${DATASETS.map((d) => d.id).join('|')}> [--name 城市名称] [--year N]
        import default
+       import samples [--year N]
        import ledger …`;
 
 /** Bad command line. */
@@ -30,7 +34,7 @@ export class CliUsageError extends Error {
 }
 
 /** Options each subcommand takes; anything else is a usage error rather than silently ignored. */
-const OPTIONS: Record<string, readonly string[]> = { osm: ['bbox', 'dataset', 'name', 'year'], dataset: ['name', 'year'], default: [] };
+const OPTIONS: Record<string, readonly string[]> = { osm: ['bbox', 'dataset', 'name', 'year'], dataset: ['name', 'year'], default: [], samples: ['year'] };
 
 function flags(args: string[], allowed: readonly string[]): { positional: string[]; opts: Record<string, string> } {
   const positional: string[] = [];
@@ -115,6 +119,9 @@ export async function runImportCli(args: string[], ctx: { databaseUrl: string; g
       summary(await importOsm(pool, { source, bbox, dataset, checkYear: parseYear(opts.year), adminLevels: d.adminLevels, databaseUrl: ctx.databaseUrl, log }), log);
     } else if (cmd === 'default') {
       const runs = await loadDefaultDataset(pool, { geodataDir: ctx.geodataDir, log });
+      for (const r of runs) summary(r, log);
+    } else if (cmd === 'samples') {
+      const runs = await refreshSampleLedgers(pool, { checkYear: opts.year === undefined ? undefined : parseYear(opts.year), log });
       for (const r of runs) summary(r, log);
     } else {
       throw new CliUsageError(cmd ? `unknown subcommand ${cmd}` : 'missing subcommand');

@@ -32,3 +32,22 @@ export async function loadDefaultDataset(pool: pg.Pool, opts: { geodataDir: stri
   const samples = await importSampleLedgers(pool, { log, checkYear });
   return [osm, ...samples];
 }
+
+/**
+ * Re-imports the sample ledgers (示例数据) into a database that already holds the default city, in
+ * the check year of its latest successful OSM import unless `checkYear` is given (the samples and the
+ * OSM layers must share a year for analyses to see both). Idempotent: rows are matched by ledger id.
+ * Throws a RangeError (the CLI prints it with its usage) when the default city is not loaded: the
+ * samples belong to it.
+ */
+export async function refreshSampleLedgers(pool: pg.Pool, opts: { checkYear?: number; log?: (line: string) => void } = {}): Promise<RunResult[]> {
+  const { rows } = await pool.query<{ year: number | null; present: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM app.dataset WHERE id = $1) AS present,
+            (SELECT max(check_year) FROM app.import_run WHERE dataset_id = $1 AND status = 'succeeded') AS year`, [DEFAULT_DATASET_ID]);
+  if (!rows[0].present) {
+    throw new RangeError(`the sample ledgers belong to the default city "${DEFAULT_DATASET_ID}", which is not loaded: run \`npm run import -- default\` first`);
+  }
+  const checkYear = opts.checkYear ?? rows[0].year ?? new Date().getFullYear();
+  return importSampleLedgers(pool, { log: opts.log, checkYear });
+}
+

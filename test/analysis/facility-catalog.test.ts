@@ -10,8 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 import { DATASET, loadRiverTown } from '../fixtures/network/load-river-town.ts';
 import { latOf, lonOf } from '../fixtures/network/river-town.ts';
 
@@ -22,11 +21,7 @@ let ids: Awaited<ReturnType<typeof loadRiverTown>>;
 let o1: number;
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_fc`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_fc');
   pool = new pg.Pool({ connectionString: url, max: 4 });
   ids = await loadRiverTown(pool);
   await pool.query(`INSERT INTO app.dataset (id, name, is_sample) VALUES ($1, 'second city', true)`, [OTHER]);

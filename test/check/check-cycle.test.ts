@@ -19,8 +19,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { REPO_ROOT } from '../../server/config.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 
 const CITY = 't-check';
 const LON_M = 111_319.49; // metres per degree of longitude at the equator
@@ -37,11 +36,7 @@ const cycles: Record<number, number> = {};
 interface Value { indicator: string; unitKind: string; unitId: number | null; unitName: string | null; value: number | null; grade: string | null; warning: string | null; ruleFired: string | null; previousValue: number | null; yoyChange: number | null; inputs: number[]; origin: string; ruleVersion: Record<string, unknown>; indicatorVersion: string; unit: string | null }
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_check`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_check');
   pool = new pg.Pool({ connectionString: url, max: 4 });
   await pool.query(fs.readFileSync(path.join(REPO_ROOT, 'test/check/fixtures/check-city.sql'), 'utf8'));
   const { rows } = await pool.query<{ name: string; kind: string; id: string }>(`

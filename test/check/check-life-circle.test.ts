@@ -19,10 +19,9 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { DATASET, loadRiverTown } from '../fixtures/network/load-river-town.ts';
 import { latOf, lonOf } from '../fixtures/network/river-town.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 
 let app: FastifyInstance;
 let pool: pg.Pool;
@@ -33,11 +32,7 @@ const community: Record<string, number> = {};
 interface Value { indicator: string; unitKind: string; unitId: number | null; value: number | null; numerator: number | null; denominator: number | null; ruleVersion: { params: Record<string, { value: unknown; origin: string }> } }
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_check_lc`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_check_lc');
   pool = new pg.Pool({ connectionString: url, max: 4 });
   ids = await loadRiverTown(pool);
   for (const [name, x0, y0, x1, y1] of [['西社区', -50, -50, 200, 150], ['东社区', 200, -50, 350, 150], ['北社区', -50, 150, 350, 350]] as const) {

@@ -16,8 +16,7 @@ import { DEFAULT_DATASET_ID } from '../../geodata/datasets.ts';
 import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 
 let app: FastifyInstance;
 let pool: pg.Pool;
@@ -25,11 +24,7 @@ let cycle: { id: number; status: string; sampleData: boolean; steps: { engine: s
 let values: { indicator: string; unitKind: string; unitId: number | null; value: number | null; numerator: number | null; denominator: number | null; warning: string | null }[];
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_check_nj`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_check_nj');
   pool = new pg.Pool({ connectionString: url, max: 4 });
   await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir, checkYear: 2025 });
   app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 60_000, rateLimit: false, auth: { mode: 'off' } });

@@ -15,8 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { REPO_ROOT } from '../../server/config.ts';
 import type { DiagnosisExplain, DiagnosisRun } from '../../server/contract/diagnosis.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 
 const CITY = 't-check';
 const OTHER = 't-diag-other';
@@ -27,11 +26,7 @@ let otherCycleId: number;
 let draftCycleId: number;
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_diag_cycle`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_diag_cycle');
   pool = new pg.Pool({ connectionString: url, max: 2 });
   await pool.query(fs.readFileSync(path.join(REPO_ROOT, 'test/check/fixtures/check-city.sql'), 'utf8'));
   await pool.query(`INSERT INTO app.dataset (id, name) VALUES ($1, '另一城')`, [OTHER]);

@@ -16,8 +16,7 @@ import { GOOD_BAD_COLORS, classOf, classesOf } from '../../client/panels/health-
 import { DEFAULT_DATASET_ID } from '../../geodata/datasets.ts';
 import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
 import { REPO_ROOT, loadConfig } from '../../server/config.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from './helpers/city-server.ts';
 import { colorDistance, projectToPage, shoot, waitForMapReady, type Rgb } from './helpers/map-page.ts';
 
@@ -41,11 +40,7 @@ async function cycleOf(year: number) {
 
 beforeAll(async () => {
   buildClientIfStale();
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_check_e2e`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_check_e2e');
   pool = new pg.Pool({ connectionString: url, max: 4 });
   await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir, checkYear: 2025 });
   server = await startCityServer(url);

@@ -15,9 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportRejectedError } from '../../geodata/import-run.ts';
 import { importLedger } from '../../geodata/ledger/import-ledger.ts';
 import { buildApp } from '../../server/app.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { cleanOnStart } from '../../server/server.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const OSM_FIXTURE = path.join(ROOT, 'test/fixtures/osm/walk-topology.osm.xml');
@@ -27,11 +26,7 @@ let url: string;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_ops_import`;
-  admin.pathname = '/postgres';
-  url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  url = await ownDatabase('_ops_import');
   pool = new pg.Pool({ connectionString: url, max: 4 });
   process.env.CITYCHECK_IMPORT_STALE_MS = String(STALE_MS);
 });

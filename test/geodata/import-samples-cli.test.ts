@@ -7,18 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { runImportCli } from '../../geodata/cli.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 
 let url: string;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_samples`;
-  admin.pathname = '/postgres';
-  url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  url = await ownDatabase('_samples');
   pool = new pg.Pool({ connectionString: url, max: 2 });
 });
 afterAll(async () => {

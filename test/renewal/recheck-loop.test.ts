@@ -11,8 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { REPO_ROOT } from '../../server/config.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 
 const CITY = 't-check';
 let app: FastifyInstance;
@@ -20,11 +19,7 @@ let pool: pg.Pool;
 const P2 = { type: 'Polygon', coordinates: [[[3.0185, 0.0165], [3.0195, 0.0165], [3.0195, 0.0175], [3.0185, 0.0175], [3.0185, 0.0165]]] };
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_renewal_loop`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_renewal_loop');
   pool = new pg.Pool({ connectionString: url, max: 2 });
   await pool.query(fs.readFileSync(path.join(REPO_ROOT, 'test/check/fixtures/check-city.sql'), 'utf8'));
   app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000, rateLimit: false, auth: { mode: 'off' } });

@@ -9,8 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
 import { REPO_ROOT, loadConfig } from '../../server/config.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 import { buildClientIfStale, launchBrowser, startCityServer, type Browser, type RunningServer } from '../e2e/helpers/city-server.ts';
 import { waitForMapReady } from '../e2e/helpers/map-page.ts';
 
@@ -21,11 +20,7 @@ let cycleId: number;
 
 beforeAll(async () => {
   buildClientIfStale();
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_report_e2e`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_report_e2e');
   pool = new pg.Pool({ connectionString: url, max: 2 });
   await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir, checkYear: 2025 });
   server = await startCityServer(url);

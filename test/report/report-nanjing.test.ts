@@ -18,8 +18,7 @@ import { DEFAULT_DATASET_ID } from '../../geodata/datasets.ts';
 import { loadDefaultDataset } from '../../geodata/default-dataset.ts';
 import { buildApp } from '../../server/app.ts';
 import { REPO_ROOT, loadConfig } from '../../server/config.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 
 const OUT = path.join(REPO_ROOT, 'test-results/report');
 let app: FastifyInstance;
@@ -28,11 +27,7 @@ let cycleId: number;
 let parkName: string;
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_report`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_report');
   pool = new pg.Pool({ connectionString: url, max: 4 });
   await loadDefaultDataset(pool, { geodataDir: loadConfig().geodataDir, checkYear: 2025 });
   app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 60_000, rateLimit: false, auth: { mode: 'off' } });

@@ -11,22 +11,17 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
 import { loadCoverageFixture } from '../fixtures/coverage/load-fixture.ts';
 import { DATASET as TOWN, loadRiverTown } from '../fixtures/network/load-river-town.ts';
 import { VERTICES, latOf, lonOf } from '../fixtures/network/river-town.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 
 const COV = 't-cov';
 let app: FastifyInstance;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_cityscope`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_cityscope');
   pool = new pg.Pool({ connectionString: url, max: 4 });
   await loadRiverTown(pool);
   await loadCoverageFixture(pool);

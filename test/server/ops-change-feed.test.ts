@@ -17,8 +17,7 @@ import { importLedger } from '../../geodata/ledger/import-ledger.ts';
 import { importOsm } from '../../geodata/osm/import-osm.ts';
 import { buildApp } from '../../server/app.ts';
 import type { FeedEvent } from '../../server/plugins/change-listener.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 import { dumpTile } from '../tiles/decode.ts';
 import { tileUrl, waitFor } from '../tiles/helpers.ts';
 
@@ -35,11 +34,7 @@ let url: string;
 const events: FeedEvent[] = [];
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_ops_feed`;
-  admin.pathname = '/postgres';
-  url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  url = await ownDatabase('_ops_feed');
   pool = new pg.Pool({ connectionString: url, max: 4 });
   app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000 });
   await app.ready();

@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importLedger } from '../../geodata/ledger/import-ledger.ts';
 import { buildApp } from '../../server/app.ts';
 import type { FeedEvent } from '../../server/plugins/change-listener.ts';
-import { ensureDatabase, migrate } from '../../server/db/migrate.ts';
-import { testDatabaseUrl } from '../helpers/db.ts';
+import { ownDatabase } from '../helpers/db.ts';
 import { dumpTile } from '../tiles/decode.ts';
 import { tileUrl } from '../tiles/helpers.ts';
 
@@ -23,11 +22,7 @@ let pool: pg.Pool;
 const events: FeedEvent[] = [];
 
 beforeAll(async () => {
-  const admin = new URL(testDatabaseUrl());
-  const name = `${admin.pathname.slice(1)}_ryw`;
-  admin.pathname = '/postgres';
-  const url = await ensureDatabase(admin.toString(), name, { recreate: true });
-  await migrate(url);
+  const url = await ownDatabase('_ryw');
   pool = new pg.Pool({ connectionString: url, max: 2 });
   await importLedger(pool, { layer: 'waterlogging_point', file: FIXTURE, crs: 'wgs84', dataset: 'ryw', checkYear: 2026 });
   app = await buildApp({ databaseUrl: url, logLevel: 'silent', statementTimeoutMs: 20_000, auth: { mode: 'off' } });
